@@ -1,0 +1,12 @@
+"""The `argmine` command line: a thin Typer layer over the library."""
+
+from argmine.cli import corpus, evaluate, map  # noqa: F401  (each module registers its commands)
+from argmine.cli.app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,1 @@
+"""Corpus readers: every public corpus and the project JSON format into `ArgumentMap`s."""

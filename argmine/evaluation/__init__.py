@@ -1,0 +1,1 @@
+"""Scoring predicted argument maps against gold ones."""

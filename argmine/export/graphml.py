@@ -1,0 +1,92 @@
+"""GraphML, the stable contract for yEd, Gephi and scripts.
+
+Graph attributes: `source`, `model` and the full `text`. Node attributes: `kind`, `text`, `start`, `end`,
+`paragraph` (integers), `score` (double), `evidence_type`, `stance`. Edge attributes: `relation`
+(`support` | `attack`) and `score`. Edges point from the supporting or attacking unit to its target.
+
+XML 1.0 cannot carry most C0 control characters, not even escaped: the writer replaces each one with
+U+FFFD, one character for one, so offsets still index the text.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import networkx as nx
+
+from argmine.argmap import ArgumentMap, MapError, Relation, Unit
+from argmine.export.atomic import write_atomic
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(value: str) -> str:
+    return _XML_ILLEGAL.sub("\ufffd", value)
+
+
+def to_graph(amap: ArgumentMap) -> nx.DiGraph:
+    """The GraphML-ready graph: contract attributes only, every node carrying its text."""
+    g = nx.DiGraph(source=_xml_safe(amap.source), model=_xml_safe(amap.model), text=_xml_safe(amap.text))
+    for u in amap.units:
+        g.add_node(
+            u.id,
+            kind=u.kind,
+            text=_xml_safe(amap.unit_text(u)),
+            start=u.start,
+            end=u.end,
+            paragraph=u.paragraph,
+            score=float(u.score),
+            evidence_type=u.evidence_type,
+            stance=u.stance,
+        )
+    for r in amap.relations:
+        g.add_edge(r.source, r.target, relation=r.relation, score=float(r.score))
+    return g
+
+
+def to_graphml(amap: ArgumentMap) -> str:
+    """Serialise `amap` as a GraphML document."""
+    buf = io.BytesIO()
+    nx.write_graphml(to_graph(amap), buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue().decode("utf-8")
+
+
+def from_graphml(data: str | bytes) -> ArgumentMap:
+    """Parse GraphML written by `to_graphml` back into an `ArgumentMap`."""
+    try:
+        g = nx.parse_graphml(data, node_type=str)
+    except Exception as err:  # networkx raises bare XML and KeyErrors on malformed input
+        raise MapError(f"not valid GraphML: {err}") from None
+    try:
+        amap = ArgumentMap(g.graph["text"], source=g.graph.get("source", ""), model=g.graph.get("model", ""))
+        for node, d in g.nodes(data=True):
+            amap.add_unit(
+                Unit(
+                    id=node,
+                    start=int(d["start"]),
+                    end=int(d["end"]),
+                    kind=d["kind"],
+                    evidence_type=d.get("evidence_type", ""),
+                    stance=d.get("stance", ""),
+                    paragraph=int(d.get("paragraph", 0)),
+                    score=float(d.get("score", 1.0)),
+                )
+            )
+        for s, t, d in g.edges(data=True):
+            amap.add_relation(Relation(s, t, d["relation"], float(d.get("score", 1.0))))
+    except KeyError as err:
+        raise MapError(f"GraphML lacks the argmine attribute {err}") from None
+    return amap
+
+
+def write_graphml(amap: ArgumentMap, path: str | os.PathLike) -> None:
+    """Write `amap` to `path` as GraphML, atomically."""
+    write_atomic(path, to_graphml(amap))
+
+
+def read_graphml(path: str | os.PathLike) -> ArgumentMap:
+    """Read a GraphML map written by `write_graphml`."""
+    with open(path, "rb") as fh:
+        return from_graphml(fh.read())

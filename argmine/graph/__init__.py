@@ -1,0 +1,1 @@
+"""The argument graph: well-formedness decoding and analysis."""

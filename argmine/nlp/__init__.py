@@ -1,0 +1,1 @@
+"""The spaCy pipeline that turns text into units and relations."""

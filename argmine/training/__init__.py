@@ -1,0 +1,1 @@
+"""Training the argmine pipeline from the annotated corpora."""
