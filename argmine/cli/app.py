@@ -9,3 +9,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root() -> None:
+    """Map the argument of an essay or op-ed: thesis, claims, premises, evidence, support and attack."""

@@ -1,0 +1,86 @@
+"""How argmine's components talk through a spaCy `Doc`, and how a `Doc` becomes an `ArgumentMap`.
+
+Units live in the span group `doc.spans["units"]`, each span labelled with its kind and carrying
+`span._.evidence_type`, `span._.stance` and `span._.unit_score`. Relations live in `doc._.arg_relations` as
+`(source_index, target_index, relation, score)` tuples indexing that span group. `doc._.arg_offsets` may hold
+exact character offsets per unit when they do not fall on token boundaries (gold segments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span, SpanGroup
+
+from argmine.argmap import ArgumentMap, Relation, Unit
+from argmine.read.layout import ParagraphIndex
+
+UNITS = "units"
+
+for _name, _default in (("evidence_type", ""), ("stance", ""), ("unit_score", 1.0)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+for _name in ("arg_relations", "arg_offsets"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def get_units(doc: Doc) -> SpanGroup:
+    """The unit span group of `doc` (created empty if missing)."""
+    if UNITS not in doc.spans:
+        doc.spans[UNITS] = []
+    return doc.spans[UNITS]
+
+
+def set_units(doc: Doc, spans: Sequence[Span]) -> None:
+    """Replace the units of `doc` with `spans` (kept in reading order) and drop stale relations."""
+    doc.spans[UNITS] = sorted(spans, key=lambda s: (s.start, s.end))
+    doc._.arg_relations = []
+
+
+def set_gold_segments(doc: Doc, units: Sequence[Unit]) -> None:
+    """Use gold units as the segmentation: spans snap outwards to tokens, exact offsets are kept aside."""
+    spans = []
+    for u in units:
+        span = doc.char_span(u.start, u.end, label=u.kind, alignment_mode="expand")
+        if span is None or len(span) == 0:  # a unit inside a single whitespace token; keep it addressable
+            token = doc[min(len(doc) - 1, max(0, _token_at(doc, u.start)))]
+            span = doc[token.i : token.i + 1]
+            span = Span(doc, span.start, span.end, label=u.kind)
+        spans.append(span)
+    doc.spans[UNITS] = spans  # gold order is reading order already; keep it aligned with `units`
+    doc._.arg_offsets = [(u.start, u.end) for u in units]
+    doc._.arg_relations = []
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    for tok in doc:
+        if tok.idx + len(tok.text) > char:
+            return tok.i
+    return len(doc) - 1
+
+
+def to_map(doc: Doc, *, source: str = "", model: str = "", ids: Sequence[str] | None = None) -> ArgumentMap:
+    """Read the units and relations the pipeline left on `doc` into an `ArgumentMap` over `doc.text`."""
+    text = doc.text
+    para = ParagraphIndex(text)
+    spans = list(get_units(doc))
+    offsets = doc._.arg_offsets or [(s.start_char, s.end_char) for s in spans]
+    ids = list(ids) if ids is not None else [f"u{i + 1}" for i in range(len(spans))]
+    units = [
+        Unit(
+            id=uid,
+            start=start,
+            end=end,
+            kind=span.label_,
+            evidence_type=span._.evidence_type if span.label_ == "evidence" else "",
+            stance=span._.stance,
+            paragraph=para(start),
+            score=round(float(span._.unit_score), 4),
+        )
+        for uid, span, (start, end) in zip(ids, spans, offsets)
+    ]
+    relations = [
+        Relation(ids[s], ids[t], rel, round(float(score), 4)) for s, t, rel, score in (doc._.arg_relations or [])
+    ]
+    return ArgumentMap(text, units, relations, source=source, model=model)

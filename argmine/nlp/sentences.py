@@ -1,0 +1,45 @@
+"""`argmine_sentences`: a rule sentence splitter that also breaks at line breaks.
+
+spaCy's `sentencizer` ignores layout; op-eds put titles, datelines and bylines on lines of their own, and a
+sentence never continues across a paragraph break.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+_FINAL = {".", "!", "?", "…", "?!", "!?", "..."}
+_CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
+
+
+@Language.component("argmine_sentences")
+def split_sentences(doc: Doc) -> Doc:
+    """Mark sentence starts after final punctuation (and closing quotes) and after line breaks."""
+    n = len(doc)
+    if n == 0:
+        return doc
+    starts = [False] * n
+    starts[0] = True
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if tok.is_space and "\n" in tok.text:
+            if i + 1 < n:
+                starts[i + 1] = True
+        elif tok.text in _FINAL:
+            j = i + 1
+            while j < n and (doc[j].text in _CLOSERS or doc[j].text in _FINAL):
+                j += 1
+            if j < n:
+                nxt = doc[j]
+                while j < n and doc[j].is_space:
+                    j += 1
+                if j < n and not nxt.text[:1].islower():
+                    starts[j] = True
+            i = j
+            continue
+        i += 1
+    for tok, start in zip(doc, starts):
+        tok.is_sent_start = start
+    return doc

@@ -1,0 +1,106 @@
+"""`argmine_structure`: where each token sits in the essay's layout.
+
+Argument roles depend heavily on position: theses sit at the end of the introduction and the start of the
+conclusion, claims open or close body paragraphs. A CNN over tokens cannot see that far, so every token gets
+its paragraph role and its sentence's position in the paragraph as explicit features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from argmine.read.layout import metadata_spans, paragraph_spans
+
+PARAGRAPH_ROLES = ("meta", "title", "only", "intro", "body", "conclusion")
+SENTENCE_POSITIONS = ("only", "first", "middle", "last")
+
+_TITLE_MAX_WORDS = 25
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Per-token structure of one doc: paragraph index, paragraph role, sentence position (as indices)."""
+
+    paragraph: numpy.ndarray
+    role: numpy.ndarray
+    sentence: numpy.ndarray
+    metadata: list[tuple[int, int]]
+
+    def role_of(self, token_i: int) -> str:
+        return PARAGRAPH_ROLES[self.role[token_i]]
+
+    def sentence_position_of(self, token_i: int) -> str:
+        return SENTENCE_POSITIONS[self.sentence[token_i]]
+
+
+def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The paragraphs of `text` with their roles: meta (date/byline), title, only, intro, body, conclusion."""
+    spans = paragraph_spans(text)
+    meta = metadata_spans(text)
+    roles = []
+    for start, end in spans:
+        inside = any(ms <= start and end <= me for ms, me in meta)
+        roles.append("meta" if inside else "")
+    content = [i for i, r in enumerate(roles) if not r]
+    if content:
+        first = content[0]
+        start, end = spans[first]
+        for ms, me in meta:  # a date prefix shares the first line with the title or the lead
+            if ms <= start < me:
+                start = me
+        head = text[start:end].strip()
+        if len(content) > 1 and len(head.split()) <= _TITLE_MAX_WORDS and not head.endswith((".", "”", '"')):
+            roles[first] = "title"
+            content = content[1:]
+    if len(content) == 1:
+        roles[content[0]] = "only"
+    elif content:
+        roles[content[0]] = "intro"
+        roles[content[-1]] = "conclusion"
+        for i in content[1:-1]:
+            roles[i] = "body"
+    return spans, roles
+
+
+def compute_layout(doc: Doc) -> Layout:
+    """Compute the per-token layout arrays for `doc` (linear in its length)."""
+    spans, roles = paragraph_roles(doc.text)
+    n = len(doc)
+    paragraph = numpy.zeros(n, dtype="int32")
+    role = numpy.zeros(n, dtype="int32")
+    sentence = numpy.zeros(n, dtype="int32")
+    p = 0
+    for tok in doc:
+        while p + 1 < len(spans) and tok.idx >= spans[p + 1][0]:
+            p += 1
+        paragraph[tok.i] = p
+        role[tok.i] = PARAGRAPH_ROLES.index(roles[p]) if spans else PARAGRAPH_ROLES.index("only")
+    if doc.has_annotation("SENT_START"):
+        sents = list(doc.sents)
+        for k, sent in enumerate(sents):
+            para = paragraph[sent.start]
+            first = k == 0 or paragraph[sents[k - 1].start] != para
+            last = k == len(sents) - 1 or paragraph[sents[k + 1].start] != para
+            pos = "only" if first and last else "first" if first else "last" if last else "middle"
+            sentence[sent.start : sent.end] = SENTENCE_POSITIONS.index(pos)
+    return Layout(paragraph, role, sentence, metadata_spans(doc.text))
+
+
+def get_layout(doc: Doc) -> Layout:
+    """The layout of `doc`, computed once and cached on the doc."""
+    layout = doc.user_data.get("argmine_layout")
+    if layout is None or len(layout.paragraph) != len(doc):
+        layout = compute_layout(doc)
+        doc.user_data["argmine_layout"] = layout
+    return layout
+
+
+@Language.component("argmine_structure")
+def add_structure(doc: Doc) -> Doc:
+    """Cache the layout on the doc so later components and the tok2vec share one computation."""
+    doc.user_data["argmine_layout"] = compute_layout(doc)
+    return doc
