@@ -126,11 +126,11 @@ class ArgumentMap:
 
     def targets(self, unit_id: str) -> list[Relation]:
         """Relations going out of `unit_id` (what it supports or attacks)."""
-        return [Relation(unit_id, t, d["relation"], d["score"]) for t, d in self.graph.out_edges(unit_id, data=True)]
+        return [Relation(unit_id, t, d["relation"], d["score"]) for _, t, d in self.graph.out_edges(unit_id, data=True)]
 
     def children(self, unit_id: str) -> list[Relation]:
         """Relations coming into `unit_id` (what supports or attacks it)."""
-        return [Relation(s, unit_id, d["relation"], d["score"]) for s, d in self.graph.in_edges(unit_id, data=True)]
+        return [Relation(s, unit_id, d["relation"], d["score"]) for s, _, d in self.graph.in_edges(unit_id, data=True)]
 
     def roots(self) -> list[Unit]:
         """Units that support or attack nothing, in reading order (the thesis candidates)."""

@@ -1,0 +1,222 @@
+"""The project's own gold corpus (`corpus/*.txt` + `corpus/*.json`) obeys the annotation guidelines.
+
+Every check runs on every annotated text present, so a new text is covered as soon as it is added.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from argmine.argmap import EVIDENCE_TYPES, KINDS, ArgumentMap, Relation
+from argmine.export.json import read_json
+from argmine.read.layout import ParagraphIndex, metadata_spans, paragraph_spans
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+SLUGS = sorted(path.stem for path in CORPUS.glob("*.json"))
+
+MIN_TEXTS = 12
+MIN_WORDS, MAX_WORDS = 400, 900
+MIN_UNITS, MAX_UNITS = 12, 30
+# Guidelines: relations "mostly stay within a paragraph"; rebuttal paragraphs answering the previous
+# paragraph's concession are the usual exception, so allow some but not a majority.
+MAX_CROSS_PARAGRAPH_SHARE = 1 / 3
+# Two op-eds on different topics share little vocabulary (the current corpus peaks near 0.12); a copied
+# or lightly reworded text lands far above this.
+MAX_VOCABULARY_OVERLAP = 0.3
+
+# A unit never starts with a pure discourse connective: the guidelines cut those off.
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:(?:However|Moreover|Furthermore|Therefore|Thus|Hence|Indeed|Admittedly|Still|Meanwhile|Besides"
+    r"|Nevertheless|Nonetheless|Finally|First|Second|Third|Also|In short|In sum|In other words|In fact"
+    r"|For example|For instance|Of course|After all|As a result|That said),"
+    r"|(?:But|And|Yet|Because)\b)"
+)
+_STOPWORDS = frozenset(
+    "that this with from have they their there which about would should could been were will into than more"
+    " most what when where while those these them then also only other some such many much over just like"
+    " does because after before being every very even your ours".split()
+)
+
+
+@functools.cache
+def _load(slug: str) -> ArgumentMap:
+    return read_json(CORPUS / f"{slug}.json")
+
+
+def _raw_text(slug: str) -> str:
+    return (CORPUS / f"{slug}.txt").read_bytes().decode("utf-8")
+
+
+def _vocabulary(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in _STOPWORDS}
+
+
+def _outgoing(amap: ArgumentMap) -> dict[str, list[Relation]]:
+    out: dict[str, list[Relation]] = {u.id: [] for u in amap.units}
+    for rel in amap.relations:
+        out[rel.source].append(rel)
+    return out
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def test_corpus_has_enough_texts_and_every_text_is_annotated():
+    texts = {path.stem for path in CORPUS.glob("*.txt")}
+    assert len(SLUGS) >= MIN_TEXTS, f"only {len(SLUGS)} annotated texts, need {MIN_TEXTS}"
+    assert texts == set(SLUGS), f"unpaired files: {sorted(texts ^ set(SLUGS))}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_annotation_text_is_the_file_exactly(slug):
+    raw = _raw_text(slug)
+    amap = _load(slug)
+    assert amap.text == raw
+    assert raw.endswith("\n") and not raw.endswith("\n\n"), "text must end with exactly one newline"
+    assert amap.source == f"corpus/{slug}.txt"
+    assert amap.model == "gold"
+    assert MIN_WORDS <= len(raw.split()) <= MAX_WORDS, f"{len(raw.split())} words"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_json_unit_texts_match_offsets(slug):
+    # read_json already checks this; parse the file independently so a lenient reader cannot hide it.
+    data = json.loads((CORPUS / f"{slug}.json").read_text(encoding="utf-8"))
+    text = data["graph"]["text"]
+    for node in data["nodes"]:
+        assert text[node["start"] : node["end"]] == node["text"], node["id"]
+        assert node["score"] == 1.0, node["id"]
+    assert all(edge["score"] == 1.0 for edge in data["edges"])
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_opens_with_date_or_dateline_and_ends_with_byline(slug):
+    text = _raw_text(slug)
+    spans = metadata_spans(text)
+    assert len(spans) == 2, f"expected a date/dateline and a byline, metadata_spans found {spans}"
+    (head_start, head_end), (tail_start, tail_end) = spans
+    first_line_end = text.index("\n")
+    assert head_start == 0 and head_end <= first_line_end + 1, "the first line must be a date or dateline"
+    last_paragraph = paragraph_spans(text)[-1]
+    assert tail_start == last_paragraph[0] and tail_end == len(text), "the last paragraph must be the byline"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_unit_boundaries(slug):
+    amap = _load(slug)
+    text = amap.text
+    para = ParagraphIndex(text)
+    metadata = metadata_spans(text)
+    units = amap.units
+    for unit in units:
+        span = amap.unit_text(unit)
+        where = f"{unit.id} {span!r}"
+        assert span == span.strip(), f"{where}: leading/trailing whitespace"
+        assert span[-1] not in ".!?", f"{where}: ends with sentence punctuation"
+        assert not _LEADING_CONNECTIVE.match(span), f"{where}: starts with a discourse connective"
+        assert unit.paragraph == para(unit.start), f"{where}: paragraph {unit.paragraph} != {para(unit.start)}"
+        assert para(unit.end - 1) == unit.paragraph, f"{where}: crosses a paragraph break"
+        assert span.count('"') % 2 == 0 and span.count("“") == span.count("”"), f"{where}: unbalanced quotes"
+        for meta in metadata:
+            assert not _overlaps((unit.start, unit.end), meta), f"{where}: overlaps metadata {text[slice(*meta)]!r}"
+    for left, right in itertools.pairwise(units):
+        assert left.end <= right.start, f"{left.id} overlaps {right.id}"
+
+
+def _title(text: str) -> str:
+    """The title after a leading date on the first paragraph, or "" when that paragraph is prose."""
+    head_end = metadata_spans(text)[0][1] if metadata_spans(text) else 0
+    rest = text[head_end : paragraph_spans(text)[0][1]].strip()
+    is_title = rest and len(rest.split()) <= 20 and rest[-1] not in ".!?\"”"
+    return rest if is_title else ""
+
+
+TITLED = [slug for slug in SLUGS if _title(_raw_text(slug))]
+
+
+@pytest.mark.parametrize("slug", TITLED)
+def test_title_is_not_annotated(slug):
+    amap = _load(slug)
+    assert not [u.id for u in amap.units if u.paragraph == 0], f"units in the title {_title(amap.text)!r}"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_relations_form_a_tree_rooted_at_the_thesis(slug):
+    amap = _load(slug)
+    roots = amap.roots()
+    assert [u.kind for u in roots] == ["major_claim"], f"roots: {[(u.id, u.kind) for u in roots]}"
+    assert nx.is_directed_acyclic_graph(amap.graph)
+    for unit_id, out in _outgoing(amap).items():
+        if unit_id != roots[0].id:
+            assert len(out) == 1, f"{unit_id} has {len(out)} outgoing relations"
+    # One sink, no cycles and one outgoing edge per other node make a tree; check it independently.
+    assert nx.is_arborescence(amap.graph.reverse(copy=False))
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_labels_follow_the_scheme(slug):
+    amap = _load(slug)
+    root = amap.roots()[0].id
+    outgoing = _outgoing(amap)
+    for unit in amap.units:
+        if unit.kind == "evidence":
+            assert unit.evidence_type, f"{unit.id}: evidence without evidence_type"
+        else:
+            assert not unit.evidence_type, f"{unit.id}: {unit.kind} with evidence_type {unit.evidence_type!r}"
+        if unit.kind == "major_claim" and unit.id != root:
+            assert outgoing[unit.id] == [Relation(unit.id, root, "support")], f"{unit.id}: restatement must support the root"
+        if unit.kind == "claim":
+            (rel,) = outgoing[unit.id]
+            assert amap.unit(rel.target).kind == "major_claim", f"claim {unit.id} must target the thesis"
+            expected = {"for": "support", "against": "attack"}.get(unit.stance)
+            assert expected, f"claim {unit.id} needs stance for/against, has {unit.stance!r}"
+            assert rel.relation == expected, f"claim {unit.id} has stance {unit.stance} but {rel.relation}s"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_text_has_a_full_argument(slug):
+    amap = _load(slug)
+    kinds = Counter(u.kind for u in amap.units)
+    evidence_types = {u.evidence_type for u in amap.units if u.kind == "evidence"}
+    assert MIN_UNITS <= len(amap) <= MAX_UNITS, f"{len(amap)} units"
+    assert kinds["claim"] >= 1 and kinds["premise"] >= 1, dict(kinds)
+    assert kinds["evidence"] >= 2 and len(evidence_types) >= 2, f"evidence types: {evidence_types}"
+    assert any(r.relation == "attack" for r in amap.relations), "no attack relation"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_premise_and_evidence_relations_mostly_stay_in_their_paragraph(slug):
+    amap = _load(slug)
+    local = [
+        amap.unit(r.source).paragraph == amap.unit(r.target).paragraph
+        for r in amap.relations
+        if amap.unit(r.source).kind in ("premise", "evidence")
+    ]
+    assert local, "no premise or evidence relations"
+    assert local.count(False) / len(local) <= MAX_CROSS_PARAGRAPH_SHARE
+
+
+def test_corpus_covers_every_label():
+    maps = [_load(slug) for slug in SLUGS]
+    units = [u for amap in maps for u in amap.units]
+    assert {u.kind for u in units} == set(KINDS)
+    assert {u.evidence_type for u in units if u.kind == "evidence"} == set(EVIDENCE_TYPES) - {""}
+    assert {r.relation for amap in maps for r in amap.relations} == {"support", "attack"}
+
+
+def test_texts_are_on_different_topics():
+    vocab = {slug: _vocabulary(_raw_text(slug)) for slug in SLUGS}
+    theses = [_load(slug).unit_text(_load(slug).roots()[0]) for slug in SLUGS]
+    assert len(set(theses)) == len(theses), "two texts share a thesis"
+    for a, b in itertools.combinations(SLUGS, 2):
+        overlap = len(vocab[a] & vocab[b]) / len(vocab[a] | vocab[b])
+        assert overlap <= MAX_VOCABULARY_OVERLAP, f"{a} and {b} share {overlap:.0%} of their vocabulary"
