@@ -1,3 +1,91 @@
-"""`argmine corpus` (to be written)."""
+"""`argmine corpus`: inspect the annotated corpora the models train and are evaluated on."""
 
-from argmine.cli.app import app  # noqa: F401
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from argmine.cli.app import app
+from argmine.corpora import CORPORA, CorpusError, CorpusFormatError, corpus_stats, read_corpus
+
+corpus_app = typer.Typer(
+    name="corpus",
+    help="Read the public corpora and the project's JSON corpus.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(corpus_app, name="corpus")
+
+# A bad kind, path or split is the caller's mistake (usage, 2); a malformed corpus file is the data's (1).
+USAGE_ERROR = 2
+DATA_ERROR = 1
+
+
+@corpus_app.command("stats")
+def stats(
+    kind: Annotated[str, typer.Argument(help=f"Corpus kind: {', '.join(CORPORA)}.", show_default=False)],
+    path: Annotated[Path, typer.Argument(help="Corpus folder (or file, for json and microtexts).")],
+    split: Annotated[
+        str | None,
+        typer.Option("--split", help="Split to count (e.g. train, test, fold1of5); all when omitted."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Count documents, units, evidence types, stances, relations and the corpus's original labels."""
+    try:
+        maps = read_corpus(kind, path, split)
+    except CorpusFormatError as err:
+        _fail(err, DATA_ERROR)
+    except CorpusError as err:
+        _fail(err, USAGE_ERROR)
+    counts = corpus_stats(maps, kind)
+    counts["path"] = str(path)
+    counts["split"] = split
+    if as_json:
+        typer.echo(json.dumps(counts, indent=1))
+    else:
+        Console().print(stats_table(counts))
+
+
+def _fail(err: Exception, code: int) -> None:
+    # One line, no traceback: messages name the file, which is all a user needs to fix the input.
+    typer.echo(f"error: {' '.join(str(err).split())}", err=True)
+    raise typer.Exit(code)
+
+
+def stats_table(counts: dict) -> Table:
+    """A rich table of `corpus_stats` output, one section per group of counts."""
+    title = f"{counts['kind']} corpus" + (f" ({counts['split']})" if counts.get("split") else "")
+    table = Table(title=title, show_header=True, header_style="bold")
+    table.add_column("count")
+    table.add_column("n", justify="right")
+    for name in ("documents", "paragraphs", "words", "units"):
+        table.add_row(name, f"{counts[name]:,}")
+    table.add_section()
+    for name, n in counts["units_per_kind"].items():
+        table.add_row(f"units: {name}", f"{n:,}")
+    for name, n in counts["evidence_types"].items():
+        table.add_row(f"evidence: {name}", f"{n:,}")
+    for name, n in counts["stances"].items():
+        table.add_row(f"stance: {name}", f"{n:,}")
+    table.add_section()
+    table.add_row("relations", f"{counts['relations']:,}")
+    for name, n in counts["relations_per_label"].items():
+        table.add_row(f"relations: {name}", f"{n:,}")
+    for source_kind, per_label in counts["relations_per_source_kind"].items():
+        for name, n in per_label.items():
+            table.add_row(f"relations: {source_kind} {name}", f"{n:,}")
+    original = counts.get("original")
+    if original:
+        table.add_section()
+        for name, n in original["labels"].items():
+            table.add_row(f"original label: {name}", f"{n:,}")
+        for name, n in original["relations"].items():
+            table.add_row(f"original relation: {name}", f"{n:,}")
+    return table
