@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json as json_lib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from argmine.argmap import ArgumentMap
-from argmine.export import graphml, json
+from argmine.argmap import ArgumentMap, MapError
+from argmine.export import aif, argdown, dot, graphml, html, json, mermaid
 from argmine.export.atomic import write_atomic
 
 
@@ -31,8 +32,17 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format("graphml", (".graphml",), graphml.to_graphml, graphml.from_graphml),
         Format("json", (".json",), json.to_json, json.from_json),
+        Format("aif", (".aif", ".aif.json"), aif.to_aif, aif.from_aif),
+        Format("argdown", (".argdown", ".ad"), argdown.to_argdown),
+        Format("dot", (".dot", ".gv"), dot.to_dot),
+        Format("svg", (".svg",), dot.to_svg),
+        Format("png", (".png",), dot.to_png),
+        Format("mermaid", (".mmd", ".mermaid"), mermaid.to_mermaid),
+        Format("html", (".html", ".htm"), html.to_html),
     )
 }
+"""Every format by name. `graphml`, `json` and `aif` are map formats (read back); `svg` and `png` need
+Graphviz (`argmine.export.dot.GraphvizError` when it is missing)."""
 
 
 class UnknownFormat(ValueError):
@@ -49,9 +59,11 @@ def get_format(name: str) -> Format:
 
 def format_for_path(path: str | os.PathLike) -> Format:
     """The format a file name's suffix asks for."""
-    suffix = Path(path).suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.suffixes:
+    name = Path(path).name.lower()
+    # Longest suffix first, so that `map.aif.json` is AIF and `map.json` project JSON.
+    by_length = sorted(((s, f) for f in FORMATS.values() for s in f.suffixes), key=lambda sf: -len(sf[0]))
+    for suffix, fmt in by_length:
+        if name.endswith(suffix) and len(name) > len(suffix):
             return fmt
     raise UnknownFormat(f"cannot tell the format of {str(path)!r} from its suffix; pass --format")
 
@@ -67,7 +79,39 @@ def read(path: str | os.PathLike, fmt: str | None = None) -> ArgumentMap:
     f = get_format(fmt) if fmt else format_for_path(path)
     if f.loads is None:
         raise UnknownFormat(f"{f.name} is an output-only format and cannot be read back")
-    return f.loads(Path(path).read_bytes())
+    data = Path(path).read_bytes()
+    if f.name == "json" and not fmt and _looks_like_aif(data):
+        f = FORMATS["aif"]  # AIFdb and OVA save AIF as plain `.json`
+    try:
+        return f.loads(data)
+    except UnicodeDecodeError as err:
+        raise MapError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
-__all__ = ["FORMATS", "Format", "UnknownFormat", "format_for_path", "get_format", "read", "write"]
+def _looks_like_aif(data: bytes) -> bool:
+    try:
+        doc = json_lib.loads(data)
+    except ValueError:
+        return False  # let the JSON reader report it
+    if not isinstance(doc, dict) or "graph" in doc:
+        return False
+    body = doc.get("AIF") or doc.get("aif") or doc
+    nodes = body.get("nodes") if isinstance(body, dict) else None
+    return isinstance(nodes, list) and any(isinstance(n, dict) and "nodeID" in n for n in nodes[:1])
+
+
+def map_formats() -> list[str]:
+    """Names of the formats that can be read back into a map."""
+    return [name for name, f in FORMATS.items() if f.loads is not None]
+
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "UnknownFormat",
+    "format_for_path",
+    "get_format",
+    "map_formats",
+    "read",
+    "write",
+]

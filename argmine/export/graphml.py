@@ -5,7 +5,8 @@ Graph attributes: `source`, `model` and the full `text`. Node attributes: `kind`
 (`support` | `attack`) and `score`. Edges point from the supporting or attacking unit to its target.
 
 XML 1.0 cannot carry most C0 control characters, not even escaped: the writer replaces each one with
-U+FFFD, one character for one, so offsets still index the text.
+U+FFFD, one character for one, so offsets still index the text. Carriage returns are written as `&#13;` so
+that readers do not normalise line endings. Unit ids XML cannot carry are refused (`MapError`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def to_graph(amap: ArgumentMap) -> nx.DiGraph:
     """The GraphML-ready graph: contract attributes only, every node carrying its text."""
     g = nx.DiGraph(source=_xml_safe(amap.source), model=_xml_safe(amap.model), text=_xml_safe(amap.text))
     for u in amap.units:
+        if _XML_ILLEGAL.search(u.id):  # an id cannot be replaced like text without breaking its edges
+            raise MapError(f"unit id {u.id!r} contains characters XML cannot carry")
         g.add_node(
             u.id,
             kind=u.kind,
@@ -50,7 +53,9 @@ def to_graphml(amap: ArgumentMap) -> str:
     """Serialise `amap` as a GraphML document."""
     buf = io.BytesIO()
     nx.write_graphml(to_graph(amap), buf, encoding="utf-8", prettyprint=True)
-    return buf.getvalue().decode("utf-8")
+    # XML readers turn "\r\n" and lone "\r" in text into "\n", which would shift every later offset;
+    # a character reference survives. The writer itself emits no "\r", so every one is the user's.
+    return buf.getvalue().decode("utf-8").replace("\r", "&#13;")
 
 
 def from_graphml(data: str | bytes) -> ArgumentMap:

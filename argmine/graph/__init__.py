@@ -1,1 +1,18 @@
-"""The argument graph: well-formedness decoding and analysis."""
+"""The argument graph: well-formedness decoding, stance propagation and analysis."""
+
+from argmine.graph.analysis import Analysis, EvidenceLoad, UnitRef, analyse
+from argmine.graph.decode import decode, decode_map, propagate_stance, thesis_of
+from argmine.graph.tree import Step, outline
+
+__all__ = [
+    "Analysis",
+    "EvidenceLoad",
+    "Step",
+    "UnitRef",
+    "analyse",
+    "decode",
+    "decode_map",
+    "outline",
+    "propagate_stance",
+    "thesis_of",
+]
