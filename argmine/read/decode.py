@@ -1,15 +1,80 @@
-"""Turning input bytes into the text argmine maps; every offset refers to the text returned here."""
+"""Turning input bytes into the text argmine maps; every offset refers to the text returned here.
+
+What each kind of input becomes (the README's table of input classes follows this module):
+
+- UTF-8, with or without a byte-order mark; UTF-16 and UTF-32 with a byte-order mark: decoded (the mark
+  dropped). UTF-16 without a mark is recognised by its zero bytes and decoded with a warning.
+- Other 8-bit text: decoded as Windows-1252 (a superset of Latin-1's printable range) with a warning when that
+  gives plausible Western text; UTF-8 with a few broken bytes (a truncated download) is decoded with those
+  bytes replaced by U+FFFD and a warning; anything else is refused with `InputError`.
+- Binary data (zero bytes, control characters, known file signatures such as PDF or ZIP): refused; so is a
+  run of more than `MAX_PUNCTUATION_RUN` punctuation marks without a space, which no prose has and which
+  spaCy's tokenizer takes quadratic time over.
+- HTML (detected, or forced with `html=True`): its visible text, extracted by `argmine.read.html`, is the text.
+- More than `max_chars` characters: refused, and a file larger than any text of that length could be is
+  refused before it is read, so memory stays bounded by the limit.
+- Empty or whitespace-only text, and text that does not look English: decoded, with a warning.
+"""
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
+
+from argmine.read.html import html_to_text, looks_like_html
+from argmine.read.language import english_share, looks_english
+
+# spaCy's own default `nlp.max_length`; an op-ed is 5-20 thousand characters, a long book about two million.
+DEFAULT_MAX_CHARS = 1_000_000
+# No supported encoding spends more than 4 bytes on a character, plus a byte-order mark.
+_MAX_BYTES_PER_CHAR = 4
+_BOM_BYTES = 4
+_CHUNK = 1 << 20
+_SNIFF_BYTES = 8192
+
+_BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document; extract its text first, e.g. with pdftotext"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .odt or .epub is one); save or extract it as plain text first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Microsoft Office document; save it as plain text first"),
+    (b"{\\rtf", "an RTF document; save it as plain text first"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "gzip-compressed data; decompress it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed data; decompress it first"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an executable program"),
+)
+# C0 controls other than tab, line feed, vertical tab, form feed and carriage return, plus DEL.
+_CONTROLS = frozenset(chr(c) for c in [*range(9), *range(14, 32), 127])
+_MAX_CONTROL_SHARE = 0.01
+# Windows-1252 text in a Western language is mostly ASCII; mojibake from CJK or Cyrillic encodings is not.
+_MAX_NON_ASCII_LETTERS = 0.3
+# A few bad bytes among valid multi-byte sequences: UTF-8 that was cut or damaged, not another encoding.
+_MAX_BROKEN_UTF8 = 8
+# spaCy's tokenizer peels punctuation off a token one mark at a time, rescanning the rest each time: a run of
+# n marks without a space costs n² (2,000 `=` take a second, 8,000 a quarter of a minute). Prose never has
+# such runs; refusing them keeps mapping time bounded. The lookbehind makes the search linear.
+MAX_PUNCTUATION_RUN = 1000
+_PUNCTUATION_RUN = re.compile(rf"(?<![^\w\s])[^\w\s]{{{MAX_PUNCTUATION_RUN + 1}}}")
 
 
 class InputError(ValueError):
-    """Input argmine cannot map (not text, undecodable, missing); the message says why in one line."""
+    """Input argmine cannot map (not text, undecodable, too large, missing); the message says why in one line."""
 
 
 @dataclass
@@ -19,29 +84,176 @@ class Decoded:
     text: str
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    html: bool = False
 
 
-def decode_bytes(data: bytes, name: str = "<input>") -> Decoded:
-    """Decode `data` as UTF-8 (with or without BOM); refuse binary data with a clear error."""
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: not a text file (binary data)")
+def decode_bytes(
+    data: bytes, name: str = "<input>", *, html: bool | None = None, max_chars: int | None = DEFAULT_MAX_CHARS
+) -> Decoded:
+    """Decode `data` into the text to map: encoding, binary and size checks, HTML extraction, warnings.
+
+    `html`: None detects HTML, True always extracts the visible text, False maps markup as plain text.
+    """
+    text, encoding, warnings = _decode(data, name)
+    _check_controls(text, name)
+    is_html = looks_like_html(text) if html is None else html
+    if is_html:
+        raw_chars = len(text)
+        text = html_to_text(text)
+        if html is None:
+            warnings.append(
+                f"{name}: looks like HTML; mapping its visible text ({len(text):,} of {raw_chars:,} characters)"
+            )
+    if max_chars is not None and len(text) > max_chars:
+        raise InputError(
+            f"{name}: too large to map ({len(text):,} characters, over the limit of {max_chars:,}); "
+            "raise --max-chars or split the text"
+        )
+    run = _PUNCTUATION_RUN.search(text)
+    if run:
+        raise InputError(
+            f"{name}: not prose: more than {MAX_PUNCTUATION_RUN:,} punctuation marks in a row "
+            f"(at character {run.start():,})"
+        )
+    if not text.strip():
+        warnings.append(f"{name}: {'empty' if not text else 'only whitespace'}; the map has no units")
+    elif not looks_english(text):
+        share, _ = english_share(text)
+        warnings.append(
+            f"{name}: does not look like English ({share:.0%} English function words); "
+            "the model is English, so the map may be poor"
+        )
+    return Decoded(text, encoding, warnings, is_html)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), label.lower(), []
+            except UnicodeDecodeError as err:
+                raise InputError(f"{name}: starts with a {label} byte-order mark but is not valid {label} "
+                                 f"(byte {err.start + len(bom)})") from None
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise InputError(f"{name}: not a text file ({what})")
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        codec = _utf16_without_bom(head)
+        if codec is None:
+            raise InputError(f"{name}: not a text file (binary data)")
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not a text file (binary data)") from None
+        return text, "utf-16", [f"{name}: no byte-order mark; decoded as {codec.upper()}"]
     try:
-        return Decoded(data.decode("utf-8-sig"), "utf-8")
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
-        raise InputError(f"{name}: not valid UTF-8 (byte {err.start})") from None
-
-
-def read_input(source: str | os.PathLike) -> Decoded:
-    """Read and decode a file, or standard input when `source` is `-`."""
-    if str(source) == "-":
-        return decode_bytes(sys.stdin.buffer.read(), "<stdin>")
-    path = Path(source)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a file")
+        first_bad = err.start
+    repaired = data.decode("utf-8", errors="replace")
+    broken = repaired.count("\ufffd") - _count_valid_replacement_chars(data)
+    multibyte = sum(1 for ch in repaired if ch > "\x7f" and ch != "\ufffd")
+    if broken <= _MAX_BROKEN_UTF8 and multibyte >= 2 * broken:
+        plural = "s" if broken > 1 else ""
+        return repaired, "utf-8", [f"{name}: {broken} byte sequence{plural} not valid UTF-8, replaced with U+FFFD"]
     try:
-        data = path.read_bytes()
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_western(text):
+        return text, "cp1252", [f"{name}: not UTF-8; decoded as Windows-1252 (Latin-1), check its accented letters"]
+    raise InputError(
+        f"{name}: not UTF-8 text (invalid byte 0x{data[first_bad]:02x} at {first_bad}) and no other encoding "
+        "fits; convert it to UTF-8 first (e.g. iconv -f ENCODING -t UTF-8)"
+    )
+
+
+def _count_valid_replacement_chars(data: bytes) -> int:
+    # U+FFFD written in the input itself is text, not damage.
+    return data.count("\ufffd".encode("utf-8"))
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """`utf-16-le`/`-be` when the zero bytes sit where mostly-ASCII UTF-16 puts them, else None."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return None
+    zero_even, zero_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zero_odd > 0.5 and zero_even < 0.05:
+        return "utf-16-le"
+    if zero_even > 0.5 and zero_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _plausible_western(text: str) -> bool:
+    letters = [ch for ch in text[:100_000] if ch.isalpha()]
+    if not letters:
+        return True
+    non_ascii = sum(1 for ch in letters if ch > "\x7f")
+    return non_ascii / len(letters) <= _MAX_NON_ASCII_LETTERS
+
+
+def _check_controls(text: str, name: str) -> None:
+    sample = text[:100_000]
+    if not sample:
+        return
+    controls = sum(1 for ch in sample if ch in _CONTROLS)
+    if controls > max(2, _MAX_CONTROL_SHARE * len(sample)):
+        raise InputError(f"{name}: not a text file ({controls:,} control characters)")
+
+
+def byte_limit(max_chars: int | None) -> int | None:
+    """The most bytes a text of `max_chars` characters can take in any supported encoding."""
+    return None if max_chars is None else _MAX_BYTES_PER_CHAR * max_chars + _BOM_BYTES
+
+
+def _too_large(name: str, size: int, max_chars: int) -> InputError:
+    return InputError(
+        f"{name}: too large to map ({size:,} bytes, more than {max_chars:,} characters can take); "
+        "raise --max-chars or split the text"
+    )
+
+
+def read_stream(
+    stream: BinaryIO, name: str, *, html: bool | None = None, max_chars: int | None = DEFAULT_MAX_CHARS
+) -> Decoded:
+    """Read and decode a binary stream, never holding more than the byte limit of `max_chars` in memory."""
+    limit = byte_limit(max_chars)
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(_CHUNK if limit is None else min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise _too_large(name, size, max_chars)  # type: ignore[arg-type]
+    return decode_bytes(b"".join(parts), name, html=html, max_chars=max_chars)
+
+
+def read_input(
+    source: str | os.PathLike, *, html: bool | None = None, max_chars: int | None = DEFAULT_MAX_CHARS
+) -> Decoded:
+    """Read and decode a file, or standard input when `source` is `-` (see `decode_bytes` for `html`)."""
+    if str(source) == "-":
+        return read_stream(sys.stdin.buffer, "<stdin>", html=html, max_chars=max_chars)
+    path = Path(source)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror})") from None
-    return decode_bytes(data, str(path))
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder, not a file")
+    limit = byte_limit(max_chars)
+    if stat.S_ISREG(info.st_mode) and limit is not None and info.st_size > limit:
+        raise _too_large(str(path), info.st_size, max_chars)  # type: ignore[arg-type]
+    try:
+        with open(path, "rb") as fh:
+            return read_stream(fh, str(path), html=html, max_chars=max_chars)
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None

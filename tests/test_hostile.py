@@ -1,0 +1,421 @@
+"""Hostile text: `map` and every registered exporter over arbitrary text never crash, never let text escape
+its quoting (no markup, script or syntax injected), and keep offsets true; the CLI turns any bytes into a map or
+one error line; pathological shapes map in bounded time.
+
+Escaping is checked against a "defanged" twin of each map: the same units and relations over a text of the
+same length in which every character but ASCII letters, digits, spaces and newlines is an `x`. Whatever user
+text does, the output's structure (elements, attributes, scripts, the syntax outside quoted strings) must be
+the twin's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import argmine.nlp
+from argmine.argmap import ArgumentMap, MapError, Relation
+from argmine.cli import app
+from argmine.export import FORMATS
+from argmine.export.dot import graphviz_available
+from argmine.export.json import from_json
+from argmine.nlp import load
+from argmine.read.decode import InputError, decode_bytes
+
+MINER = load("rules")
+
+HOSTILE = [
+    "<script>alert('XSS9')</script>",
+    '"><img src=x onerror=alert(9)>',
+    "</textarea></style></script>",
+    "<![CDATA[",
+    "]]>",
+    "<!--",
+    "-->",
+    "&amp;",
+    "&#0;",
+    "&lt;b&gt;",
+    "javascript:alert(1)",
+    "\x00",
+    "\x1b[31m",
+    "\x7f",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\x85",
+    "\ufffe",
+    "\U0010ffff",
+    "😀👩‍👩‍👧",
+    "{{x}}",
+    "${x}",
+    "$$x$$",
+    "`rm -rf /`",
+    "'; DROP TABLE units; --",
+    '"',
+    "'",
+    "\\",
+    "\\n",
+    "\\\"",
+    'node [label="x"];',
+    "} digraph {",
+    "click n1 call alert()",
+    "%%{init: {}}%%",
+    "[Thesis]: x",
+    "<Argument>:",
+    "@[tag]",
+    "#tag",
+    ".U.",
+    ":x:",
+    "-->|x|",
+    "\r\n",
+    "\r",
+    "\t",
+    "\n\n",
+    "ـ",
+    "שלום",
+]
+WORDS = (
+    "the county should fund more buses because people need cheap transport critics say but evidence shows "
+    "40 percent said therefore however according to"
+).split()
+_FRAGMENT = st.one_of(st.sampled_from(WORDS), st.sampled_from(HOSTILE), st.text(max_size=6))
+_SENTENCE = st.lists(_FRAGMENT, min_size=1, max_size=14).map(lambda parts: " ".join(parts) + ".")
+_ESSAY = st.lists(st.tuples(_SENTENCE, st.sampled_from([" ", " ", "\n", "\n\n"])), min_size=1, max_size=8).map(
+    lambda pairs: "".join(s + sep for s, sep in pairs)
+)
+TEXTS = st.one_of(st.text(max_size=300), _ESSAY)
+SOURCES = st.one_of(st.just(""), st.sampled_from(HOSTILE), st.text(max_size=20))
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def defang(text: str) -> str:
+    """`text` with every character but ASCII letters, digits, spaces and newlines replaced by `x`."""
+    return "".join(c if (c.isascii() and c.isalnum()) or c in " \n" else "x" for c in text)
+
+
+def twin(amap: ArgumentMap) -> ArgumentMap:
+    """The defanged twin of `amap`: text, source and unit ids defanged; units, offsets and relations kept."""
+    ids: dict[str, str] = {}
+    for unit in amap.units:
+        new = defang(unit.id)
+        while new in ids.values():
+            new += "x"
+        ids[unit.id] = new
+    return relabel(ArgumentMap(defang(amap.text), amap.units, amap.relations, source=defang(amap.source),
+                               model=amap.model), ids)
+
+
+def relabel(amap: ArgumentMap, ids: dict[str, str]) -> ArgumentMap:
+    """`amap` with its unit ids renamed by `ids`."""
+    units = [dataclasses.replace(u, id=ids[u.id]) for u in amap.units]
+    relations = [Relation(ids[r.source], ids[r.target], r.relation, r.score) for r in amap.relations]
+    return amap.with_units(units, relations)
+
+
+def mapped(text: str, source: str) -> ArgumentMap:
+    amap = MINER.map(text, source=source)
+    assert amap.text == text
+    for unit in amap.units:
+        assert 0 <= unit.start < unit.end <= len(text)
+        assert amap.unit_text(unit) == text[unit.start : unit.end]
+    for left, right in zip(amap.units, amap.units[1:]):
+        assert left.end <= right.start
+    return amap
+
+
+def as_text(data: str | bytes) -> str:
+    return data.decode("utf-8") if isinstance(data, bytes) else data
+
+
+# ---- per-format checks -----------------------------------------------------------------------------------
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def check_json(amap: ArgumentMap, data: str | bytes) -> None:
+    json.loads(data)
+    assert FORMATS["json"].loads(data) == amap
+
+
+def check_aif(amap: ArgumentMap, data: str | bytes) -> None:
+    doc = json.loads(data)
+    assert isinstance(doc["nodes"], list) and isinstance(doc["edges"], list)
+    assert FORMATS["aif"].loads(data) == amap
+
+
+def check_graphml(amap: ArgumentMap, data: str | bytes) -> None:
+    ET.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
+    back = FORMATS["graphml"].loads(data)
+    # XML 1.0 cannot carry C0 controls: each becomes U+FFFD, one for one, so offsets still hold.
+    safe = _XML_ILLEGAL.sub("\ufffd", amap.text)
+    assert back.text == safe
+    assert back.units == amap.units and back.relations == amap.relations
+    assert back.source == _XML_ILLEGAL.sub("\ufffd", amap.source)
+
+
+class _Structure(HTMLParser):
+    """Elements, attribute names and script/style bodies of an HTML document (CPython's parser; our outputs
+    are small and well-formed, so its worst cases do not arise)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter = Counter()
+        self.attrs: set[tuple[str, str]] = set()
+        self.handlers: list[tuple[str, str]] = []
+        self.raw: list[str] = []
+        self.csp: list[str] = []
+        self._in_raw = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for name, value in attrs:
+            self.attrs.add((tag, name))
+            if name.startswith("on"):
+                self.handlers.append((tag, name))
+            if tag == "meta" and name == "http-equiv" and (value or "").lower() == "content-security-policy":
+                self.csp.append(dict(attrs).get("content", ""))
+        self._in_raw = tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._in_raw = False
+
+    def handle_data(self, data):
+        if self._in_raw:
+            self.raw.append(data)
+
+
+def _structure(data: str) -> _Structure:
+    parser = _Structure()
+    parser.feed(data)
+    parser.close()
+    return parser
+
+
+def check_html(amap: ArgumentMap, data: str | bytes) -> None:
+    page, reference = _structure(as_text(data)), _structure(as_text(FORMATS["html"].dumps(twin(amap))))
+    assert page.csp and "default-src 'none'" in page.csp[0] and "script-src" in page.csp[0]
+    assert page.handlers == []
+    assert page.raw == reference.raw  # user text never reaches a script or a stylesheet
+    for tag in ("script", "style", "meta", "link", "iframe", "img", "object", "embed", "base", "form", "a"):
+        assert page.tags[tag] == reference.tags[tag], tag
+    assert page.attrs <= reference.attrs
+    assert "XSS9" not in "".join(page.raw)
+
+
+def check_svg(amap: ArgumentMap, data: str | bytes) -> None:
+    root = ET.fromstring(data.encode("utf-8") if isinstance(data, str) else data)
+    for element in root.iter():
+        tag = element.tag.rsplit("}", 1)[-1]
+        assert tag not in ("script", "foreignObject", "iframe", "image"), tag
+        assert not [name for name in element.attrib if name.rsplit("}", 1)[-1].startswith("on")]
+
+
+def check_png(amap: ArgumentMap, data: str | bytes) -> None:
+    assert isinstance(data, bytes) and data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+_DOT_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def check_dot(amap: ArgumentMap, data: str | bytes) -> None:
+    skeleton = _DOT_STRING.sub('""', as_text(data))
+    assert skeleton == _DOT_STRING.sub('""', as_text(FORMATS["dot"].dumps(twin(amap))))
+
+
+_MERMAID_STRING = re.compile(r'"[^"\n]*"')
+
+
+def check_mermaid(amap: ArgumentMap, data: str | bytes) -> None:
+    text = as_text(data)
+    reference = as_text(FORMATS["mermaid"].dumps(twin(amap)))
+    assert _MERMAID_STRING.sub('""', text) == _MERMAID_STRING.sub('""', reference)
+    for label in _MERMAID_STRING.findall(text):
+        inner = label[1:-1].replace("<br>", "")
+        assert not set(inner) & set('"<>[]{}()|`'), label
+
+
+_ARGDOWN_SYNTAX = set("\\@#*_[]<>/{}=")
+_ARGDOWN_LINE = re.compile(
+    r"^(?P<head>\s*(?:[+-] )?)\[(?P<title>[^\]\n]*)\](?::(?P<body> .*?))?(?P<tags>(?: #[\w-]+)*)$"
+)
+
+
+def check_argdown(amap: ArgumentMap, data: str | bytes) -> None:
+    lines = as_text(data).split("\n")
+    reference = as_text(FORMATS["argdown"].dumps(twin(amap))).split("\n")
+    assert len(lines) == len(reference)
+    for line, ref in zip(lines, reference):
+        if line.startswith("//") or not line:
+            assert line == ref
+            continue
+        m, r = _ARGDOWN_LINE.match(line), _ARGDOWN_LINE.match(ref)
+        assert m and r, line
+        assert (m["head"], m["tags"]) == (r["head"], r["tags"]), line
+        assert re.fullmatch(r"[\w -]+", m["title"]), line  # titles (from unit ids) are reduced to safe characters
+        body = m["body"] or ""
+        i = 0
+        while i < len(body):  # every syntax character is backslash-escaped
+            if body[i] == "\\":
+                i += 2
+                continue
+            assert body[i] not in _ARGDOWN_SYNTAX, (body, i)
+            i += 1
+
+
+CHECKS = {
+    "json": check_json,
+    "aif": check_aif,
+    "graphml": check_graphml,
+    "html": check_html,
+    "svg": check_svg,
+    "png": check_png,
+    "dot": check_dot,
+    "mermaid": check_mermaid,
+    "argdown": check_argdown,
+}
+_NEEDS_GRAPHVIZ = pytest.mark.skipif(not graphviz_available(), reason="Graphviz `dot` is not installed")
+
+
+_GRAPHVIZ_FORMATS = ("svg", "png")
+
+
+def test_every_registered_format_has_a_hostile_text_check():
+    # A new exporter must come with its own check here, not slip through a generic one.
+    assert sorted(FORMATS) == sorted(CHECKS)
+
+
+def _export_and_check(name: str, amap: ArgumentMap) -> None:
+    data = FORMATS[name].dumps(amap)
+    assert isinstance(data, (str, bytes))
+    if isinstance(data, str):
+        data.encode("utf-8")  # no lone surrogates: the output can always be written
+    CHECKS[name](amap, data)
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(FORMATS) if n not in _GRAPHVIZ_FORMATS])
+@SETTINGS
+@given(text=TEXTS, source=SOURCES)
+def test_map_and_export_hostile_text(name, text, source):
+    _export_and_check(name, mapped(text, source))
+
+
+# Graphviz runs once per example: fewer examples, same checks.
+@_NEEDS_GRAPHVIZ
+@pytest.mark.parametrize("name", _GRAPHVIZ_FORMATS)
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXTS, source=SOURCES)
+def test_map_and_draw_hostile_text(name, text, source):
+    _export_and_check(name, mapped(text, source))
+
+
+_ID_TEXT = "\n\n".join(
+    f"The county should fund buses {h} because people need cheap transport {h} today." for h in HOSTILE[:12]
+)
+_ID_PARTS = st.one_of(
+    st.sampled_from(HOSTILE), st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
+)
+
+
+@pytest.mark.parametrize("name", [n for n in sorted(FORMATS) if n not in _GRAPHVIZ_FORMATS])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(_ID_PARTS, min_size=1, max_size=30))
+def test_export_hostile_unit_ids(name, parts):
+    # Maps read from JSON or AIF (`argmine convert`) carry whatever ids their author chose.
+    amap = mapped(_ID_TEXT, "ids")
+    amap = relabel(amap, {u.id: f"{i}-{parts[i % len(parts)]}" for i, u in enumerate(amap.units)})
+    if name == "graphml" and any(_XML_ILLEGAL.search(u.id) for u in amap.units):
+        with pytest.raises(MapError, match="XML cannot carry"):  # refused clearly, not written broken
+            FORMATS[name].dumps(amap)
+        return
+    _export_and_check(name, amap)
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=[_NEEDS_GRAPHVIZ] if n in _GRAPHVIZ_FORMATS else []) for n in sorted(FORMATS)]
+)
+def test_exports_of_a_map_made_of_injection_attempts(name):
+    # One deterministic example with every hostile fragment inside units and the source.
+    text = "\n\n".join(
+        f"The county should fund buses {h} because people need cheap transport {h} today." for h in HOSTILE
+    )
+    amap = mapped(text, source="<script>alert('XSS9')</script>\"'\x00")
+    assert len(amap) >= len(HOSTILE) and amap.relations
+    assert any("<script>" in amap.unit_text(u) for u in amap.units)
+    _export_and_check(name, amap)
+
+
+# ---- the CLI over arbitrary bytes ------------------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        TEXTS.map(lambda t: t.encode("utf-8")),
+        TEXTS.map(lambda t: t.encode("utf-16")),
+        st.sampled_from(HOSTILE).map(lambda h: f"<html><body><p>{h} people need buses.</p></body></html>".encode()),
+    )
+)
+def test_cli_turns_any_bytes_into_a_map_or_one_error_line(data):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(argmine.nlp, "load", lambda model=None: MINER)  # the pipeline, built once
+        result = CliRunner().invoke(app, ["map", "-", "-f", "json", "-m", "rules"], input=data)
+    assert "Traceback" not in result.stderr
+    try:
+        expected = decode_bytes(data, "<stdin>")
+    except InputError as err:
+        assert result.exit_code == 1, (result.exit_code, result.stderr, result.exception)
+        assert result.stdout == ""
+        assert result.stderr == f"argmine: {' '.join(str(err).split())}\n"
+        return
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    amap = from_json(result.stdout)
+    assert amap.text == expected.text and amap.source == "<stdin>"
+    assert result.stderr == "".join(f"argmine: warning: {' '.join(w.split())}\n" for w in expected.warnings)
+
+
+# ---- bounded time ----------------------------------------------------------------------------------------
+
+# Generous: the point is "seconds, not minutes" on a shared 2-core machine, not a benchmark.
+TIME_LIMIT = 8.0
+_FLOW = "the council should fund more buses because people need cheap transport and cities grow".split()
+
+
+def _timed_map(text: str) -> tuple[ArgumentMap, float]:
+    start = time.perf_counter()
+    amap = mapped(text, "")
+    return amap, time.perf_counter() - start
+
+
+def test_5000_words_without_punctuation_map_in_bounded_time():
+    text = " ".join(_FLOW[i % len(_FLOW)] for i in range(5000))
+    amap, seconds = _timed_map(text)
+    assert len(amap) > 0
+    assert seconds < TIME_LIMIT, f"5,000 words without punctuation took {seconds:.1f} s"
+
+
+def test_one_5000_word_sentence_maps_in_bounded_time():
+    text = "The " + " ".join(_FLOW[i % len(_FLOW)] for i in range(4999)) + "."
+    amap, seconds = _timed_map(text)
+    assert len(amap) > 0
+    assert seconds < TIME_LIMIT, f"one 5,000-word sentence took {seconds:.1f} s"
+
+
+def test_a_long_punctuation_run_is_refused_not_tokenised_for_minutes():
+    # spaCy's tokenizer is quadratic on such runs (8,000 `!?` take ~15 s); the reader refuses them up front.
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="not prose"):
+        decode_bytes(("Buses matter. " + "!?" * 25_000).encode(), "rant.txt")
+    assert time.perf_counter() - start < 1.0
