@@ -238,9 +238,15 @@ class _RelationCounts:
         }
 
 
-def relation_scores(pairs: Iterable[Pair]) -> dict:
-    """Link, labelled and no-link F1 over same-paragraph pairs of matched units; link F1 over all pairs."""
+def relation_scores(pairs: Iterable[Pair], stance_sources: Iterable[str] = ()) -> dict:
+    """Link, labelled and no-link F1 over same-paragraph pairs of matched units; link F1 over all pairs.
+
+    Relations whose gold source unit has a kind in `stance_sources` are left out of gold and prediction alike
+    (their pairs stay as no-link candidates): AAE encodes a claim's relation to the thesis as a stance, and
+    Stab & Gurevych score it as stance, not as a link.
+    """
     pairs = check_pairs(pairs)
+    stance_sources = frozenset(stance_sources)
     para, every = _RelationCounts(), _RelationCounts()
     unmatched_gold = unmatched_pred = 0
     for gold, pred in pairs:
@@ -253,11 +259,15 @@ def relation_scores(pairs: Iterable[Pair]) -> dict:
         para.pairs += sum(n * (n - 1) for n in by_par.values())
         every.pairs += len(matched) * (len(matched) - 1)
 
-        gold_edges = {(r.source, r.target): r.relation for r in gold.relations}
+        gkind = {u.id: u.kind for u in gold.units}
+        gold_edges = {
+            (r.source, r.target): r.relation for r in gold.relations if gkind[r.source] not in stance_sources
+        }
         pred_edges: dict[tuple[str, str], str] = {}
         for r in pred.relations:
             if r.source in to_gold and r.target in to_gold:
-                pred_edges[to_gold[r.source], to_gold[r.target]] = r.relation
+                if gkind[to_gold[r.source]] not in stance_sources:
+                    pred_edges[to_gold[r.source], to_gold[r.target]] = r.relation
             else:
                 unmatched_pred += 1
                 scopes = (para, every) if ppar[r.source] == ppar[r.target] else (every,)
@@ -358,14 +368,16 @@ def stance_scores(pairs: Iterable[Pair]) -> dict:
     return {"accuracy": ratio(correct, support), "correct": correct, "support": support}
 
 
-def score_maps(pairs: Iterable[Pair], collapse_evidence: bool | None = None) -> dict:
-    """All scores of this module for `pairs`, keyed by section."""
+def score_maps(
+    pairs: Iterable[Pair], collapse_evidence: bool | None = None, stance_sources: Iterable[str] = ()
+) -> dict:
+    """All scores of this module for `pairs`, keyed by section (see `relation_scores` for `stance_sources`)."""
     pairs = check_pairs(pairs)
     return {
         "documents": len(pairs),
         "segmentation": segmentation_scores(pairs),
         "components": component_scores(pairs, collapse_evidence),
-        "relations": relation_scores(pairs),
+        "relations": relation_scores(pairs, stance_sources),
         "central_claim": central_claim_scores(pairs),
         "evidence_types": evidence_type_scores(pairs),
         "stance": stance_scores(pairs),

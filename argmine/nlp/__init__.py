@@ -3,7 +3,7 @@
 Importing this package registers every argmine component with spaCy.
 """
 
-from argmine.nlp import rules, sentences, structure  # noqa: F401  (registers components)
+from argmine.nlp import classify, finder, relate, rules, sentences, structure, tok2vec  # noqa: F401  (registers)
 from argmine.nlp.miner import Miner, load
 from argmine.nlp.models import ModelNotFound, available_models
 

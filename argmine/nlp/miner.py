@@ -11,11 +11,12 @@ from spacy.language import Language
 
 from argmine.argmap import ArgumentMap
 from argmine.nlp.doc import set_gold_segments, to_map
+from argmine.nlp.manifest import verify_manifest
 from argmine.nlp.models import RULES, resolve_model
 from argmine.nlp.rules import rules_pipeline
 
 # Components that find unit boundaries; they are switched off when gold segments are given.
-SEGMENTERS = ("argmine_rule_segmenter", "unit_finder")
+SEGMENTERS = ("argmine_rule_segmenter", "tok2vec", "unit_finder", "argmine_units_from_finder")
 
 
 class Miner:
@@ -55,5 +56,6 @@ def load(model: str | os.PathLike | None = None) -> Miner:
     if where == RULES:
         return Miner(rules_pipeline(), RULES)
     path = Path(where)
+    verify_manifest(path)  # before spaCy reads anything: a changed model folder is changed code
     nlp = spacy.load(path)
     return Miner(nlp, nlp.meta.get("name") or path.name)

@@ -13,12 +13,11 @@ _FINAL = {".", "!", "?", "…", "?!", "!?", "..."}
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 
 
-@Language.component("argmine_sentences")
-def split_sentences(doc: Doc) -> Doc:
-    """Mark sentence starts after final punctuation (and closing quotes) and after line breaks."""
+def sentence_starts(doc: Doc) -> list[bool]:
+    """For each token, whether it starts a sentence: after final punctuation (and closing quotes) or a line break."""
     n = len(doc)
     if n == 0:
-        return doc
+        return []
     starts = [False] * n
     starts[0] = True
     i = 0
@@ -40,6 +39,12 @@ def split_sentences(doc: Doc) -> Doc:
             i = j
             continue
         i += 1
-    for tok, start in zip(doc, starts):
+    return starts
+
+
+@Language.component("argmine_sentences")
+def split_sentences(doc: Doc) -> Doc:
+    """Set sentence boundaries with `sentence_starts`."""
+    for tok, start in zip(doc, sentence_starts(doc)):
         tok.is_sent_start = start
     return doc

@@ -13,6 +13,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from argmine.nlp.sentences import sentence_starts
 from argmine.read.layout import metadata_spans, paragraph_spans
 
 PARAGRAPH_ROLES = ("meta", "title", "only", "intro", "body", "conclusion")
@@ -23,15 +24,21 @@ _TITLE_MAX_WORDS = 25
 
 @dataclass(frozen=True)
 class Layout:
-    """Per-token structure of one doc: paragraph index, paragraph role, sentence position (as indices)."""
+    """Per-token structure of one doc: paragraph index, paragraph role, sentence position (as indices) and the
+    index of the token's sentence's first token."""
 
     paragraph: numpy.ndarray
     role: numpy.ndarray
     sentence: numpy.ndarray
+    sent_start: numpy.ndarray
     metadata: list[tuple[int, int]]
 
     def role_of(self, token_i: int) -> str:
         return PARAGRAPH_ROLES[self.role[token_i]]
+
+    def role_of_paragraphs(self) -> set[str]:
+        """The paragraph roles present in the doc."""
+        return {PARAGRAPH_ROLES[r] for r in set(self.role.tolist())}
 
     def sentence_position_of(self, token_i: int) -> str:
         return SENTENCE_POSITIONS[self.sentence[token_i]]
@@ -79,15 +86,18 @@ def compute_layout(doc: Doc) -> Layout:
             p += 1
         paragraph[tok.i] = p
         role[tok.i] = PARAGRAPH_ROLES.index(roles[p]) if spans else PARAGRAPH_ROLES.index("only")
-    if doc.has_annotation("SENT_START"):
-        sents = list(doc.sents)
-        for k, sent in enumerate(sents):
-            para = paragraph[sent.start]
-            first = k == 0 or paragraph[sents[k - 1].start] != para
-            last = k == len(sents) - 1 or paragraph[sents[k + 1].start] != para
-            pos = "only" if first and last else "first" if first else "last" if last else "middle"
-            sentence[sent.start : sent.end] = SENTENCE_POSITIONS.index(pos)
-    return Layout(paragraph, role, sentence, metadata_spans(doc.text))
+    # Our own splitter, not doc.sents: the features must not depend on which components ran before.
+    bounds = [i for i, start in enumerate(sentence_starts(doc)) if start] + [n]
+    sent_start = numpy.zeros(n, dtype="int32")
+    for k in range(len(bounds) - 1):
+        a, b = bounds[k], bounds[k + 1]
+        para = paragraph[a]
+        first = k == 0 or paragraph[bounds[k - 1]] != para
+        last = k == len(bounds) - 2 or paragraph[bounds[k + 1]] != para
+        pos = "only" if first and last else "first" if first else "last" if last else "middle"
+        sentence[a:b] = SENTENCE_POSITIONS.index(pos)
+        sent_start[a:b] = a
+    return Layout(paragraph, role, sentence, sent_start, metadata_spans(doc.text))
 
 
 def get_layout(doc: Doc) -> Layout:

@@ -1,0 +1,69 @@
+"""`argmine_unit_classifier`: kind, evidence type and stance of each unit, from linear models over
+layout, context and lexical features (see `argmine.nlp.features`).
+
+It labels every unit with its most likely kind and leaves the full kind distribution on the doc: the relation
+component decides claim versus premise jointly with the links, since a claim is what premises point to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from argmine.nlp.doc import get_units
+from argmine.nlp.features import DocUnits
+from argmine.nlp.linear import LinearClassifier
+
+KIND_LABELS = ("major_claim", "claim", "premise")
+EVIDENCE_LABELS = ("none", "statistics", "testimony", "anecdote")
+STANCE_LABELS = ("for", "against")
+HEADS = {"kind": KIND_LABELS, "evidence": EVIDENCE_LABELS, "stance": STANCE_LABELS}
+
+
+class UnitClassifier:
+    """Three linear heads over shared unit features."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.heads = {head: LinearClassifier(labels) for head, labels in HEADS.items()}
+
+    def predict(self, doc: Doc) -> dict[str, numpy.ndarray]:
+        """Probabilities per head for the units of `doc`, and cache the unit features on the doc."""
+        units = DocUnits(doc, list(get_units(doc)))
+        feats = [units.unit_features(i) for i in range(len(units.spans))]
+        doc.user_data["argmine_units"] = (units, feats)
+        return {head: clf.predict_proba(feats) for head, clf in self.heads.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        probs = self.predict(doc)
+        doc.user_data["argmine_probs"] = probs
+        spans = []
+        for i, span in enumerate(get_units(doc)):
+            kind = KIND_LABELS[int(probs["kind"][i].argmax())]
+            new = Span(doc, span.start, span.end, label=kind)
+            new._.unit_score = float(probs["kind"][i].max())
+            new._.stance = STANCE_LABELS[int(probs["stance"][i].argmax())] if kind == "claim" else ""
+            spans.append(new)
+        doc.spans["units"] = spans
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for head, clf in self.heads.items():
+            (path / f"{head}.bin").write_bytes(clf.to_bytes())
+
+    def from_disk(self, path: str | Path, exclude: tuple = ()) -> UnitClassifier:
+        path = Path(path)
+        for head in HEADS:
+            self.heads[head] = LinearClassifier.from_bytes((path / f"{head}.bin").read_bytes())
+        return self
+
+
+@Language.factory("argmine_unit_classifier")
+def make_unit_classifier(nlp: Language, name: str) -> UnitClassifier:
+    """Build an (untrained) unit classifier; weights come from `from_disk` or argmine's trainer."""
+    return UnitClassifier(nlp, name)

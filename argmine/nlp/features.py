@@ -1,0 +1,166 @@
+"""Features of units and unit pairs for the linear unit classifier and relation scorer.
+
+What decides a unit's role is mostly *where* it is (paragraph role, place in the paragraph, place in its
+sentence), the words just *outside* it ("because", "I believe that", "For example,"), and how much it shares
+with the essay's title and with its neighbours; its own n-grams add the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
+
+from argmine.nlp.structure import Layout, get_layout
+
+_WINDOW_BEFORE = 4
+_WINDOW_AFTER = 3
+
+
+def _content(tokens) -> frozenset[str]:
+    return frozenset(t.lower_ for t in tokens if t.is_alpha and t.lower_ not in STOP_WORDS and len(t) > 2)
+
+
+def _bucket(x: float, edges: tuple[float, ...]) -> int:
+    return sum(x >= e for e in edges)
+
+
+@dataclass
+class UnitView:
+    """What the feature functions need to know about one unit span."""
+
+    span: Span
+    paragraph: int
+    index_in_paragraph: int
+    units_in_paragraph: int
+    index_in_sentence: int
+    units_in_sentence: int
+    content: frozenset[str]
+
+
+class DocUnits:
+    """The units of one doc with their layout context, computed once per doc."""
+
+    def __init__(self, doc: Doc, spans: list[Span]) -> None:
+        self.doc = doc
+        self.layout: Layout = get_layout(doc)
+        self.spans = spans
+        layout = self.layout
+        title_tokens = [t for t in doc if layout.role_of(t.i) == "title"]
+        self.title = _content(title_tokens)
+        by_para: dict[int, list[int]] = {}
+        by_sent: dict[int, list[int]] = {}
+        for i, s in enumerate(spans):
+            by_para.setdefault(int(layout.paragraph[s.start]), []).append(i)
+            by_sent.setdefault(int(layout.sent_start[s.start]), []).append(i)
+        self.views: list[UnitView] = []
+        for i, s in enumerate(spans):
+            p = int(layout.paragraph[s.start])
+            sent = by_sent[int(layout.sent_start[s.start])]
+            self.views.append(
+                UnitView(s, p, by_para[p].index(i), len(by_para[p]), sent.index(i), len(sent), _content(s))
+            )
+        self.by_para = by_para
+        # Single-paragraph texts (microtexts, comments) argue differently from essays with an introduction and
+        # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
+        # (Daume's "frustratingly easy" domain adaptation).
+        self.short = not any(r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs())
+
+    def sentence_of(self, i: int) -> tuple[int, int]:
+        """Token bounds of the sentence holding unit i."""
+        start = int(self.layout.sent_start[self.spans[i].start])
+        end = start
+        doc_len = len(self.doc)
+        while end < doc_len and self.layout.sent_start[end] == start:
+            end += 1
+        return start, end
+
+    def unit_features(self, i: int) -> list[str | tuple[str, float]]:
+        """Sparse features for unit i (kind, evidence type and stance share them)."""
+        v = self.views[i]
+        span, doc, layout = v.span, self.doc, self.layout
+        role = layout.role_of(span.start)
+        pos = layout.sentence_position_of(span.start)
+        idx = min(v.index_in_paragraph, 3)
+        from_end = min(v.units_in_paragraph - 1 - v.index_in_paragraph, 3)
+        f: list[str | tuple[str, float]] = [
+            "bias",
+            f"role={role}",
+            f"spos={pos}",
+            f"role|spos={role}|{pos}",
+            f"role|idx={role}|{idx}",
+            f"role|fromend={role}|{from_end}",
+            f"role|idx|fromend={role}|{idx}|{from_end}",
+            f"nunits={min(v.units_in_paragraph, 6)}",
+            f"insent={min(v.index_in_sentence, 2)}/{min(v.units_in_sentence, 3)}",
+            f"len={_bucket(len(span), (4, 8, 12, 18, 26, 40))}",
+        ]
+        sent_start, sent_end = self.sentence_of(i)
+        before = [t.lower_ for t in doc[max(sent_start, span.start - _WINDOW_BEFORE) : span.start] if not t.is_space]
+        after = [t.lower_ for t in doc[span.end : min(sent_end, span.end + _WINDOW_AFTER)] if not t.is_space]
+        f.extend(f"before={w}" for w in before)
+        f.extend(f"after={w}" for w in after)
+        if before:
+            f.append(f"before1={before[-1]}")
+            f.append(f"before2={' '.join(before[-2:])}")
+            f.append(f"role|before1={role}|{before[-1]}")
+        else:
+            f.append("before1=<s>")
+        f.append(f"sentopen={doc[sent_start].lower_}")
+        if after:
+            f.append(f"after1={after[0]}")
+        words = [t.lower_ for t in span if not t.is_space]
+        f.extend(f"w={w}" for w in set(words))
+        f.extend(f"bi={a} {b}" for a, b in set(zip(words, words[1:])))
+        f.append(f"first={words[0]}")
+        f.append(f"first2={' '.join(words[:2])}")
+        f.append(f"first3={' '.join(words[:3])}")
+        f.append(f"last={words[-1]}")
+        f.append(f"role|first={role}|{words[0]}")
+        shapes = {"digit": any(t.like_num for t in span), "quote": any(t.is_quote for t in span),
+                  "percent": any(t.text in ("%", "percent") for t in span), "year": any(
+                      t.shape_ == "dddd" for t in span)}
+        f.extend(f"has={k}" for k, yes in shapes.items() if yes)
+        if self.title and v.content:
+            overlap = len(self.title & v.content) / len(self.title)
+            f.append(f"title={_bucket(overlap, (0.01, 0.2, 0.4, 0.6))}")
+            f.append(f"role|title={role}|{_bucket(overlap, (0.01, 0.3, 0.6))}")
+        return self._with_genre(f)
+
+    def _with_genre(self, feats: list) -> list:
+        genre = "short:" if self.short else "essay:"
+        return feats + [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
+
+    def pair_features(
+        self, i: int, j: int, unit_feats: list[list[str | tuple[str, float]]] | None = None, thesis: int | None = None
+    ):
+        """Sparse features for the candidate relation unit i → unit j (`thesis`: the unit taken as thesis)."""
+        vi, vj = self.views[i], self.views[j]
+        dist = vj.index_in_paragraph - vi.index_in_paragraph if vi.paragraph == vj.paragraph else None
+        d = "x" if dist is None else str(max(-6, min(6, dist)))
+        role = self.layout.role_of(vi.span.start)
+        shared = len(vi.content & vj.content) / max(1, min(len(vi.content), len(vj.content)))
+        f: list[str | tuple[str, float]] = [
+            "bias",
+            f"dist={d}",
+            f"role|dist={role}|{d}",
+            f"samesent={vi.index_in_sentence != vj.index_in_sentence and self.layout.sent_start[vi.span.start] == self.layout.sent_start[vj.span.start]}",
+            f"src_idx={min(vi.index_in_paragraph, 4)}",
+            f"tgt_idx={min(vj.index_in_paragraph, 4)}",
+            f"tgt_first={vj.index_in_paragraph == 0}",
+            f"tgt_last={vj.index_in_paragraph == vj.units_in_paragraph - 1}",
+            f"src_last={vi.index_in_paragraph == vi.units_in_paragraph - 1}",
+            f"n|dist={min(vi.units_in_paragraph, 6)}|{d}",
+            f"shared={_bucket(shared, (0.01, 0.2, 0.4, 0.7))}",
+            ("shared_v", shared),
+            f"tgt_thesis={j == thesis}|{d}",
+        ]
+        if unit_feats is not None:
+            # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
+            for prefix, feats in (("s", unit_feats[i]), ("t", unit_feats[j])):
+                for feat in feats:
+                    if isinstance(feat, str) and feat.startswith(("before1=", "first=", "sentopen=", "role|idx|", "has=")):
+                        f.append(f"{prefix}:{feat}")
+                        f.append(f"{prefix}:{feat}|{'fwd' if dist is None or dist > 0 else 'back'}")
+        return self._with_genre(f)

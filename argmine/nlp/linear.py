@@ -1,0 +1,107 @@
+"""A multinomial logistic regression over hashed string features, built on thinc's `SparseLinear`.
+
+The unit classifier and the relation scorer are linear models over a few hundred sparse features per example:
+they train in seconds on CPU, are easy to inspect, and serialise as plain thinc msgpack (no pickle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy
+import srsly
+from spacy.strings import hash_string
+from thinc.api import Adam, Model, SparseLinear_v2, chain, fix_random_seed, softmax_activation
+
+Features = Sequence[str | tuple[str, float]]
+
+
+def hash_features(rows: Sequence[Features]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """Turn feature lists into SparseLinear input: (keys uint64, values float32, lengths int32)."""
+    keys: list[int] = []
+    values: list[float] = []
+    lengths = numpy.zeros(len(rows), dtype="int32")
+    for r, feats in enumerate(rows):
+        for f in feats:
+            if isinstance(f, tuple):
+                keys.append(hash_string(f[0]))
+                values.append(f[1])
+            else:
+                keys.append(hash_string(f))
+                values.append(1.0)
+        lengths[r] = len(feats)
+    return (
+        numpy.asarray(keys, dtype="uint64"),
+        numpy.asarray(values, dtype="float32"),
+        lengths,
+    )
+
+
+class LinearClassifier:
+    """Softmax over `labels` from hashed sparse features."""
+
+    def __init__(self, labels: Sequence[str], length: int = 2**17) -> None:
+        self.labels = list(labels)
+        self.length = length
+        self.model: Model = chain(SparseLinear_v2(nO=len(self.labels), length=length), softmax_activation())
+        self.model.initialize()
+
+    def predict_proba(self, rows: Sequence[Features]) -> numpy.ndarray:
+        """Class probabilities, shape (len(rows), len(labels))."""
+        if not rows:
+            return numpy.zeros((0, len(self.labels)), dtype="float32")
+        return self.model.predict(hash_features(rows))
+
+    def fit(
+        self,
+        rows: Sequence[Features],
+        labels: Sequence[str],
+        *,
+        epochs: int = 10,
+        learn_rate: float = 0.01,
+        l2: float = 1e-6,
+        batch_size: int = 32,
+        seed: int = 0,
+        weights: Sequence[float] | None = None,
+    ) -> None:
+        """Train from scratch with Adam on shuffled mini-batches (cross-entropy, optional example weights)."""
+        fix_random_seed(seed)
+        self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
+        self.model.initialize()
+        index = {label: i for i, label in enumerate(self.labels)}
+        gold = numpy.asarray([index[y] for y in labels], dtype="int32")
+        w = numpy.ones(len(rows), dtype="float32") if weights is None else numpy.asarray(weights, "float32")
+        optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
+        rng = numpy.random.default_rng(seed)
+        hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation
+        for _ in range(epochs):
+            order = rng.permutation(len(rows))
+            for start in range(0, len(order), batch_size):
+                batch = order[start : start + batch_size]
+                X = _concat([hashed[i] for i in batch])
+                probs, backprop = self.model.begin_update(X)
+                d_probs = probs.copy()
+                d_probs[numpy.arange(len(batch)), gold[batch]] -= 1.0
+                d_probs *= w[batch, None] / len(batch)
+                backprop(d_probs)
+                self.model.finish_update(optimizer)
+
+    def to_bytes(self) -> bytes:
+        """Serialise labels, size and weights (msgpack)."""
+        return srsly.msgpack_dumps({"labels": self.labels, "length": self.length, "model": self.model.to_bytes()})
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LinearClassifier:
+        """Restore a classifier written by `to_bytes`."""
+        msg = srsly.msgpack_loads(data)
+        clf = cls(msg["labels"], msg["length"])
+        clf.model.from_bytes(msg["model"])
+        return clf
+
+
+def _concat(parts: list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]):
+    return (
+        numpy.concatenate([p[0] for p in parts]),
+        numpy.concatenate([p[1] for p in parts]),
+        numpy.concatenate([p[2] for p in parts]),
+    )

@@ -1,0 +1,190 @@
+"""`argmine_relation_scorer`: links between units, decoded jointly with the claim/premise decision.
+
+A linear model scores every candidate pair (source, target) inside a paragraph and a bounded window, so cost
+grows linearly with document length. Each paragraph is then decoded as a maximum spanning arborescence under a
+virtual root: a unit either hangs from the virtual root — it is a claim (or the thesis) — or attaches to one
+target as a premise, with weights log P(kind) + log P(link). That is the joint claim/link decision of Stab &
+Gurevych's ILP, solved exactly per paragraph by Chu-Liu/Edmonds. The paragraph roots then attach to the thesis:
+claims by their stance (support or attack), later major claims as restatements (support).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from argmine.nlp.classify import EVIDENCE_LABELS, KIND_LABELS, STANCE_LABELS
+from argmine.nlp.doc import get_units
+from argmine.nlp.features import DocUnits
+from argmine.nlp.linear import LinearClassifier
+
+LINK_LABELS = ("no", "link")
+TYPE_LABELS = ("support", "attack")
+_ROOT = -1
+_EPS = 1e-6
+
+
+def candidate_pairs(units: DocUnits, window: int, thesis: int | None = None) -> list[tuple[int, int]]:
+    """Ordered pairs (i, j), i != j, in the same paragraph and at most `window` units apart; in short
+    (single-paragraph) texts also every unit's pair with the thesis, which may sit anywhere."""
+    pairs = []
+    for idx in units.by_para.values():
+        for a, i in enumerate(idx):
+            near = idx[max(0, a - window) : a + window + 1]
+            for j in near:
+                if i != j:
+                    pairs.append((i, j))
+            if units.short and thesis is not None and thesis not in near:
+                pairs.append((i, thesis))
+    return pairs
+
+
+class RelationScorer:
+    """Link and relation-type heads plus the joint decoder."""
+
+    def __init__(self, nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float) -> None:
+        self.name = name
+        self.window = window
+        self.root_weight = root_weight
+        self.evidence_threshold = evidence_threshold
+        self.heads = {"link": LinearClassifier(LINK_LABELS), "type": LinearClassifier(TYPE_LABELS)}
+
+    def pair_features(
+        self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None
+    ) -> list[list]:
+        """Features of each candidate pair."""
+        return [units.pair_features(i, j, unit_feats, thesis) for i, j in pairs]
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(get_units(doc))
+        if not spans:
+            doc._.arg_relations = []
+            return doc
+        units, unit_feats = doc.user_data["argmine_units"]
+        probs = doc.user_data["argmine_probs"]
+        kind_probs = probs["kind"]
+        thesis = int(kind_probs[:, 0].argmax())
+        pairs = candidate_pairs(units, self.window, thesis)
+        feats = self.pair_features(units, unit_feats, pairs, thesis)
+        link = self.heads["link"].predict_proba(feats)[:, 1] if pairs else numpy.zeros(0)
+        rtype = self.heads["type"].predict_proba(feats) if pairs else numpy.zeros((0, 2))
+        if units.short:
+            kinds, parents = self.decode_short(units, thesis, pairs, link)
+        else:
+            kinds, parents = self.decode_essay(units, kind_probs, pairs, link)
+            thesis = max((i for i, k in enumerate(kinds) if k == "major_claim"), key=lambda i: kind_probs[i][0])
+        pair_index = {p: n for n, p in enumerate(pairs)}
+        relations = []
+        new_spans = []
+        for i, span in enumerate(spans):
+            kind, etype = kinds[i], ""
+            evidence = probs["evidence"][i]
+            if kind == "premise" and 1.0 - evidence[0] >= self.evidence_threshold:
+                kind, etype = "evidence", EVIDENCE_LABELS[1 + int(evidence[1:].argmax())]
+            new = Span(doc, span.start, span.end, label=kind)
+            new._.evidence_type = etype
+            new._.unit_score = float(kind_probs[i][KIND_LABELS.index(kinds[i])])
+            parent = parents[i]
+            if i == thesis:
+                pass
+            elif parent == _ROOT:  # a paragraph root of an essay: a claim, or a restated thesis
+                if kinds[i] == "major_claim":
+                    relations.append((i, thesis, "support", float(kind_probs[i][0])))
+                else:
+                    against = float(probs["stance"][i][STANCE_LABELS.index("against")])
+                    new._.stance = "against" if against > 0.5 else "for"
+                    relations.append((i, thesis, new._.stance == "against" and "attack" or "support",
+                                      max(against, 1.0 - against)))
+            else:
+                n = pair_index[(i, parent)]
+                relations.append((i, parent, TYPE_LABELS[int(rtype[n].argmax())], float(link[n])))
+            new_spans.append(new)
+        doc.spans["units"] = new_spans
+        doc._.arg_relations = relations
+        return doc
+
+    def decode_essay(
+        self, units: DocUnits, kind_probs: numpy.ndarray, pairs: list[tuple[int, int]], link: numpy.ndarray
+    ) -> tuple[list[str], list[int]]:
+        """Kinds and parents (`_ROOT` for paragraph roots) maximising the joint score per paragraph."""
+        n = len(units.spans)
+        kinds = ["premise"] * n
+        parents = [_ROOT] * n
+        by_source = _by_source(pairs, link)
+        for idx in units.by_para.values():
+            graph = nx.DiGraph()
+            graph.add_node(_ROOT)
+            for i in idx:
+                root_p = kind_probs[i][0] + kind_probs[i][1]
+                graph.add_edge(_ROOT, i, weight=self.root_weight * math.log(root_p + _EPS))
+                premise = math.log(kind_probs[i][2] + _EPS)
+                for j, p in by_source.get(i, ()):
+                    graph.add_edge(j, i, weight=premise + math.log(p + _EPS))
+            tree = nx.maximum_spanning_arborescence(graph, attr="weight") if len(idx) > 1 else graph
+            for i in idx:
+                parent = next(iter(tree.predecessors(i)))
+                parents[i] = parent
+                if parent == _ROOT:
+                    kinds[i] = "major_claim" if kind_probs[i][0] > kind_probs[i][1] else "claim"
+        if "major_claim" not in kinds:
+            # Every map has a thesis: the likeliest one is promoted and cut from its parent.
+            best = int(numpy.argmax(kind_probs[:, 0]))
+            kinds[best], parents[best] = "major_claim", _ROOT
+        return kinds, parents
+
+    def decode_short(
+        self, units: DocUnits, thesis: int, pairs: list[tuple[int, int]], link: numpy.ndarray
+    ) -> tuple[list[str], list[int]]:
+        """One tree rooted at the thesis over a single-paragraph text; units that others point to are claims."""
+        n = len(units.spans)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(n))
+        for (i, j), p in zip(pairs, link):
+            if i != thesis:
+                graph.add_edge(j, i, weight=math.log(float(p) + _EPS))
+        tree = nx.maximum_spanning_arborescence(graph, attr="weight") if n > 1 else graph
+        parents = [next(iter(tree.predecessors(i)), _ROOT) for i in range(n)]
+        has_children = {p for p in parents if p != _ROOT}
+        kinds = ["claim" if i in has_children else "premise" for i in range(n)]
+        kinds[thesis] = "major_claim"
+        return kinds, parents
+
+    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        cfg = {"window": self.window, "root_weight": self.root_weight, "evidence_threshold": self.evidence_threshold}
+        srsly.write_json(path / "cfg.json", cfg)
+        for head, clf in self.heads.items():
+            (path / f"{head}.bin").write_bytes(clf.to_bytes())
+
+    def from_disk(self, path: str | Path, exclude: tuple = ()) -> RelationScorer:
+        path = Path(path)
+        cfg = srsly.read_json(path / "cfg.json")
+        self.window, self.root_weight = cfg["window"], cfg["root_weight"]
+        self.evidence_threshold = cfg["evidence_threshold"]
+        for head in self.heads:
+            self.heads[head] = LinearClassifier.from_bytes((path / f"{head}.bin").read_bytes())
+        return self
+
+
+def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, list[tuple[int, float]]]:
+    out: dict[int, list[tuple[int, float]]] = {}
+    for (i, j), p in zip(pairs, link):
+        out.setdefault(i, []).append((j, float(p)))
+    return out
+
+
+@Language.factory(
+    "argmine_relation_scorer", default_config={"window": 8, "root_weight": 1.0, "evidence_threshold": 0.5}
+)
+def make_relation_scorer(
+    nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float
+) -> RelationScorer:
+    """Build an (untrained) relation scorer; weights come from `from_disk` or argmine's trainer."""
+    return RelationScorer(nlp, name, window, root_weight, evidence_threshold)

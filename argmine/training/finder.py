@@ -1,0 +1,68 @@
+"""Training the unit finder with spaCy's trainer from `finder.cfg`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+
+from argmine.argmap import ArgumentMap
+
+CONFIG = Path(__file__).with_name("finder.cfg")
+# The finder's labels: the kind as the AAE annotation draws it; evidence is a premise at this stage.
+FINDER_LABELS = {"major_claim": "MajorClaim", "claim": "Claim", "premise": "Premise", "evidence": "Premise"}
+
+log = logging.getLogger(__name__)
+
+
+def to_docbin(maps: Sequence[ArgumentMap]) -> tuple[DocBin, int]:
+    """Docs with gold units as entities; returns the DocBin and how many units did not align with tokens."""
+    nlp = spacy.blank("en")
+    db = DocBin(store_user_data=False)
+    skipped = 0
+    for amap in maps:
+        doc = nlp.make_doc(amap.text)
+        ents = []
+        for u in amap.units:
+            span = doc.char_span(u.start, u.end, label=FINDER_LABELS[u.kind], alignment_mode="contract")
+            if span is None or len(span) == 0 or (ents and span.start < ents[-1].end):
+                skipped += 1
+                continue
+            ents.append(span)
+        doc.ents = ents
+        db.add(doc)
+    return db, skipped
+
+
+def train_finder(
+    train: Sequence[ArgumentMap],
+    dev: Sequence[ArgumentMap],
+    output: Path,
+    *,
+    seed: int = 0,
+    max_steps: int = 6000,
+    overrides: dict | None = None,
+) -> Path:
+    """Train the finder on `train` (selecting the best checkpoint on `dev`); returns the best model's folder."""
+    from spacy.cli.train import train as spacy_train
+
+    import argmine.nlp  # noqa: F401  (registers argmine.LayoutEmbed.v1)
+
+    output.mkdir(parents=True, exist_ok=True)
+    for name, maps in (("train", train), ("dev", dev)):
+        db, skipped = to_docbin(maps)
+        db.to_disk(output / f"{name}.spacy")
+        if skipped:
+            log.warning("%s: %d units do not fall on token boundaries and were skipped", name, skipped)
+    settings = {
+        "paths.train": str(output / "train.spacy"),
+        "paths.dev": str(output / "dev.spacy"),
+        "system.seed": seed,
+        "training.max_steps": max_steps,
+        **(overrides or {}),
+    }
+    spacy_train(CONFIG, output / "finder", overrides=settings, use_gpu=-1)
+    return output / "finder" / "model-best"

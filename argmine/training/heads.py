@@ -1,0 +1,107 @@
+"""Training the linear heads (unit kind, stance, evidence type; link and relation type) on gold segments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from argmine.argmap import ArgumentMap
+from argmine.nlp.classify import UnitClassifier
+from argmine.nlp.doc import get_units, set_gold_segments
+from argmine.nlp.features import DocUnits
+from argmine.nlp.relate import RelationScorer, candidate_pairs
+
+# Adam on shuffled mini-batches; chosen by cross-validation on AAE train (see the model card).
+EPOCHS = 5
+LEARN_RATE = 0.005
+# Short texts (microtexts) are outnumbered by essay units 10 to 1; weighting them up lets their
+# genre-specific feature copies learn.
+SHORT_WEIGHT = 1.0
+
+
+@dataclass
+class Featurized:
+    """One gold map with its unit features, ready for any head."""
+
+    amap: ArgumentMap
+    units: DocUnits
+    feats: list
+
+
+def featurize(nlp: Language, maps: Sequence[ArgumentMap]) -> list[Featurized]:
+    """Gold-segment docs and unit features for `maps`."""
+    out = []
+    for amap in maps:
+        doc = nlp.make_doc(amap.text)
+        set_gold_segments(doc, amap.units)
+        units = DocUnits(doc, list(get_units(doc)))
+        out.append(Featurized(amap, units, [units.unit_features(i) for i in range(len(units.spans))]))
+    return out
+
+
+def _kind(kind: str) -> str:
+    return "premise" if kind == "evidence" else kind
+
+
+def train_unit_heads(
+    classifier: UnitClassifier, kinds: list[Featurized], evidence: list[Featurized], seed: int = 0
+) -> dict[str, int]:
+    """Fit the kind, stance and evidence heads; returns the number of training examples per head."""
+    rows, labels, weights = [], [], []
+    stance_rows, stance_labels = [], []
+    for ex in kinds:
+        for u, f in zip(ex.amap.units, ex.feats):
+            rows.append(f)
+            labels.append(_kind(u.kind))
+            weights.append(SHORT_WEIGHT if ex.units.short else 1.0)
+            if u.kind == "claim" and u.stance:
+                stance_rows.append(f)
+                stance_labels.append(u.stance)
+    ev_rows, ev_labels = [], []
+    for ex in evidence:
+        for u, f in zip(ex.amap.units, ex.feats):
+            ev_rows.append(f)
+            ev_labels.append(u.evidence_type if u.kind == "evidence" and u.evidence_type else "none")
+    fit = {"epochs": EPOCHS, "learn_rate": LEARN_RATE, "seed": seed}
+    classifier.heads["kind"].fit(rows, labels, weights=weights, **fit)
+    classifier.heads["stance"].fit(stance_rows, stance_labels, **fit)
+    classifier.heads["evidence"].fit(ev_rows, ev_labels, **fit)
+    return {"kind": len(rows), "stance": len(stance_rows), "evidence": len(ev_rows)}
+
+
+def relation_examples(scorer: RelationScorer, examples: list[Featurized]):
+    """Candidate pairs from premise and evidence sources, with link and type labels."""
+    rows, links, weights, type_rows, types = [], [], [], [], []
+    for ex in examples:
+        units = ex.amap.units
+        gold = {(r.source, r.target): r.relation for r in ex.amap.relations}
+        thesis = next((i for i, u in enumerate(units) if u.kind == "major_claim" and not ex.amap.targets(u.id)), None)
+        # Essays: premises attach inside their paragraph (claims go to the thesis by stance). Short texts: every
+        # unit but the thesis attaches somewhere, so every one of them teaches the link head.
+        sources = ("premise", "evidence", "claim") if ex.units.short else ("premise", "evidence")
+        pairs = [
+            (i, j)
+            for i, j in candidate_pairs(ex.units, scorer.window, thesis)
+            if units[i].kind in sources and i != thesis
+        ]
+        feats = scorer.pair_features(ex.units, ex.feats, pairs, thesis)
+        for (i, j), f in zip(pairs, feats):
+            label = gold.get((units[i].id, units[j].id))
+            rows.append(f)
+            links.append("link" if label else "no")
+            weights.append(SHORT_WEIGHT if ex.units.short else 1.0)
+            if label:
+                type_rows.append(f)
+                types.append(label)
+    return rows, links, weights, type_rows, types
+
+
+def train_relation_heads(scorer: RelationScorer, examples: list[Featurized], seed: int = 0) -> dict[str, int]:
+    """Fit the link and relation-type heads; returns the number of training examples per head."""
+    rows, links, weights, type_rows, types = relation_examples(scorer, examples)
+    fit = {"epochs": EPOCHS, "learn_rate": LEARN_RATE, "seed": seed}
+    scorer.heads["link"].fit(rows, links, weights=weights, **fit)
+    scorer.heads["type"].fit(type_rows, types, **fit)
+    return {"link": len(rows), "type": len(type_rows)}
