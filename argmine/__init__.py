@@ -23,9 +23,27 @@ def map_text(text: str, *, model: str | os.PathLike | None = None, source: str =
     return _miner(None if model is None else str(model)).map(text, source)
 
 
-def map_many(texts: Iterable[str], *, model: str | os.PathLike | None = None) -> Iterator[ArgumentMap]:
-    """Map many texts in batches, yielding maps in input order."""
-    return _miner(None if model is None else str(model)).map_many(texts)
+def map_many(
+    texts: Iterable[str], *, model: str | os.PathLike | None = None, workers: int | None = 1
+) -> Iterator[ArgumentMap]:
+    """Map many texts in batches, yielding maps in input order (lazily: `texts` may be a generator).
+
+    `workers` > 1 maps on that many processes, each loading the model once; None uses every core.
+    """
+    name = None if model is None else str(model)
+    if workers is None:
+        from argmine.batch.pool import default_workers
+
+        workers = default_workers()
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if workers == 1:
+        return _miner(name).map_many(texts)
+    from argmine.batch.parallel import map_parallel
+    from argmine.nlp.models import resolve_model
+
+    resolve_model(name)  # an unknown model fails here, not inside every worker
+    return map_parallel(texts, model=name, workers=workers)
 
 
 __all__ = [

@@ -1,0 +1,40 @@
+"""Batch mapping: many inputs to many outputs, in parallel, resumable, with a report.
+
+`run_batch` is what `argmine batch` runs; `map_parallel` is what `argmine.map_many(workers=N)` runs.
+The local engine is a pool of spawned processes (`pool`); the Dask engine (`dask_engine`) runs the same
+worker code on a cluster.
+"""
+
+from argmine.batch.errors import BatchUsageError, ModelLoadError
+from argmine.batch.inputs import JSONL_SUFFIXES, TEXT_SUFFIXES, Document, discover
+from argmine.batch.jsonl import from_jsonl, read_jsonl, to_jsonl
+from argmine.batch.names import UnsafePath, safe_component
+from argmine.batch.parallel import map_parallel
+from argmine.batch.pool import WorkerDied, WorkerPool, WorkerStartError, default_workers
+from argmine.batch.report import REPORT_NAME, Entry, Report
+from argmine.batch.run import ENGINES, Observer, run_batch
+
+__all__ = [
+    "ENGINES",
+    "JSONL_SUFFIXES",
+    "REPORT_NAME",
+    "TEXT_SUFFIXES",
+    "BatchUsageError",
+    "Document",
+    "Entry",
+    "ModelLoadError",
+    "Observer",
+    "Report",
+    "UnsafePath",
+    "WorkerDied",
+    "WorkerPool",
+    "WorkerStartError",
+    "default_workers",
+    "discover",
+    "from_jsonl",
+    "map_parallel",
+    "read_jsonl",
+    "run_batch",
+    "safe_component",
+    "to_jsonl",
+]

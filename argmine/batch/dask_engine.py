@@ -1,0 +1,185 @@
+"""The Dask engine: the same chunks and the same worker code on a `dask.distributed` cluster.
+
+The client (the `argmine batch` process) reads the inputs and writes the outputs, so workers need argmine
+and the model but no shared file system. A worker plugin loads the model once in every worker process,
+including workers that join later; the scheduler re-runs the tasks of a worker that dies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+import uuid
+from collections import deque
+from collections.abc import Iterator, Sequence
+
+from argmine.batch.errors import BatchUsageError, ModelLoadError
+from argmine.batch.pool import Chunk
+from argmine.batch.report import Report
+from argmine.batch.work import Outcome, Task, one_line, process
+
+try:
+    from distributed import WorkerPlugin
+except ImportError:  # the dask extra is optional; run_on_dask says how to install it
+    WorkerPlugin = object  # type: ignore[misc,assignment]
+
+PLUGIN_NAME = "argmine-miner"
+CONNECT_TIMEOUT = "10s"  # how long to wait for the scheduler before giving up
+
+# One model per worker process; a lock because a Dask worker may run tasks on several threads and a spaCy
+# pipeline is not meant to be shared between threads (run workers with --nthreads 1 for speed).
+_miners: dict[str, object] = {}
+_lock = threading.Lock()
+
+
+def _key(model: str | None) -> str:
+    return "" if model is None else str(model)
+
+
+def _load(model: str | None) -> object:
+    """The cached miner for `model` in this worker process (loaded on first use)."""
+    key = _key(model)
+    with _lock:
+        if key not in _miners:
+            try:
+                from argmine.nlp import load
+
+                _miners[key] = load(model)
+            except Exception as err:
+                _miners[key] = ModelLoadError(f"cannot load model {model or 'default'!r} on a Dask worker: "
+                                              f"{one_line(err)}")
+        return _miners[key]
+
+
+class MinerPlugin(WorkerPlugin):
+    """Loads the argmine model once when a worker starts (or when the plugin is registered)."""
+
+    name = PLUGIN_NAME
+
+    def __init__(self, model: str | None) -> None:
+        self.model = model
+
+    async def setup(self, worker) -> None:
+        """Load the model on a thread, so the worker keeps answering the scheduler while it loads."""
+        await asyncio.get_running_loop().run_in_executor(None, _load, self.model)
+
+
+def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None) -> list[Outcome]:
+    """The Dask task: map `tasks` with this worker's cached model."""
+    miner = _load(model)
+    if isinstance(miner, ModelLoadError):
+        raise miner
+    with _lock:
+        return process(miner, tasks, fmt)
+
+
+def run_on_dask(
+    chunks: Sequence[Chunk],
+    fmt: str,
+    model,
+    scheduler: str | None,
+    *,
+    retries: int = 2,
+    report: Report | None = None,
+    read: dict | None = None,
+) -> Iterator[tuple[Chunk, list[Outcome]]]:
+    """Run `chunks` on the cluster at `scheduler`, yielding results as they finish.
+
+    `read` holds the decoder options; inputs are read here, on the client.
+    """
+    try:
+        from distributed import Client, as_completed
+        from distributed.scheduler import KilledWorker
+    except ImportError:
+        raise BatchUsageError("--engine dask needs Dask: pip install 'argmine[dask]'") from None
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise BatchUsageError(f"cannot reach the Dask scheduler at {scheduler}: {one_line(err)}") from None
+    model = None if model is None else str(model)
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as err:
+            raise BatchUsageError(f"no Dask workers joined {scheduler} ({one_line(err)})") from None
+        info = client.scheduler_info()
+        threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
+        if report is not None:
+            report.workers = len(info.get("workers", {}))
+        client.register_plugin(MinerPlugin(model), name=f"{PLUGIN_NAME}-{_key(model)}")
+        keys = (f"argmine-{uuid.uuid4().hex[:12]}-{n}" for n in itertools.count())
+        todo = iter(chunks)
+        retry: deque[tuple[Chunk, list[Task]]] = deque()  # documents of a chunk that killed its workers
+        waiting: dict[str, tuple[Chunk, list[Task], list[Outcome]]] = {}
+        ready: list[tuple[Chunk, list[Outcome]]] = []  # chunks whose every input failed on the client
+        futures = as_completed(loop=client.loop)
+        # Enough tasks to keep every worker thread busy without holding the whole archive in memory.
+        window = max(8, 4 * threads)
+
+        def fill() -> None:
+            while len(waiting) < window:
+                if retry:
+                    chunk, remote = retry.popleft()
+                    failed: list[Outcome] = []
+                else:
+                    chunk = next(todo, None)
+                    if chunk is None:
+                        return
+                    remote, failed = _read_on_client(chunk, read)
+                    if not remote:
+                        ready.append((chunk, failed))
+                        continue
+                future = client.submit(map_chunk_on_worker, remote, fmt, model, key=next(keys),
+                                       retries=retries, pure=False)
+                waiting[future.key] = (chunk, remote, failed)
+                futures.add(future)
+
+        fill()
+        yield from _drain(ready)
+        for future in futures:
+            chunk, remote, failed = waiting.pop(future.key)
+            outcomes: list[Outcome] = []
+            try:
+                outcomes = future.result()
+            except ModelLoadError:
+                raise
+            except KilledWorker as err:
+                if len(remote) > 1:
+                    # Whichever document kills workers, the others must not go down with it.
+                    retry.extend((Chunk(chunk.id, (task,)), [task]) for task in remote)
+                else:
+                    why = f"Dask workers died while mapping it ({one_line(err)})"
+                    outcomes = [_lost(t, why) for t in remote]
+            except Exception as err:
+                outcomes = [_lost(t, one_line(err)) for t in remote]
+            finally:
+                future.release()
+            if failed or outcomes:
+                yield chunk, failed + outcomes
+            fill()
+            yield from _drain(ready)
+
+
+def _drain(ready: list[tuple[Chunk, list[Outcome]]]) -> Iterator[tuple[Chunk, list[Outcome]]]:
+    while ready:
+        yield ready.pop(0)
+
+
+def _read_on_client(chunk: Chunk, read: dict | None) -> tuple[list[Task], list[Outcome]]:
+    """Read the chunk's inputs here (workers need no access to them); unreadable ones fail here."""
+    remote: list[Task] = []
+    failed: list[Outcome] = []
+    for task in chunk.tasks:
+        try:
+            decoded = task.load(read)
+        except Exception as err:
+            failed.append(Outcome(task.index, ok=False, reason=one_line(err)))
+            continue
+        remote.append(Task(task.index, task.source, text=decoded.text, warnings=tuple(decoded.warnings),
+                           size=task.size))
+    return remote, failed
+
+
+def _lost(task: Task, reason: str) -> Outcome:
+    return Outcome(task.index, ok=False, reason=f"{task.source}: {reason}")

@@ -1,0 +1,240 @@
+"""Local worker processes that load the model once and survive the death of any of them.
+
+`concurrent.futures.ProcessPoolExecutor` over a "forkserver" (Linux) or "spawn" (elsewhere) context:
+never a plain fork of a process in which spaCy and BLAS may already run threads. The fork server is a
+fresh process that imports spaCy once, single-threaded, and forks every worker from that clean state, so
+starting (and restarting) workers costs a fork instead of a spaCy import.
+
+When a worker dies (killed, out of memory, a crash in native code) the executor breaks and every chunk in
+flight is lost; `WorkerPool` starts a new executor and runs those chunks again, one document at a time
+and alone, so a document that kills its worker every time is found, tried `retries` more times and
+reported failed, while every other document is mapped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.context
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from argmine.batch.work import Outcome, Task, init_worker
+
+# What the fork server imports before it forks workers (their model they still load themselves).
+PRELOAD = ["argmine.batch.work", "argmine.nlp"]
+# One BLAS/OpenMP thread per process: N worker processes already use the N cores.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def mp_context() -> multiprocessing.context.BaseContext:
+    """The start method for workers: a fork server with spaCy preloaded on Linux, spawn elsewhere."""
+    if sys.platform != "linux" or "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    from multiprocessing import forkserver
+
+    # The server reads the environment once, when it starts; numpy must see one thread there.
+    added = [var for var in THREAD_VARS if var not in os.environ]
+    try:
+        for var in added:
+            os.environ[var] = "1"
+        ctx.set_forkserver_preload(PRELOAD)  # no effect once a server runs; that one is fine too
+        forkserver.ensure_running()
+    finally:
+        for var in added:
+            os.environ.pop(var, None)
+    return ctx
+
+
+@dataclass
+class Chunk:
+    """Tasks that go to one worker together (one `nlp.pipe` pass); `strikes` counts deaths while alone."""
+
+    id: int
+    tasks: tuple[Task, ...]
+    strikes: int = 0
+
+
+def chunked(tasks: Iterable[Task], target_size: int, max_tasks: int = 16) -> Iterator[Chunk]:
+    """Group tasks, in order, into chunks of about `target_size` bytes and at most `max_tasks` documents."""
+    chunk: list[Task] = []
+    size = 0
+    n = 0
+    for task in tasks:
+        chunk.append(task)
+        size += task.size
+        if size >= target_size or len(chunk) >= max_tasks:
+            yield Chunk(n, tuple(chunk))
+            n += 1
+            chunk, size = [], 0
+    if chunk:
+        yield Chunk(n, tuple(chunk))
+
+
+class WorkerPool:
+    """`workers` processes, each running `initializer(*initargs)` once; `run` maps chunks over them."""
+
+    def __init__(
+        self,
+        workers: int,
+        initargs: tuple = (None,),
+        *,
+        initializer: Callable[..., None] = init_worker,
+        retries: int = 2,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, not {workers}")
+        self.workers = workers
+        self.initializer = initializer
+        self.initargs = initargs
+        self.retries = retries
+        self.restarts = 0  # how many times a dead worker broke the pool
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close(kill=exc[0] is not None)
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=mp_context(),
+                initializer=self.initializer,
+                initargs=self.initargs,
+            )
+        return self._executor
+
+    def close(self, kill: bool = False) -> None:
+        """Stop the workers: let running chunks finish, or (`kill`) terminate them at once."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if kill:
+            for proc in list(getattr(executor, "_processes", {}).values()):
+                proc.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for tests and monitoring)."""
+        procs = getattr(self._executor, "_processes", None) or {}
+        return [p.pid for p in procs.values() if p.is_alive()]
+
+    def run(self, chunks: Iterable[Chunk], fn: Callable[..., list[Outcome]], *args: object
+            ) -> Iterator[tuple[Chunk, list[Outcome]]]:
+        """Yield `(chunk, fn(chunk.tasks, *args))` as chunks finish (not in order); nothing is lost.
+
+        A document whose worker dies `retries + 1` times while it runs alone yields a failed outcome.
+        """
+        source = iter(chunks)
+        # Workers that die before a single chunk ever comes back are not killed by documents: they cannot
+        # start (typically a script that starts workers without an `if __name__ == "__main__":` guard).
+        give_up = 3 * (self.retries + 2)
+        worked = False
+        suspects: deque[Chunk] = deque()  # chunks that were in flight when a worker died, one task each
+        inflight: dict[Future, Chunk] = {}
+        exhausted = False
+        next_id = -1  # ids of split chunks, below the source's
+        while True:
+            # Normal running keeps every worker busy plus one chunk queued; suspects run alone so that a
+            # death is the suspect's doing.
+            limit = 1 if suspects else self.workers + 1
+            while len(inflight) < limit:
+                if suspects:
+                    if inflight:
+                        break
+                    chunk = suspects.popleft()
+                elif not exhausted:
+                    chunk = next(source, None)
+                    if chunk is None:
+                        exhausted = True
+                        break
+                else:
+                    break
+                inflight[self._start().submit(fn, chunk.tasks, *args)] = chunk
+            if not inflight:
+                return
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                chunk = inflight.pop(future)
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    inflight[future] = chunk  # handled with the rest of the lost chunks below
+                    continue
+                worked = True
+                yield chunk, outcomes
+            if broken:
+                lost = []
+                for future, chunk in inflight.items():
+                    # A chunk may have finished between `wait` and now: keep it, never map it twice.
+                    if future.done() and not future.cancelled() and future.exception() is None:
+                        worked = True
+                        yield chunk, future.result()
+                    else:
+                        lost.append(chunk)
+                inflight.clear()
+                self.close()
+                self.restarts += 1
+                if not worked and self.restarts >= give_up:
+                    raise WorkerStartError(
+                        f"worker processes died {self.restarts} times before mapping anything; a script that "
+                        "maps with workers must guard its code with `if __name__ == \"__main__\":`"
+                    )
+                alone = len(lost) == 1 and len(lost[0].tasks) == 1
+                for chunk in lost:
+                    if alone:
+                        chunk.strikes += 1
+                        if chunk.strikes > self.retries:
+                            yield chunk, [_died(chunk.tasks[0], chunk.strikes)]
+                            continue
+                        suspects.appendleft(chunk)
+                        continue
+                    for task in chunk.tasks:
+                        suspects.append(Chunk(next_id, (task,)))
+                        next_id -= 1
+
+
+def _died(task: Task, times: int) -> Outcome:
+    reason = f"{task.source}: the worker process died {times} times mapping this document (killed, crashed)"
+    return Outcome(task.index, ok=False, reason=reason, error=WorkerDied(reason))
+
+
+class WorkerDied(RuntimeError):
+    """A document whose worker process died every time it was mapped."""
+
+
+class WorkerStartError(RuntimeError):
+    """Worker processes that die before they map anything: no document is to blame."""
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def ordered(results: Iterable[tuple[Chunk, Sequence[Outcome]]]) -> Iterator[Outcome]:
+    """Outcomes in task-index order from chunk results that arrive in any order (indices 0, 1, 2, ...)."""
+    waiting: dict[int, Outcome] = {}
+    expected = 0
+    for _, outcomes in results:
+        for out in outcomes:
+            waiting[out.index] = out
+        while expected in waiting:
+            yield waiting.pop(expected)
+            expected += 1
+    # Whatever is left (indices with gaps) in order: callers that skip indices still get everything.
+    for index in sorted(waiting):
+        yield waiting[index]

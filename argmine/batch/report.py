@@ -1,0 +1,118 @@
+"""`argmine-report.json`: what happened to every input of a batch, and the totals."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argmine.export.atomic import write_atomic
+
+REPORT_NAME = "argmine-report.json"
+REPORT_FORMAT = "argmine-report/1"
+STATUSES = ("ok", "failed", "skipped")
+
+
+@dataclass
+class Entry:
+    """One input of the batch: where it came from, where its output went, and how it went."""
+
+    input: str
+    status: str = "failed"
+    output: str | None = None  # relative to the output folder
+    id: str | None = None  # JSONL records only
+    reason: str = ""
+    words: int | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        """Plain data for the report (empty optional fields left out)."""
+        data: dict = {"input": self.input}
+        if self.id is not None:
+            data["id"] = self.id
+        data.update(output=self.output, status=self.status, reason=self.reason, words=self.words,
+                    seconds=round(self.seconds, 4))
+        if self.warnings:
+            data["warnings"] = self.warnings
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass
+class Report:
+    """Every input's entry in input order, plus what the run was."""
+
+    entries: list[Entry] = field(default_factory=list)
+    model: str = ""
+    output_format: str = ""
+    engine: str = "local"
+    workers: int = 1
+    seconds: float = 0.0
+    restarts: int = 0  # worker deaths survived
+    path: Path | None = None  # where the report was written
+
+    def count(self, status: str) -> int:
+        """How many inputs ended with `status`."""
+        return sum(1 for e in self.entries if e.status == status)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input was mapped or skipped, 1 when any failed."""
+        return 1 if self.count("failed") else 0
+
+    @property
+    def words(self) -> int:
+        """Words mapped in this run (skipped inputs not counted)."""
+        return sum(e.words or 0 for e in self.entries if e.status == "ok")
+
+    def totals(self) -> dict:
+        """Counts by status, words mapped, wall-clock seconds, throughput and worker restarts."""
+        return {
+            "documents": len(self.entries),
+            **{status: self.count(status) for status in STATUSES},
+            "words": self.words,
+            "seconds": round(self.seconds, 3),
+            "words_per_second": round(self.words / self.seconds, 1) if self.seconds > 0 else 0.0,
+            "worker_restarts": self.restarts,
+        }
+
+    def to_dict(self) -> dict:
+        """The report as plain data."""
+        return {
+            "format": REPORT_FORMAT,
+            "model": self.model,
+            "output_format": self.output_format,
+            "engine": self.engine,
+            "workers": self.workers,
+            "totals": self.totals(),
+            "documents": [e.to_dict() for e in self.entries],
+        }
+
+    def write(self, path: str | os.PathLike) -> None:
+        """Write the report as JSON, atomically."""
+        self.path = Path(path)
+        write_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n")
+
+    def summary(self) -> str:
+        """One line: counts, words and speed."""
+        t = self.totals()
+        counts = f"{t['ok']} mapped, {t['skipped']} skipped, {t['failed']} failed"
+        return (f"{t['documents']} documents: {counts}; "
+                f"{t['words']} words in {t['seconds']:.1f} s ({t['words_per_second']:.0f} words/s)")
+
+
+def previous_words(path: str | os.PathLike) -> dict[tuple[str, str | None], int]:
+    """Words per (input, output) from an earlier report at `path`, to fill in inputs skipped on resume."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {
+            (d["input"], d.get("output")): d["words"]
+            for d in data.get("documents", [])
+            if d.get("status") in ("ok", "skipped") and isinstance(d.get("words"), int)
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}

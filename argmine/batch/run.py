@@ -1,0 +1,257 @@
+"""Running a batch: find the inputs, name their outputs, skip what is done, map the rest, report.
+
+The main process plans and writes; workers only read inputs and map. Every output is written atomically
+(temporary file + rename) by the main process, so an output either exists whole or not at all, and the
+report says `ok` only for outputs that are on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from argmine.batch.errors import BatchUsageError, ModelLoadError
+from argmine.batch.inputs import Document, Missing, discover
+from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps
+from argmine.batch.plan import model_mtime, model_name, plan_outputs, reserved_names
+from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers
+from argmine.batch.report import REPORT_NAME, Entry, Report, previous_words
+from argmine.batch.work import JSONL, Outcome, Task, map_chunk, one_line, process
+
+ENGINES = ("local", "dask")
+
+
+class Observer:
+    """Follows a batch as it runs (progress bars, logs, tests); every method is optional."""
+
+    def start(self, total: int, skipped: int) -> None:
+        """`total` inputs, `skipped` of them already up to date."""
+
+    def done(self, entry: Entry) -> None:
+        """An input was mapped or failed."""
+
+    def finish(self, report: Report) -> None:
+        """The batch is over (not called when it is interrupted)."""
+
+
+@dataclass
+class _Destination:
+    """Where a batch writes."""
+
+    outdir: Path | None  # per-document formats
+    stream: Path | None  # jsonl into a file (None with outdir None: stdout)
+    report: Path | None
+
+
+def run_batch(
+    inputs: Sequence[str],
+    output: str | os.PathLike | None = None,
+    *,
+    fmt: str = "json",
+    model: str | os.PathLike | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    report: str | os.PathLike | None = None,
+    retries: int = 2,
+    html: bool | None = None,
+    max_chars: int | None = None,
+    observer: Observer | None = None,
+) -> Report:
+    """Map every document `inputs` name into `output` (a folder; for `jsonl` a file, or None/`-` for stdout).
+
+    `html` and `max_chars` go to the decoder (None: its defaults, HTML detected and its size limit).
+    Returns the report (also written to `report`, by default `output/argmine-report.json`). Raises
+    `BatchUsageError`, `UnknownFormat` or `ModelNotFound` before any work for arguments that cannot work,
+    and `ModelLoadError` when the model does not load.
+    """
+    from argmine.nlp.models import resolve_model
+
+    started = time.perf_counter()
+    observer = observer or Observer()
+    if engine not in ENGINES:
+        raise BatchUsageError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "dask" and not scheduler:
+        raise BatchUsageError("--engine dask needs --scheduler tcp://HOST:PORT")
+    if workers is not None and workers < 1:
+        raise BatchUsageError(f"--workers must be at least 1, not {workers}")
+    suffix = _suffix(fmt)
+    where = resolve_model(model)
+    dest = _destination(fmt, output, report, force)
+
+    result = Report(model=model_name(where), output_format=fmt, engine=engine)
+    docs = _collect(inputs, dest.outdir, result)
+    targets: dict[int, Path] = {}
+    if dest.outdir is not None:
+        previous = previous_words(dest.report) if dest.report and not force else {}
+        reserved = reserved_names(dest.outdir, dest.report)
+        targets = plan_outputs(result.entries, docs, dest.outdir, suffix, reserved=reserved, force=force,
+                               newest_model=model_mtime(where), previous=previous)
+        remove_stale_temps(targets.values())
+    todo = [
+        Task(index, doc.source, doc=doc, size=doc.size)
+        for index, doc in docs
+        if result.entries[index].status != "skipped" and (dest.outdir is None or index in targets)
+    ]
+    queued = {task.index for task in todo}
+    observer.start(len(result.entries), result.count("skipped"))
+    for index, entry in enumerate(result.entries):
+        if entry.status == "failed" and index not in queued:  # no such input, unsafe name
+            observer.done(entry)
+
+    result.workers = workers or default_workers()
+    read = {key: value for key, value in (("html", html), ("max_chars", max_chars)) if value is not None}
+    chunks = list(chunked(todo, _chunk_bytes(todo)))
+    results = _execute(chunks, fmt, model, engine, result.workers, scheduler, retries, read, result)
+    if dest.outdir is not None:
+        _write_files(results, result, targets, observer)
+    else:
+        _write_lines(results, result, LineSink(dest.stream, [t.index for t in todo]), observer)
+
+    for index in queued:
+        entry = result.entries[index]
+        if entry.status == "failed" and not entry.reason:  # cannot happen; never report a silent failure
+            entry.reason = f"{entry.input}: no result came back for this input"
+    result.seconds = time.perf_counter() - started
+    if dest.report is not None:
+        dest.report.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps([dest.report])
+        result.write(dest.report)
+    observer.finish(result)
+    return result
+
+
+def _suffix(fmt: str) -> str:
+    from argmine.export import FORMATS, UnknownFormat, get_format
+
+    if fmt == JSONL:
+        return ".jsonl"
+    try:
+        return get_format(fmt).suffix
+    except UnknownFormat:
+        names = sorted({*FORMATS, JSONL})
+        raise UnknownFormat(f"unknown format {fmt!r}; choose from {', '.join(names)}") from None
+
+
+def _destination(fmt: str, output, report, force: bool) -> _Destination:
+    """Check where outputs and the report go, creating the output folder."""
+    to_stdout = output is None or str(output) == "-"
+    if fmt != JSONL:
+        if to_stdout:
+            raise BatchUsageError(f"-f {fmt} writes one file per input: give the output folder with -o")
+        outdir = Path(output)
+        if outdir.exists() and not outdir.is_dir():
+            raise BatchUsageError(f"{outdir}: exists and is not a folder")
+        outdir.mkdir(parents=True, exist_ok=True)
+        return _Destination(outdir, None, Path(report) if report else outdir / REPORT_NAME)
+    if to_stdout:
+        return _Destination(None, None, Path(report) if report else None)
+    target = Path(output)
+    if target.is_dir():
+        raise BatchUsageError(f"{target}: -f jsonl writes one file; this is a folder")
+    if target.exists() and not force:
+        raise BatchUsageError(f"{target}: exists; pass --force to replace it")
+    return _Destination(None, target, Path(report) if report else target.with_suffix(".report.json"))
+
+
+def _collect(inputs: Sequence[str], outdir: Path | None, result: Report) -> list[tuple[int, Document]]:
+    """An entry per input found (a failed one per input that names nothing); (entry index, document)s."""
+    docs = []
+    for item in discover(inputs, exclude=outdir):
+        if isinstance(item, Missing):
+            result.entries.append(Entry(input=item.input, reason=item.reason))
+        else:
+            docs.append((len(result.entries), item))
+            result.entries.append(Entry(input=item.input, id=item.id))
+    return docs
+
+
+def _chunk_bytes(tasks: Sequence[Task]) -> int:
+    # Depends on the job only, never on the engine or worker count, so every engine forms the same
+    # nlp.pipe batches; small jobs get small chunks so that every worker gets some.
+    total = sum(t.size for t in tasks)
+    return max(4_000, min(32_000, total // 32))
+
+
+def _record(entry: Entry, out: Outcome) -> None:
+    entry.words, entry.seconds, entry.warnings = out.words, out.seconds, out.warnings
+    if not out.ok:
+        entry.status, entry.reason = "failed", out.reason
+
+
+def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, targets: dict[int, Path],
+                 observer: Observer) -> None:
+    writer = FileWriter(observer.done)
+    try:
+        for _, outcomes in results:
+            for out in outcomes:
+                entry = report.entries[out.index]
+                _record(entry, out)
+                if out.ok:
+                    assert isinstance(out.payload, bytes)
+                    writer.submit(entry, targets[out.index], out.payload)
+                else:
+                    observer.done(entry)
+            writer.collect()
+    except BaseException:
+        writer.close(cancel=True)
+        raise
+    writer.close()
+
+
+def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, sink: LineSink,
+                 observer: Observer) -> None:
+    try:
+        for _, outcomes in results:
+            for out in outcomes:
+                entry = report.entries[out.index]
+                _record(entry, out)
+                if out.ok:
+                    assert isinstance(out.payload, bytes)
+                    entry.status, entry.reason = "ok", ""
+                sink.put(out.index, out.payload if out.ok else None)
+                observer.done(entry)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close()
+
+
+def _execute(
+    chunks: list[Chunk], fmt: str, model, engine: str, workers: int, scheduler: str | None, retries: int,
+    read: dict, report: Report,
+) -> Iterator[tuple[Chunk, list[Outcome]]]:
+    """Run `chunks` on the chosen engine, yielding results as they finish."""
+    if not chunks:
+        return
+    if engine == "dask":
+        from argmine.batch.dask_engine import run_on_dask
+
+        yield from run_on_dask(chunks, fmt, model, scheduler, retries=retries, report=report, read=read)
+    elif workers == 1 or len(chunks) == 1:  # starting a worker would only add its start-up
+        yield from _in_process(chunks, fmt, model, read)
+    else:
+        # No more processes than chunks: each one pays for loading the model.
+        name = None if model is None else str(model)
+        pool = WorkerPool(min(workers, len(chunks)), (name,), retries=retries)
+        try:
+            with pool:
+                yield from pool.run(chunks, map_chunk, fmt, True, read)
+        finally:
+            report.restarts = pool.restarts
+
+
+def _in_process(chunks: list[Chunk], fmt: str, model, read: dict) -> Iterator[tuple[Chunk, list[Outcome]]]:
+    from argmine.nlp import load
+
+    try:
+        miner = load(model)
+    except Exception as err:
+        name = str(model) if model else "default"
+        raise ModelLoadError(f"cannot load model {name!r}: {one_line(err)}") from None
+    for chunk in chunks:
+        yield chunk, process(miner, chunk.tasks, fmt, True, read)

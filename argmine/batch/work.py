@@ -1,0 +1,250 @@
+"""What a worker does: load the model once, then map chunks of documents through `nlp.pipe`.
+
+The same functions run in local worker processes, in the main process (`--workers 1`) and on Dask workers,
+so every engine produces the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import multiprocessing.util
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from argmine.argmap import ArgumentMap
+from argmine.batch.errors import ModelLoadError
+from argmine.batch.inputs import Document
+from argmine.read.decode import Decoded, InputError, decode_bytes, read_input
+
+JSONL = "jsonl"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document for a worker: a `Document` to read there, or text already read (API, Dask)."""
+
+    index: int
+    source: str
+    doc: Document | None = None
+    text: str | None = None
+    warnings: tuple[str, ...] = ()
+    size: int = 0
+
+    def load(self, read: dict | None = None) -> Decoded:
+        """The decoded text (raises `InputError` for unreadable input); `read` holds decoder options."""
+        if self.doc is None:
+            return Decoded(self.text, "utf-8", list(self.warnings))  # type: ignore[arg-type]
+        if self.doc.is_record:
+            return read_record(self.doc, read)
+        return read_input(self.doc.path, **(read or {}))
+
+
+@dataclass
+class Outcome:
+    """What became of one task: a payload (serialised output, or the map itself) or a one-line reason."""
+
+    index: int
+    ok: bool
+    reason: str = ""
+    words: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    payload: bytes | ArgumentMap | None = None
+    error: Exception | None = None  # for `map_many`, which re-raises it at the document's position
+
+
+def read_record(doc: Document, read: dict | None = None) -> Decoded:
+    """Read and decode the `text` of one JSONL record (`doc.path`, line `doc.line`) like a file's bytes."""
+    where = f"{doc.path}:{doc.line}"
+    try:
+        with open(doc.path, "rb") as fh:
+            fh.seek(doc.offset)
+            raw = fh.readline()
+    except OSError as err:
+        raise InputError(f"{doc.path}: cannot read ({err.strerror})") from None
+    try:
+        record = json.loads(raw)
+    except ValueError as err:
+        raise InputError(f"{where}: not a valid JSON record ({str(err).splitlines()[0]})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise InputError(f'{where}: a JSONL record must be an object with a string "text"')
+    # Through the same decoder as files, so records get the same checks (binary, limits, HTML...).
+    return decode_bytes(record["text"].encode("utf-8"), where, **(read or {}))
+
+
+# ---- per-process state: one model per worker process -------------------------------------------------
+
+_state: dict[str, object] = {}
+
+
+def init_worker(model: str | None, pool_child: bool = True) -> None:
+    """Pool initializer: load `model` once for this process (a failure is reported by the first task)."""
+    if pool_child:
+        _exit_with_parent()
+        _exit_quickly()
+    # One BLAS/OpenMP thread per process: N processes already use the N cores, more threads only fight.
+    # This runs before numpy is imported here, so the libraries still read it (a user's setting wins).
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    try:
+        from argmine.nlp import load
+
+        _state["miner"] = load(model)
+        _state.pop("error", None)
+    except Exception as err:  # reported through ModelLoadError by every task of this worker
+        _state["error"] = f"cannot load model {model or 'default'!r}: {one_line(err)}"
+
+
+def _exit_with_parent() -> None:
+    # A worker whose parent was killed must not live on as an orphan mapping a job nobody collects.
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="argmine-parent-watch", daemon=True).start()
+
+
+def _exit_quickly() -> None:
+    # A spawned worker ends with a full interpreter shutdown, and tearing down spaCy, numpy and a model
+    # takes seconds that the pool's shutdown (and so every batch) would wait for. Results are already
+    # written when the worker loop returns, so the last multiprocessing finalizer can skip the teardown.
+    def leave() -> None:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        os._exit(0)
+
+    multiprocessing.util.Finalize(None, leave, exitpriority=-100)
+
+
+def current_miner():
+    """The `Miner` this process loaded in `init_worker`."""
+    if "error" in _state:
+        raise ModelLoadError(str(_state["error"]))
+    if "miner" not in _state:
+        raise ModelLoadError("worker was not initialised with a model")
+    return _state["miner"]
+
+
+def map_chunk(tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None
+              ) -> list[Outcome]:
+    """Map `tasks` with this process's model (see `process`)."""
+    return process(current_miner(), tasks, fmt, batch, read)
+
+
+# ---- the work itself ------------------------------------------------------------------------------
+
+def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None
+            ) -> list[Outcome]:
+    """Read, map (one `nlp.pipe` pass) and serialise `tasks`; every failure stays with its document.
+
+    `fmt` names the output format (`jsonl` included); None keeps the `ArgumentMap` as the payload.
+    `batch` applies the batch rules (empty text fails); the `map_many` API maps empty text like `map`.
+    `read` holds options for the decoder (`html`, `max_chars`).
+    """
+    outcomes = {t.index: Outcome(t.index, ok=False) for t in tasks}
+    texts: list[tuple[Task, str]] = []
+    for task in tasks:
+        out = outcomes[task.index]
+        try:
+            decoded = task.load(read)
+        except Exception as err:
+            _fail(out, err)
+            continue
+        out.warnings = list(decoded.warnings)
+        # The API hands texts over unchecked so that a non-text fails inside the model exactly as it
+        # does in one process; batch input is always text.
+        out.words = len(decoded.text.split()) if isinstance(decoded.text, str) else 0
+        if batch and not decoded.text.strip():
+            _fail(out, InputError(f"{task.source}: empty text, nothing to map"))
+            continue
+        texts.append((task, decoded.text))
+
+    start = time.perf_counter()
+    maps = _map_all(miner, texts)
+    elapsed = time.perf_counter() - start
+    total_words = sum(outcomes[t.index].words for t, _ in texts) or 1
+    dumps = None if fmt is None else serialiser(fmt)
+    for (task, _), result in zip(texts, maps):
+        out = outcomes[task.index]
+        # nlp.pipe works in batches, so a document's time is its share of the batch, by words.
+        out.seconds = elapsed * out.words / total_words
+        if isinstance(result, Exception):
+            _fail(out, result)
+            continue
+        t0 = time.perf_counter()
+        try:
+            if dumps is None:
+                out.payload = result
+            else:
+                data = dumps(result)
+                out.payload = data.encode("utf-8") if isinstance(data, str) else data
+        except Exception as err:
+            _fail(out, err)
+            continue
+        out.seconds = round(out.seconds + time.perf_counter() - t0, 6)
+        out.ok = True
+    for out in outcomes.values():
+        out.error = None if batch else _portable(out.error)
+    return [outcomes[t.index] for t in tasks]
+
+
+def _portable(err: Exception | None) -> Exception | None:
+    # The error travels back to the caller's process; exception types of unknown libraries may not
+    # survive the trip, so they come back as a RuntimeError carrying the same one-line message.
+    if err is None or type(err).__module__ in ("builtins", "argmine.argmap", "argmine.read.decode"):
+        return err
+    return RuntimeError(one_line(err))
+
+
+def _map_all(miner, texts: list[tuple[Task, str]]) -> list[ArgumentMap | Exception]:
+    try:
+        return list(miner.map_many([text for _, text in texts], [task.source for task, _ in texts]))
+    except Exception:
+        pass
+    # One document broke the batch: map them one by one so only that one fails.
+    results: list[ArgumentMap | Exception] = []
+    for task, text in texts:
+        try:
+            results.append(miner.map(text, task.source))
+        except Exception as err:
+            results.append(err)
+    return results
+
+
+def _fail(out: Outcome, err: Exception) -> None:
+    out.ok = False
+    out.error = err
+    out.reason = one_line(err)
+
+
+def one_line(err: BaseException) -> str:
+    """A one-line reason for `err`: argmine's own messages as they are, anything else with its type."""
+    from argmine.argmap import MapError
+
+    text = " ".join(str(err).split())
+    if isinstance(err, (InputError, MapError, ModelLoadError)):
+        return text or type(err).__name__
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def serialiser(fmt: str) -> Callable[[ArgumentMap], str | bytes]:
+    """The function that writes one map in `fmt` (an export format name, or `jsonl`)."""
+    from argmine import export
+
+    if fmt == JSONL and JSONL not in export.FORMATS:
+        from argmine.batch.jsonl import to_jsonl
+
+        return to_jsonl
+    return export.get_format(fmt).dumps

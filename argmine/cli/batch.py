@@ -1,0 +1,76 @@
+"""`argmine batch`: map many inputs into a folder (or one JSON Lines stream), in parallel, resumably."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from argmine.cli.app import app
+from argmine.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, fail, reported
+
+
+@app.command("batch")
+def batch_command(
+    inputs: list[str] = typer.Argument(
+        ..., help="Text files, folders (searched recursively), glob patterns, JSONL files of {id, text}."
+    ),
+    output: Optional[str] = typer.Option(
+        None, "--output", "-o", help="Output folder; with -f jsonl a file, or - (the default) for stdout."
+    ),
+    format: str = typer.Option("json", "--format", "-f", help="Output format: json, graphml, ... or jsonl."),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", "-w", min=1, help="Worker processes (default: all cores)."
+    ),
+    force: bool = typer.Option(False, "--force", help="Redo every input, even if its output is up to date."),
+    model: Optional[str] = typer.Option(
+        None, "--model", "-m", help="Model name or folder; 'rules' = baseline."
+    ),
+    engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT."),
+    report: Optional[Path] = typer.Option(
+        None, "--report", help="Where to write the report (default: OUTDIR/argmine-report.json)."
+    ),
+    html: Optional[bool] = typer.Option(
+        None, "--html/--no-html", help="Map the visible text of HTML pages, or the markup (default: detect)."
+    ),
+    max_chars: Optional[int] = typer.Option(
+        None, "--max-chars", min=1, help="Fail inputs longer than this many characters (default: 1,000,000)."
+    ),
+    retries: int = typer.Option(
+        2, "--retries", min=0, help="Times a document is retried after its worker process dies."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    """Map many op-eds: parallel, resumable (outputs newer than input and model are skipped), reported.
+
+    Exit status: 0 when every input was mapped or skipped, 1 when any failed, 2 for usage errors.
+    """
+    from argmine.batch import BatchUsageError, ModelLoadError, WorkerStartError, run_batch
+    from argmine.batch.progress import ConsoleObserver
+
+    observer = ConsoleObserver()
+    with reported(debug):
+        try:
+            result = run_batch(
+                inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
+                scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
+                observer=observer,
+            )
+        except (BatchUsageError, ModelLoadError) as err:
+            observer.stop()
+            if debug:
+                raise
+            raise fail(str(err), EXIT_USAGE) from None
+        except WorkerStartError as err:
+            observer.stop()
+            if debug:
+                raise
+            raise fail(str(err), EXIT_FAILED) from None
+        except KeyboardInterrupt:
+            observer.stop()
+            print("argmine: interrupted; run the same command again to resume", file=sys.stderr)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    raise typer.Exit(result.exit_code)

@@ -1,0 +1,330 @@
+"""How fast argmine maps, next to spaCy: words/s for 1 and N workers, peak memory, time vs document length.
+
+    python benchmarks/throughput.py                      # the default model, results as Markdown on stdout
+    python benchmarks/throughput.py --model rules --out benchmarks/RESULTS.md
+    python benchmarks/throughput.py --corpus path/to/folder/of/txt --workers 4
+
+Rows:
+- spaCy blank English tokenizer: the ceiling, nothing runs but tokenisation;
+- spaCy small-English architecture (tok2vec, tagger, parser, ner; `spacy init config --optimize efficiency`)
+  built untrained here, because `en_core_web_sm` cannot be installed everywhere; speed does not depend on
+  the weights, only on the architecture, so this times what the small pipeline would cost;
+- argmine with `--model`: in the main process, and on 1 and N worker processes (argmine's own pool,
+  what `argmine batch` and `map_many(workers=N)` use), serialising every map to JSON as a batch does;
+- `argmine batch` end to end on N workers (reading files, writing outputs atomically, the report).
+Worker start-up (import + model load) is reported separately and left out of the words/s of the pools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import opeds  # noqa: E402
+
+import argmine  # noqa: E402
+from argmine.batch import default_workers, run_batch  # noqa: E402
+from argmine.batch.pool import WorkerPool, chunked  # noqa: E402
+from argmine.batch.work import Task, map_chunk, process  # noqa: E402
+
+
+def words(texts: list[str]) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def load_texts(corpus: Path | None, docs: int) -> tuple[list[str], str]:
+    """Texts from a folder of `.txt` files, or `docs` op-eds generated from the project's `corpus/`."""
+    if corpus is not None:
+        paths = sorted(corpus.rglob("*.txt"))
+        if not paths:
+            sys.exit(f"throughput: no .txt files in {corpus}")
+        texts = [p.read_text(encoding="utf-8", errors="replace") for p in paths]
+        return texts, f"{len(paths)} files in {corpus}"
+    texts = opeds.generate(docs, seed=1, paragraphs=(4, 8))
+    return texts, f"{docs} op-eds generated from corpus/ (paragraphs shuffled, seed 1)"
+
+
+def time_pipe(nlp, texts: list[str], n_process: int = 1) -> float:
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16, n_process=n_process):
+        pass
+    return time.perf_counter() - start
+
+
+def small_english():
+    """spaCy's small English architecture (tagger, parser, ner; efficiency), initialised untrained."""
+    import spacy
+    from spacy.cli.init_config import init_config
+    from spacy.training import Example
+
+    config = init_config(lang="en", pipeline=["tagger", "parser", "ner"], optimize="efficiency", gpu=False)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    seed = ["The council should fund night buses.", "Critics say the buses would run empty in Harrowgate."]
+
+    def examples():
+        out = []
+        for text in seed:
+            doc = nlp.make_doc(text)
+            n = len(doc)
+            out.append(Example.from_dict(doc, {"tags": ["NN"] * n, "heads": [0] * n,
+                                               "deps": ["ROOT"] + ["dep"] * (n - 1),
+                                               "entities": ["B-ORG"] + ["O"] * (n - 1)}))
+        return out
+
+    nlp.initialize(examples)
+    return nlp
+
+
+def peak_rss_mib(pid: int | str = "self") -> float | None:
+    """Peak resident memory of a process (Linux /proc), in MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds a live process has used (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def in_process(texts: list[str], model: str | None) -> tuple[float, float]:
+    """Wall and CPU seconds to map and serialise `texts` here, as `argmine batch --workers 1` does."""
+    from argmine.nlp import load
+
+    miner = load(model)
+    tasks = [Task(i, f"doc{i}", text=t, size=len(t)) for i, t in enumerate(texts)]
+    process(miner, tasks[:2], "json")  # warm caches
+    start, cpu = time.perf_counter(), time.process_time()
+    for chunk in chunked(tasks, 24_000):
+        process(miner, chunk.tasks, "json")
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def pool_run(texts: list[str], model: str | None, workers: int) -> dict:
+    """Map `texts` on argmine's worker pool; start-up and steady throughput apart, peak RSS per worker."""
+    tasks = [Task(i, f"doc{i}", text=t, size=len(t)) for i, t in enumerate(texts)]
+    start = time.perf_counter()
+    first = None
+    peaks: list[float] = []
+    with WorkerPool(workers, (model,)) as pool:
+        # Warm up: every worker loads the model before the clock starts.
+        warm = list(chunked(tasks[:workers], 1, max_tasks=1))
+        for _ in pool.run(warm, map_chunk, "json"):
+            pass
+        first = time.perf_counter() - start
+        pids = pool.pids()
+        before = {pid: cpu_seconds(pid) for pid in pids}
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        done = 0
+        for _, outcomes in pool.run(chunked(tasks, 24_000), map_chunk, "json"):
+            done += sum(o.ok for o in outcomes)
+        elapsed = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
+        for pid in pids:
+            now = cpu_seconds(pid)
+            cpu += (now - before[pid]) if now is not None and before[pid] is not None else 0.0
+        peaks = [p for p in (peak_rss_mib(pid) for pid in pool.pids()) if p is not None]
+    assert done == len(texts), f"only {done} of {len(texts)} mapped"
+    return {"startup": first, "seconds": elapsed, "cpu": cpu, "peaks": peaks}
+
+
+def batch_run(texts: list[str], model: str | None, workers: int) -> float:
+    """`argmine batch` on a folder of the texts: wall-clock seconds, outputs and report written."""
+    folder = Path(tempfile.mkdtemp(prefix="argmine-bench-"))
+    try:
+        for i, text in enumerate(texts):
+            (folder / "in").mkdir(exist_ok=True)
+            (folder / "in" / f"doc{i:05d}.txt").write_text(text, encoding="utf-8")
+        start = time.perf_counter()
+        report = run_batch([str(folder / "in")], folder / "out", model=model, workers=workers)
+        elapsed = time.perf_counter() - start
+        assert report.count("ok") == len(texts), report.summary()
+        return elapsed
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def length_scaling(model: str | None, base_docs: int) -> list[tuple[int, int, float]]:
+    """(scale, words, seconds) for the same documents with their body repeated 1, 4 and 16 times."""
+    from argmine.nlp import load
+
+    miner = load(model)
+    rows = []
+    for scale in (1, 4, 16):
+        texts = opeds.generate(base_docs, seed=2, paragraphs=(3, 3), scale=scale)
+        list(miner.map_many(texts[:2]))  # warm caches
+        start = time.perf_counter()
+        for _ in miner.map_many(texts):
+            pass
+        rows.append((scale, words(texts), time.perf_counter() - start))
+    return rows
+
+
+def _burn(seconds: float) -> None:
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+
+
+def free_cores(n: int, seconds: float = 1.0) -> float:
+    """How many of `n` cores the run gets (other jobs share them): n CPU-burning processes against one."""
+    import multiprocessing
+
+    # A busy loop touches no threads or libraries, so a plain fork (instant) is safe here.
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    walls = []
+    for k in (1, n):
+        procs = [ctx.Process(target=_burn, args=(seconds,)) for _ in range(k)]
+        for proc in procs:
+            proc.start()
+        start = time.perf_counter()
+        for proc in procs:
+            proc.join()
+        walls.append(time.perf_counter() - start)
+    return n * walls[0] / walls[1]
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = f"; load average at start {os.getloadavg()[0]:.1f}"
+    return f"{cpu}, {os.cpu_count()} cores{load}; Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", "-m", default=None, help="argmine model: name or folder, or 'rules'")
+    parser.add_argument("--workers", "-w", type=int, default=default_workers(), help="N of the N-worker rows")
+    parser.add_argument("--corpus", type=Path, default=None, help="folder of .txt files [default: generated]")
+    parser.add_argument("--docs", type=int, default=300, help="generated documents when no --corpus")
+    parser.add_argument("--length-docs", type=int, default=10, help="documents for the length rows")
+    parser.add_argument("--no-small", action="store_true", help="skip the spaCy small-architecture rows")
+    parser.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    args = parser.parse_args(argv)
+
+    import spacy
+
+    from argmine.nlp.models import resolve_model
+
+    model = args.model
+    model_name = str(resolve_model(model)) if model else f"default ({resolve_model(None)})"
+    texts, described = load_texts(args.corpus, args.docs)
+    total = words(texts)
+    n = max(1, args.workers)
+    log = lambda msg: print(f"throughput: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    rows: list[tuple[str, int, float, str]] = []
+
+    cores_before = free_cores(n)
+    log("spaCy blank English tokenizer")
+    blank = spacy.blank("en")
+    rows.append(("spaCy blank `en` tokenizer (ceiling)", 1, time_pipe(blank, texts), ""))
+    rows.append(("spaCy blank `en` tokenizer (ceiling)", n, time_pipe(blank, texts, n_process=n),
+                 "spaCy `n_process`, start-up included"))
+    if not args.no_small:
+        log("spaCy small English architecture (untrained)")
+        small = small_english()
+        rows.append(("spaCy small-English architecture", 1, time_pipe(small, texts), "tagger+parser+ner"))
+        rows.append(("spaCy small-English architecture", n, time_pipe(small, texts, n_process=n),
+                     "spaCy `n_process`, start-up included"))
+
+    log(f"argmine {model_name}, one process")
+    seconds, cpu = in_process(texts, model)
+    rows.append((f"argmine `{model_name}`, in the main process", 1, seconds,
+                 f"as `--workers 1`; maps serialised to JSON; {cpu:.1f} CPU s"))
+    pools = {}
+    for w in sorted({1, n}):
+        log(f"argmine {model_name}, pool of {w}")
+        pools[w] = pool_run(texts, model, w)
+        first = " (the first pool also starts the fork server)" if w == min(pools) else ""
+        rows.append((f"argmine `{model_name}`, worker pool", w, pools[w]["seconds"],
+                     f"{pools[w]['cpu']:.1f} CPU s (workers + main); "
+                     f"start-up {pools[w]['startup']:.1f} s{first}, not counted"))
+    log(f"argmine batch, {n} workers")
+    rows.append((f"`argmine batch` end to end, `{model_name}`", n, batch_run(texts, model, n),
+                 "files in, files + report out; start-up included"))
+    log("time vs document length")
+    scaling = length_scaling(model, args.length_docs)
+
+    speedup = pools[1]["seconds"] / pools[n]["seconds"] if n > 1 else 1.0
+    cores_after = free_cores(n)
+
+    def cpu_k(w: int) -> float:
+        return pools[w]["cpu"] / total * 1000
+    out = [
+        f"# argmine throughput ({time.strftime('%Y-%m-%d')})",
+        "",
+        f"Machine: {machine()}. spaCy {spacy.__version__}, argmine {argmine.__version__}.",
+        f"Corpus: {described}: {len(texts)} documents, {total:,} words.",
+        "The small-English rows time spaCy's `en_core_web_sm` architecture built untrained "
+        "(`spacy init config --pipeline tagger,parser,ner --optimize efficiency`): speed depends on the "
+        "architecture, not on the weights.",
+        "",
+        "| pipeline | workers | seconds | words/s | notes |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for name, w, seconds, note in rows:
+        out.append(f"| {name} | {w} | {seconds:.2f} | {total / seconds:,.0f} | {note} |")
+    out += [
+        "",
+        f"Speed-up of the argmine pool, {n} workers over 1: **{speedup:.2f}x** (target on 2 cores: >= 1.4x). "
+        f"CPU seconds per 1,000 words (workers + main process): {cpu_k(1):.3f} on 1 worker, "
+        f"{cpu_k(n):.3f} on {n}. Load average {_load()} at the end of the run; {n} CPU-burning processes ran "
+        f"{cores_before:.1f}x (before) and {cores_after:.1f}x (after) as fast as one: the parallelism "
+        "other jobs on this machine left for the run.",
+        "",
+        "Peak resident memory (VmHWM): main process {:.0f} MiB; per worker: {}.".format(
+            peak_rss_mib() or 0,
+            ", ".join(f"{p:.0f} MiB" for p in pools[n]["peaks"]) or "n/a (needs Linux /proc)"),
+        "",
+        f"Time vs document length (argmine `{model_name}`, one process, {args.length_docs} documents, "
+        "body repeated):",
+        "",
+        "| length | words | seconds | µs per word |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for scale, w, seconds in scaling:
+        out.append(f"| {scale}x | {w:,} | {seconds:.2f} | {seconds / w * 1e6:.1f} |")
+    base = scaling[0][2] / scaling[0][1]
+    ratio = (scaling[-1][2] / scaling[-1][1]) / base
+    out += ["", f"Cost per word at 16x relative to 1x: {ratio:.2f} (1.00 = linear in document length)."]
+    text = "\n".join(out) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
