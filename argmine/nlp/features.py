@@ -47,21 +47,31 @@ class DocUnits:
         self.layout: Layout = get_layout(doc)
         self.spans = spans
         layout = self.layout
-        title_tokens = [t for t in doc if layout.role_of(t.i) == "title"]
-        self.title = _content(title_tokens)
+        role_tokens: dict[str, list] = {"title": [], "intro": [], "conclusion": []}
+        for t in doc:
+            role = layout.role_of(t.i)
+            if role in role_tokens:
+                role_tokens[role].append(t)
+        self.title = _content(role_tokens["title"])
+        self.intro = _content(role_tokens["intro"])
+        self.conclusion = _content(role_tokens["conclusion"])
         by_para: dict[int, list[int]] = {}
         by_sent: dict[int, list[int]] = {}
         for i, s in enumerate(spans):
             by_para.setdefault(int(layout.paragraph[s.start]), []).append(i)
             by_sent.setdefault(int(layout.sent_start[s.start]), []).append(i)
-        self.views: list[UnitView] = []
-        for i, s in enumerate(spans):
-            p = int(layout.paragraph[s.start])
-            sent = by_sent[int(layout.sent_start[s.start])]
-            self.views.append(
-                UnitView(s, p, by_para[p].index(i), len(by_para[p]), sent.index(i), len(sent), _content(s))
-            )
+        sent_position = {i: (k, len(group)) for group in by_sent.values() for k, i in enumerate(group)}
+        para_position = {i: (k, len(group)) for group in by_para.values() for k, i in enumerate(group)}
+        self.views: list[UnitView] = [
+            UnitView(s, int(layout.paragraph[s.start]), *para_position[i], *sent_position[i], _content(s))
+            for i, s in enumerate(spans)
+        ]
         self.by_para = by_para
+        # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
+        self._sent_end: dict[int, int] = {}
+        starts = layout.sent_start
+        for t in range(len(doc) - 1, -1, -1):
+            self._sent_end.setdefault(int(starts[t]), t + 1)
         # Single-paragraph texts (microtexts, comments) argue differently from essays with an introduction and
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).
@@ -70,11 +80,14 @@ class DocUnits:
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
         start = int(self.layout.sent_start[self.spans[i].start])
-        end = start
-        doc_len = len(self.doc)
-        while end < doc_len and self.layout.sent_start[end] == start:
-            end += 1
-        return start, end
+        return start, self._sent_end[start]
+
+    def _cues(self, i: int) -> tuple[str, str]:
+        """The unit's first word and the word just before it in its sentence: where connectives sit."""
+        span = self.spans[i]
+        sent_start, _ = self.sentence_of(i)
+        before = next((t.lower_ for t in reversed(self.doc[sent_start : span.start]) if not t.is_space), "<s>")
+        return span[0].lower_, before
 
     def unit_features(self, i: int) -> list[str | tuple[str, float]]:
         """Sparse features for unit i (kind, evidence type and stance share them)."""
@@ -126,6 +139,20 @@ class DocUnits:
             overlap = len(self.title & v.content) / len(self.title)
             f.append(f"title={_bucket(overlap, (0.01, 0.2, 0.4, 0.6))}")
             f.append(f"role|title={role}|{_bucket(overlap, (0.01, 0.3, 0.6))}")
+        # Body claims are echoed in the introduction or the conclusion; premises rarely are.
+        for name, words in (("intro", self.intro), ("concl", self.conclusion)):
+            if words and v.content and role != name.replace("concl", "conclusion"):
+                shared = len(words & v.content) / len(v.content)
+                f.append(f"{name}={_bucket(shared, (0.01, 0.15, 0.3, 0.5))}")
+        # What comes next tells what this is: a claim is followed by "because ..." or "For example, ...".
+        para = self.by_para[v.paragraph]
+        for name, k in (("prev", v.index_in_paragraph - 1), ("next", v.index_in_paragraph + 1)):
+            if 0 <= k < len(para):
+                first, before = self._cues(para[k])
+                f.append(f"{name}:first={first}")
+                f.append(f"{name}:before1={before}")
+            else:
+                f.append(f"{name}:none")
         return self._with_genre(f)
 
     def _with_genre(self, feats: list) -> list:
@@ -133,9 +160,15 @@ class DocUnits:
         return feats + [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
 
     def pair_features(
-        self, i: int, j: int, unit_feats: list[list[str | tuple[str, float]]] | None = None, thesis: int | None = None
+        self,
+        i: int,
+        j: int,
+        unit_feats: list[list[str | tuple[str, float]]] | None = None,
+        thesis: int | None = None,
+        probs: dict | None = None,
     ):
-        """Sparse features for the candidate relation unit i → unit j (`thesis`: the unit taken as thesis)."""
+        """Sparse features for the candidate relation unit i → unit j (`thesis`: the unit taken as thesis;
+        `probs`: the unit classifier's distributions, so a pair knows what its ends probably are)."""
         vi, vj = self.views[i], self.views[j]
         dist = vj.index_in_paragraph - vi.index_in_paragraph if vi.paragraph == vj.paragraph else None
         d = "x" if dist is None else str(max(-6, min(6, dist)))
@@ -156,6 +189,23 @@ class DocUnits:
             ("shared_v", shared),
             f"tgt_thesis={j == thesis}|{d}",
         ]
+        near = "x" if dist is None else str(dist) if abs(dist) <= 1 else "far" + ("+" if dist > 0 else "-")
+        words_i = [t.lower_ for t in vi.span[:2]]
+        f.append(f"sopen|near|thesis={words_i[0]}|{near}|{j == thesis}")
+        f.append(f"sopen2|near={' '.join(words_i)}|{near}")
+        # In essays these hurt on AAE dev (link F1 -0.02); in short texts they help (+0.05 attachment F1).
+        if probs is not None and self.short:
+            k_i, k_j = probs["kind"][i], probs["kind"][j]
+            s_i, s_j = probs["stance"][i][1], probs["stance"][j][1]
+            against = f"{int(s_i > 0.5)}{int(s_j > 0.5)}"
+            f.extend([
+                f"tgt_kind={int(k_j.argmax())}|{near}",
+                f"src_kind={int(k_i.argmax())}|{near}",
+                f"against={against}|{near}",
+                f"against|thesis={against}|{j == thesis}",
+                ("tgt_mc", float(k_j[0])),
+                ("tgt_claim", float(k_j[1])),
+            ])
         if unit_feats is not None:
             # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
             for prefix, feats in (("s", unit_feats[i]), ("t", unit_feats[j])):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from argmine.nlp.doc import set_units
+from argmine.nlp.doc import get_units, set_units
 
 FINDER_KINDS = {"MajorClaim": "major_claim", "Claim": "claim", "Premise": "premise"}
 
@@ -21,4 +21,5 @@ def units_from_finder(doc: Doc) -> Doc:
     spans = [Span(doc, e.start, e.end, label=FINDER_KINDS.get(e.label_, "premise")) for e in doc.ents]
     doc.ents = []
     set_units(doc, spans)
+    doc.user_data["argmine_finder_kinds"] = [s.label_ for s in get_units(doc)]
     return doc

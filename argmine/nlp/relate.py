@@ -28,6 +28,7 @@ LINK_LABELS = ("no", "link")
 TYPE_LABELS = ("support", "attack")
 _ROOT = -1
 _EPS = 1e-6
+_SETTLED = 0.05
 
 
 def candidate_pairs(units: DocUnits, window: int, thesis: int | None = None) -> list[tuple[int, int]]:
@@ -50,16 +51,18 @@ class RelationScorer:
 
     def __init__(self, nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float) -> None:
         self.name = name
+        self.thesis_candidates = 1
+        self.thesis_weight = 1.0
         self.window = window
         self.root_weight = root_weight
         self.evidence_threshold = evidence_threshold
         self.heads = {"link": LinearClassifier(LINK_LABELS), "type": LinearClassifier(TYPE_LABELS)}
 
     def pair_features(
-        self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None
+        self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None, probs: dict
     ) -> list[list]:
         """Features of each candidate pair."""
-        return [units.pair_features(i, j, unit_feats, thesis) for i, j in pairs]
+        return [units.pair_features(i, j, unit_feats, thesis, probs) for i, j in pairs]
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(get_units(doc))
@@ -69,15 +72,11 @@ class RelationScorer:
         units, unit_feats = doc.user_data["argmine_units"]
         probs = doc.user_data["argmine_probs"]
         kind_probs = probs["kind"]
-        thesis = int(kind_probs[:, 0].argmax())
-        pairs = candidate_pairs(units, self.window, thesis)
-        feats = self.pair_features(units, unit_feats, pairs, thesis)
-        link = self.heads["link"].predict_proba(feats)[:, 1] if pairs else numpy.zeros(0)
-        rtype = self.heads["type"].predict_proba(feats) if pairs else numpy.zeros((0, 2))
         if units.short:
-            kinds, parents = self.decode_short(units, thesis, pairs, link)
+            thesis, pairs, link, rtype, kinds, parents = self.decode_short(units, unit_feats, probs)
         else:
-            kinds, parents = self.decode_essay(units, kind_probs, pairs, link)
+            pairs, link, rtype = self.score_pairs(units, unit_feats, None, probs)
+            kinds, parents = self.decode_essay(units, kind_probs, pairs, link, probs.get("kind_heads"))
             thesis = max((i for i, k in enumerate(kinds) if k == "major_claim"), key=lambda i: kind_probs[i][0])
         pair_index = {p: n for n, p in enumerate(pairs)}
         relations = []
@@ -96,6 +95,8 @@ class RelationScorer:
             elif parent == _ROOT:  # a paragraph root of an essay: a claim, or a restated thesis
                 if kinds[i] == "major_claim":
                     relations.append((i, thesis, "support", float(kind_probs[i][0])))
+                elif kinds[i] == "premise":
+                    relations.append((i, thesis, "support", float(kind_probs[i][2])))
                 else:
                     against = float(probs["stance"][i][STANCE_LABELS.index("against")])
                     new._.stance = "against" if against > 0.5 else "for"
@@ -110,9 +111,15 @@ class RelationScorer:
         return doc
 
     def decode_essay(
-        self, units: DocUnits, kind_probs: numpy.ndarray, pairs: list[tuple[int, int]], link: numpy.ndarray
+        self,
+        units: DocUnits,
+        kind_probs: numpy.ndarray,
+        pairs: list[tuple[int, int]],
+        link: numpy.ndarray,
+        thesis_probs: numpy.ndarray | None = None,
     ) -> tuple[list[str], list[int]]:
-        """Kinds and parents (`_ROOT` for paragraph roots) maximising the joint score per paragraph."""
+        """Kinds and parents (`_ROOT` for paragraph roots) maximising the joint score per paragraph;
+        `thesis_probs` (default `kind_probs`) picks the thesis when no unit is one."""
         n = len(units.spans)
         kinds = ["premise"] * n
         parents = [_ROOT] * n
@@ -130,30 +137,47 @@ class RelationScorer:
             for i in idx:
                 parent = next(iter(tree.predecessors(i)))
                 parents[i] = parent
-                if parent == _ROOT:
+                # A paragraph root is a claim or the thesis, unless the kind is settled as premise (the finder's
+                # vote, end to end): then it is a premise whose paragraph has no claim, attached to the thesis.
+                if parent == _ROOT and kind_probs[i][0] + kind_probs[i][1] > _SETTLED:
                     kinds[i] = "major_claim" if kind_probs[i][0] > kind_probs[i][1] else "claim"
         if "major_claim" not in kinds:
             # Every map has a thesis: the likeliest one is promoted and cut from its parent.
-            best = int(numpy.argmax(kind_probs[:, 0]))
+            best = int(numpy.argmax((kind_probs if thesis_probs is None else thesis_probs)[:, 0]))
             kinds[best], parents[best] = "major_claim", _ROOT
         return kinds, parents
 
-    def decode_short(
-        self, units: DocUnits, thesis: int, pairs: list[tuple[int, int]], link: numpy.ndarray
-    ) -> tuple[list[str], list[int]]:
-        """One tree rooted at the thesis over a single-paragraph text; units that others point to are claims."""
+    def score_pairs(self, units: DocUnits, unit_feats: list, thesis: int | None, probs: dict):
+        """Candidate pairs with their link probabilities and support/attack distributions."""
+        pairs = candidate_pairs(units, self.window, thesis)
+        if not pairs:
+            return pairs, numpy.zeros(0), numpy.zeros((0, 2))
+        feats = self.pair_features(units, unit_feats, pairs, thesis, probs)
+        return pairs, self.heads["link"].predict_proba(feats)[:, 1], self.heads["type"].predict_proba(feats)
+
+    def decode_short(self, units: DocUnits, unit_feats: list, probs: dict):
+        """A single-paragraph text is one tree under its thesis. The thesis and the tree are chosen together:
+        each of the likeliest theses is tried, scoring log P(thesis) + the best tree's log-likelihood."""
         n = len(units.spans)
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(n))
-        for (i, j), p in zip(pairs, link):
-            if i != thesis:
-                graph.add_edge(j, i, weight=math.log(float(p) + _EPS))
-        tree = nx.maximum_spanning_arborescence(graph, attr="weight") if n > 1 else graph
+        kind_probs = probs["kind"]
+        best = None
+        for thesis in numpy.argsort(-kind_probs[:, 0])[: self.thesis_candidates].tolist():
+            pairs, link, rtype = self.score_pairs(units, unit_feats, thesis, probs)
+            graph = nx.DiGraph()
+            graph.add_nodes_from(range(n))
+            for (i, j), p in zip(pairs, link):
+                if i != thesis:
+                    graph.add_edge(j, i, weight=math.log(float(p) + _EPS))
+            tree = nx.maximum_spanning_arborescence(graph, attr="weight") if n > 1 else graph
+            score = self.thesis_weight * math.log(kind_probs[thesis][0] + _EPS) + tree.size(weight="weight")
+            if best is None or score > best[0]:
+                best = (score, thesis, pairs, link, rtype, tree)
+        _, thesis, pairs, link, rtype, tree = best
         parents = [next(iter(tree.predecessors(i)), _ROOT) for i in range(n)]
         has_children = {p for p in parents if p != _ROOT}
         kinds = ["claim" if i in has_children else "premise" for i in range(n)]
         kinds[thesis] = "major_claim"
-        return kinds, parents
+        return thesis, pairs, link, rtype, kinds, parents
 
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
         path = Path(path)
@@ -181,7 +205,7 @@ def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, l
 
 
 @Language.factory(
-    "argmine_relation_scorer", default_config={"window": 8, "root_weight": 1.0, "evidence_threshold": 0.5}
+    "argmine_relation_scorer", default_config={"window": 8, "root_weight": 2.0, "evidence_threshold": 0.5}
 )
 def make_relation_scorer(
     nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float

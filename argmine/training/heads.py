@@ -15,7 +15,7 @@ from argmine.nlp.relate import RelationScorer, candidate_pairs
 
 # Adam on shuffled mini-batches; chosen by cross-validation on AAE train (see the model card).
 EPOCHS = 5
-LEARN_RATE = 0.005
+LEARN_RATE = 0.0003
 # Short texts (microtexts) are outnumbered by essay units 10 to 1; weighting them up lets their
 # genre-specific feature copies learn.
 SHORT_WEIGHT = 1.0
@@ -56,7 +56,7 @@ def train_unit_heads(
             rows.append(f)
             labels.append(_kind(u.kind))
             weights.append(SHORT_WEIGHT if ex.units.short else 1.0)
-            if u.kind == "claim" and u.stance:
+            if u.kind != "major_claim" and u.stance:
                 stance_rows.append(f)
                 stance_labels.append(u.stance)
     ev_rows, ev_labels = [], []
@@ -71,10 +71,32 @@ def train_unit_heads(
     return {"kind": len(rows), "stance": len(stance_rows), "evidence": len(ev_rows)}
 
 
-def relation_examples(scorer: RelationScorer, examples: list[Featurized]):
-    """Candidate pairs from premise and evidence sources, with link and type labels."""
+def cross_fitted_probs(
+    kinds: list[Featurized], evidence: list[Featurized], examples: list[Featurized], folds: int = 5, seed: int = 0
+) -> list[dict]:
+    """Unit-classifier distributions for `examples`, each predicted by heads that never saw its document.
+
+    The relation heads read these distributions as features; taken from heads trained on the same documents
+    they would be overconfident, and the relation heads would learn to trust them more than they should.
+    """
+    out: list[dict | None] = [None] * len(examples)
+    if not any(ex.units.short for ex in examples):  # only short texts' pair features read them
+        return out
+    for fold in range(folds):
+        held = {id(ex.amap) for n, ex in enumerate(examples) if n % folds == fold}
+        classifier = UnitClassifier(None, "fold")
+        train_unit_heads(classifier, [ex for ex in kinds if id(ex.amap) not in held], evidence, seed=seed)
+        for n, ex in enumerate(examples):
+            if n % folds == fold:
+                out[n] = {head: clf.predict_proba(ex.feats) for head, clf in classifier.heads.items()}
+    return out
+
+
+def relation_examples(scorer: RelationScorer, examples: list[Featurized], probs_per_doc: list[dict]):
+    """Candidate pairs with link and type labels; `probs_per_doc` are the unit distributions the pair features
+    see (cross-fitted, see `cross_fitted_probs`)."""
     rows, links, weights, type_rows, types = [], [], [], [], []
-    for ex in examples:
+    for ex, probs in zip(examples, probs_per_doc):
         units = ex.amap.units
         gold = {(r.source, r.target): r.relation for r in ex.amap.relations}
         thesis = next((i for i, u in enumerate(units) if u.kind == "major_claim" and not ex.amap.targets(u.id)), None)
@@ -86,7 +108,7 @@ def relation_examples(scorer: RelationScorer, examples: list[Featurized]):
             for i, j in candidate_pairs(ex.units, scorer.window, thesis)
             if units[i].kind in sources and i != thesis
         ]
-        feats = scorer.pair_features(ex.units, ex.feats, pairs, thesis)
+        feats = scorer.pair_features(ex.units, ex.feats, pairs, thesis, probs)
         for (i, j), f in zip(pairs, feats):
             label = gold.get((units[i].id, units[j].id))
             rows.append(f)
@@ -98,9 +120,17 @@ def relation_examples(scorer: RelationScorer, examples: list[Featurized]):
     return rows, links, weights, type_rows, types
 
 
-def train_relation_heads(scorer: RelationScorer, examples: list[Featurized], seed: int = 0) -> dict[str, int]:
-    """Fit the link and relation-type heads; returns the number of training examples per head."""
-    rows, links, weights, type_rows, types = relation_examples(scorer, examples)
+def train_relation_heads(
+    scorer: RelationScorer,
+    examples: list[Featurized],
+    kinds: list[Featurized],
+    evidence: list[Featurized],
+    seed: int = 0,
+) -> dict[str, int]:
+    """Fit the link and relation-type heads; `kinds`/`evidence` train the cross-fitted unit heads whose
+    predictions the pair features read. Returns the examples per head."""
+    probs = cross_fitted_probs(kinds, evidence, examples, seed=seed)
+    rows, links, weights, type_rows, types = relation_examples(scorer, examples, probs)
     fit = {"epochs": EPOCHS, "learn_rate": LEARN_RATE, "seed": seed}
     scorer.heads["link"].fit(rows, links, weights=weights, **fit)
     scorer.heads["type"].fit(type_rows, types, **fit)

@@ -77,7 +77,7 @@ def train_pipeline(
     evidence = featurize(nlp, data.evidence)
     report["examples"] = {
         **train_unit_heads(nlp.get_pipe("argmine_unit_classifier"), kinds, evidence, seed=seed),
-        **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, seed=seed),
+        **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed),
     }
     report["heads_seconds"] = round(time.perf_counter() - t, 1)
     nlp.meta.update(
