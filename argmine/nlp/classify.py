@@ -21,22 +21,30 @@ KIND_LABELS = ("major_claim", "claim", "premise")
 EVIDENCE_LABELS = ("none", "statistics", "testimony", "anecdote")
 STANCE_LABELS = ("for", "against")
 HEADS = {"kind": KIND_LABELS, "evidence": EVIDENCE_LABELS, "stance": STANCE_LABELS}
+# Essays and short single-paragraph texts get their own set of heads: the same features and data, but each
+# genre's cross-validation asks for a different amount of fitting (see argmine.training.heads).
+GENRES = ("essay", "short")
+
+
+def genre_of(units: DocUnits) -> str:
+    """The head set that reads `units`."""
+    return "short" if units.short else "essay"
 
 
 class UnitClassifier:
-    """Three linear heads over shared unit features."""
+    """Three linear heads over shared unit features, one set per genre."""
 
     def __init__(self, nlp: Language, name: str, finder_weight: float = 0.0) -> None:
         self.name = name
         self.finder_weight = finder_weight
-        self.heads = {head: LinearClassifier(labels) for head, labels in HEADS.items()}
+        self.heads = {g: {head: LinearClassifier(labels) for head, labels in HEADS.items()} for g in GENRES}
 
     def predict(self, doc: Doc) -> dict[str, numpy.ndarray]:
         """Probabilities per head for the units of `doc`, and cache the unit features on the doc."""
         units = DocUnits(doc, list(get_units(doc)))
         feats = [units.unit_features(i) for i in range(len(units.spans))]
         doc.user_data["argmine_units"] = (units, feats)
-        return {head: clf.predict_proba(feats) for head, clf in self.heads.items()}
+        return {head: clf.predict_proba(feats) for head, clf in self.heads[genre_of(units)].items()}
 
     def __call__(self, doc: Doc) -> Doc:
         probs = self.predict(doc)
@@ -46,6 +54,7 @@ class UnitClassifier:
             # AAE dev its kinds beat the heads' on its own spans (micro-F1 0.58 vs 0.57; the joint decode over
             # its spans 0.52): by default its vote decides. On gold segments the heads decide alone.
             vote = numpy.asarray([[k == label for label in KIND_LABELS] for k in finder_kinds], dtype="float32")
+            vote = vote.reshape(len(finder_kinds), len(KIND_LABELS))  # no units: (0,), not (0, 3)
             probs["kind_heads"] = probs["kind"]
             probs["kind"] = (1.0 - self.finder_weight) * probs["kind"] + self.finder_weight * vote
         doc.user_data["argmine_probs"] = probs
@@ -62,13 +71,15 @@ class UnitClassifier:
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        for head, clf in self.heads.items():
-            (path / f"{head}.bin").write_bytes(clf.to_bytes())
+        for genre, heads in self.heads.items():
+            for head, clf in heads.items():
+                (path / f"{genre}-{head}.bin").write_bytes(clf.to_bytes())
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> UnitClassifier:
         path = Path(path)
-        for head in HEADS:
-            self.heads[head] = LinearClassifier.from_bytes((path / f"{head}.bin").read_bytes())
+        for genre, heads in self.heads.items():
+            for head in heads:
+                heads[head] = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
         return self
 
 

@@ -62,15 +62,13 @@ class LinearClassifier:
         l2: float = 1e-6,
         batch_size: int = 32,
         seed: int = 0,
-        weights: Sequence[float] | None = None,
     ) -> None:
-        """Train from scratch with Adam on shuffled mini-batches (cross-entropy, optional example weights)."""
+        """Train from scratch with Adam on shuffled mini-batches (cross-entropy)."""
         fix_random_seed(seed)
         self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
         self.model.initialize()
         index = {label: i for i, label in enumerate(self.labels)}
         gold = numpy.asarray([index[y] for y in labels], dtype="int32")
-        w = numpy.ones(len(rows), dtype="float32") if weights is None else numpy.asarray(weights, "float32")
         optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
         rng = numpy.random.default_rng(seed)
         hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation
@@ -82,7 +80,7 @@ class LinearClassifier:
                 probs, backprop = self.model.begin_update(X)
                 d_probs = probs.copy()
                 d_probs[numpy.arange(len(batch)), gold[batch]] -= 1.0
-                d_probs *= w[batch, None] / len(batch)
+                d_probs /= len(batch)
                 backprop(d_probs)
                 self.model.finish_update(optimizer)
 

@@ -19,7 +19,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from argmine.nlp.classify import EVIDENCE_LABELS, KIND_LABELS, STANCE_LABELS
+from argmine.nlp.classify import EVIDENCE_LABELS, GENRES, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
 from argmine.nlp.linear import LinearClassifier
@@ -56,7 +56,7 @@ class RelationScorer:
         self.window = window
         self.root_weight = root_weight
         self.evidence_threshold = evidence_threshold
-        self.heads = {"link": LinearClassifier(LINK_LABELS), "type": LinearClassifier(TYPE_LABELS)}
+        self.heads = {g: {"link": LinearClassifier(LINK_LABELS), "type": LinearClassifier(TYPE_LABELS)} for g in GENRES}
 
     def pair_features(
         self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None, probs: dict
@@ -153,7 +153,8 @@ class RelationScorer:
         if not pairs:
             return pairs, numpy.zeros(0), numpy.zeros((0, 2))
         feats = self.pair_features(units, unit_feats, pairs, thesis, probs)
-        return pairs, self.heads["link"].predict_proba(feats)[:, 1], self.heads["type"].predict_proba(feats)
+        heads = self.heads[genre_of(units)]
+        return pairs, heads["link"].predict_proba(feats)[:, 1], heads["type"].predict_proba(feats)
 
     def decode_short(self, units: DocUnits, unit_feats: list, probs: dict):
         """A single-paragraph text is one tree under its thesis. The thesis and the tree are chosen together:
@@ -184,16 +185,18 @@ class RelationScorer:
         path.mkdir(parents=True, exist_ok=True)
         cfg = {"window": self.window, "root_weight": self.root_weight, "evidence_threshold": self.evidence_threshold}
         srsly.write_json(path / "cfg.json", cfg)
-        for head, clf in self.heads.items():
-            (path / f"{head}.bin").write_bytes(clf.to_bytes())
+        for genre, heads in self.heads.items():
+            for head, clf in heads.items():
+                (path / f"{genre}-{head}.bin").write_bytes(clf.to_bytes())
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> RelationScorer:
         path = Path(path)
         cfg = srsly.read_json(path / "cfg.json")
         self.window, self.root_weight = cfg["window"], cfg["root_weight"]
         self.evidence_threshold = cfg["evidence_threshold"]
-        for head in self.heads:
-            self.heads[head] = LinearClassifier.from_bytes((path / f"{head}.bin").read_bytes())
+        for genre, heads in self.heads.items():
+            for head in heads:
+                heads[head] = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
         return self
 
 

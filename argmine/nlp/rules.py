@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from argmine.nlp.doc import get_units, set_units
-from argmine.nlp.structure import get_layout
+from argmine.nlp.structure import Layout, get_layout
 
 # Connectives that open a new clause inside a sentence; the clause after them is a unit of its own.
 _SPLIT_BEFORE = {"because", "since", "although", "though", "whereas", "but", "so", "therefore", "thus", "hence"}
@@ -113,9 +113,10 @@ def _evidence_type(text: str) -> str:
     return ""
 
 
-def _sentence_head(span: Span) -> str:
+def _sentence_head(span: Span, layout: Layout) -> str:
     """The text from the start of the unit's sentence to the unit's end (to see its leading connective)."""
-    return span.doc[span.sent.start : span.end].text
+    # The layout's sentence index, not `span.sent`: that rescans the whole doc for each unit.
+    return span.doc[int(layout.sent_start[span.start]) : span.end].text
 
 
 @Language.component("argmine_rule_kinds")
@@ -130,17 +131,18 @@ def classify(doc: Doc) -> Doc:
     if intro:
         opinionated = [s for s in intro if _OPINION.search(s.text)]
         thesis = (opinionated or intro)[-1 if layout.role_of(intro[0].start) == "intro" else 0]
-    seen_paragraphs = set()
+    seen_paragraphs: set[int] = set()
+    thesis_paragraphs: set[int] = set()
     for span in spans:
         role = layout.role_of(span.start)
         para = layout.paragraph[span.start]
-        head = _sentence_head(span)
+        head = _sentence_head(span, layout)
         kind, stance = "premise", ""
         etype = _evidence_type(span.text)
         if span == thesis:
             kind = "major_claim"
-        elif role == "conclusion" and (_CONCLUSION_OPENER.match(head) or _OPINION.search(span.text)) and not any(
-            s.label_ == "major_claim" and layout.paragraph[s.start] == para for s in labelled
+        elif role == "conclusion" and (_CONCLUSION_OPENER.match(head) or _OPINION.search(span.text)) and (
+            para not in thesis_paragraphs
         ):
             kind = "major_claim"
         elif _CONCESSION.search(head):
@@ -152,6 +154,8 @@ def classify(doc: Doc) -> Doc:
         elif _CONCLUSIVE.match(head) or _OPINION.search(span.text):
             kind, stance = "claim", "for"
         seen_paragraphs.add(para)
+        if kind == "major_claim":
+            thesis_paragraphs.add(para)
         new = Span(doc, span.start, span.end, label=kind)
         new._.evidence_type = etype if kind == "evidence" else ""
         new._.stance = stance
@@ -171,8 +175,13 @@ def attach(doc: Doc) -> Doc:
     theses = [i for i, k in enumerate(kinds) if k == "major_claim"]
     root = theses[0] if theses else None
     relations = []
+    paragraph_of = [int(layout.paragraph[s.start]) for s in spans]
+    claims_in: dict[int, list[int]] = {}
+    for j, kind in enumerate(kinds):
+        if kind in ("claim", "major_claim"):
+            claims_in.setdefault(paragraph_of[j], []).append(j)
     for i, span in enumerate(spans):
-        para = layout.paragraph[span.start]
+        para = paragraph_of[i]
         if i == root:
             continue
         if kinds[i] == "major_claim":
@@ -182,12 +191,11 @@ def attach(doc: Doc) -> Doc:
             if root is not None:
                 relations.append((i, root, "attack" if span._.stance == "against" else "support", 0.5))
             continue
-        same = [j for j in range(len(spans)) if j != i and layout.paragraph[spans[j].start] == para]
-        prev = i - 1 if i > 0 and layout.paragraph[spans[i - 1].start] == para else None
-        if prev is not None and spans[prev]._.stance == "against" and _REBUTTAL.match(_sentence_head(span)):
+        prev = i - 1 if i > 0 and paragraph_of[i - 1] == para else None
+        if prev is not None and spans[prev]._.stance == "against" and _REBUTTAL.match(_sentence_head(span, layout)):
             relations.append((i, prev, "attack", 0.5))
             continue
-        claims = [j for j in same if kinds[j] in ("claim", "major_claim")]
+        claims = claims_in.get(para, [])
         before = [j for j in claims if j < i]
         after = [j for j in claims if j > i]
         target = before[-1] if before else after[0] if after else root

@@ -6,6 +6,8 @@ sentence never continues across a paragraph break.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -45,6 +47,8 @@ def sentence_starts(doc: Doc) -> list[bool]:
 @Language.component("argmine_sentences")
 def split_sentences(doc: Doc) -> Doc:
     """Set sentence boundaries with `sentence_starts`."""
-    for tok, start in zip(doc, sentence_starts(doc)):
-        tok.is_sent_start = start
+    # One array write: the `Token.is_sent_start` setter rescans the whole doc each time (quadratic).
+    flags = numpy.array([1 if start else -1 for start in sentence_starts(doc)], dtype="int64")
+    if len(flags):
+        doc.from_array([SENT_START], flags.astype("uint64"))
     return doc

@@ -17,7 +17,7 @@ from spacy.language import Language
 
 import argmine
 from argmine.nlp.manifest import write_manifest
-from argmine.training.data import load_recipe
+from argmine.training.data import TrainingData, load_recipe
 from argmine.training.finder import train_finder
 from argmine.training.heads import featurize, train_relation_heads, train_unit_heads
 
@@ -60,8 +60,24 @@ def train_pipeline(
     `finder` reuses the finder of an already trained model (cross-validation folds of the heads need no new
     one: the finder never sees microtexts or editorials).
     """
-    started = time.perf_counter()
     data = load_recipe(corpora, holdout)
+    return train_from_data(data, output, seed=seed, holdout=holdout, finder=finder, finder_steps=finder_steps,
+                           name=name)
+
+
+def train_from_data(
+    data: TrainingData,
+    output: Path,
+    *,
+    seed: int = 0,
+    holdout: str | None = None,
+    finder: Path | None = None,
+    finder_steps: int = FINDER_STEPS,
+    name: str | None = None,
+) -> dict:
+    """Train every component on `data` (any gold maps, e.g. a test's small corpus) and save to `output`."""
+    started = time.perf_counter()
+    output = Path(output)
     work = output.parent / f".{output.name}.work"
     report: dict = {"seed": seed, "holdout": holdout, "sources": data.sources}
     if finder is None:

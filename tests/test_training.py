@@ -1,0 +1,116 @@
+"""Training end to end on a tiny corpus, and the shipped model: present, offline, better than the baseline."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import spacy
+from conftest import CORPUS, ROOT
+from typer.testing import CliRunner
+
+from argmine.cli import app
+from argmine.corpora import read_corpus
+from argmine.evaluation.evaluate import evaluate
+from argmine.nlp import load
+from argmine.nlp.manifest import verify_manifest
+from argmine.nlp.models import DEFAULT_MODEL, resolve_model
+from argmine.training.data import TrainingData
+from argmine.training.train import train_from_data
+
+SHIPPED = ROOT / "models" / DEFAULT_MODEL
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A pipeline trained for a few steps on the project corpus: too small to be good, enough to exercise
+    every training step, the saving and the loading."""
+    maps = read_corpus("json", CORPUS)
+    train, dev = maps[:10], maps[10:]
+    data = TrainingData(finder_train=train, finder_dev=dev, kinds=train, links=train, evidence=train,
+                        sources={"corpus": len(train)})
+    output = tmp_path_factory.mktemp("train") / "tiny"
+    report = train_from_data(data, output, seed=1, finder_steps=20)
+    return output, report, dev
+
+
+def test_training_writes_a_verified_pipeline_with_a_report(tiny_model):
+    output, report, _ = tiny_model
+    verify_manifest(output)
+    saved = json.loads((output / "training.json").read_text(encoding="utf-8"))
+    assert saved["sources"] == {"corpus": 10} and saved["seed"] == 1
+    assert saved["examples"] and all(n > 0 for n in saved["examples"].values())
+    nlp = spacy.load(output)
+    assert {"tok2vec", "unit_finder", "argmine_unit_classifier", "argmine_relation_scorer"} <= set(nlp.pipe_names)
+    assert not (output.parent / ".tiny.work").exists()  # the finder's scratch folder is cleaned up
+
+
+def test_the_trained_pipeline_maps_held_out_text_with_exact_offsets(tiny_model):
+    output, _, dev = tiny_model
+    miner = load(output)
+    for gold in dev:
+        amap = miner.map(gold.text, "held-out")
+        assert amap.text == gold.text
+        for unit in amap.units:
+            assert amap.text[unit.start : unit.end] == unit.text
+        ids = {u.id for u in amap.units}
+        assert all(r.source in ids and r.target in ids for r in amap.relations)
+
+
+def test_training_with_the_same_seed_rebuilds_the_same_heads(tiny_model, tmp_path):
+    output, _, dev = tiny_model
+    maps = read_corpus("json", CORPUS)[:10]
+    data = TrainingData(finder_train=maps, finder_dev=dev, kinds=maps, links=maps, evidence=maps)
+    again = tmp_path / "again"
+    train_from_data(data, again, seed=1, finder=output)
+    for name in ("argmine_unit_classifier", "argmine_relation_scorer"):
+        files = sorted(p.name for p in (output / name).iterdir())
+        assert files == sorted(p.name for p in (again / name).iterdir())
+        for file in files:
+            assert (output / name / file).read_bytes() == (again / name / file).read_bytes(), (name, file)
+
+
+def test_train_command_reports_a_missing_corpora_folder(tmp_path):
+    result = CliRunner().invoke(app, ["train", "--corpora", str(tmp_path / "nowhere"), "-o", str(tmp_path / "m")])
+    assert result.exit_code != 0
+    assert "no corpora folder" in result.output and "Traceback" not in result.output
+
+
+# ---- the shipped model ----------------------------------------------------------------------------------
+
+shipped = pytest.mark.skipif(not (SHIPPED / "config.cfg").is_file(), reason="models/argmine-en is not built")
+
+
+@shipped
+def test_the_shipped_model_is_the_default():
+    assert resolve_model(None) == SHIPPED or resolve_model(None).resolve() == SHIPPED.resolve()
+
+
+@shipped
+def test_the_shipped_model_loads_and_maps_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("argmine tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    miner = load(SHIPPED)
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        amap = miner.map(text, path.name)
+        kinds = [u.kind for u in amap.units]
+        assert kinds.count("major_claim") >= 1, path.name
+        assert amap.relations, path.name
+        for unit in amap.units:
+            assert text[unit.start : unit.end] == unit.text
+
+
+@shipped
+def test_the_shipped_model_beats_the_rule_baseline_on_the_project_corpus():
+    trained = evaluate("json", CORPUS, model=SHIPPED, gold_segments=True)
+    rules = evaluate("json", CORPUS, model="rules", gold_segments=True)
+    assert trained["components"]["macro_f1"] > rules["components"]["macro_f1"]
+    assert trained["components"]["macro_f1"] >= 0.6
+    assert trained["relations"]["f1"] >= 0.4
+    end_to_end = evaluate("json", CORPUS, model=SHIPPED)
+    assert end_to_end["segmentation"]["overlap"]["f1"] >= 0.7
