@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.evaluation import EvaluationError, evaluate, score_maps
-from argmine.evaluation import evaluate as evaluate_module
 from argmine.evaluation.scores import (
     central_claim_scores,
     component_scores,

@@ -378,7 +378,9 @@ def test_render_tree_puts_the_thesis_first_and_indents_supports_and_attacks():
     evidence = next(line for line in lines if "u4:" in line)
     attack = next(line for line in lines if "CLAIM u6" in line)
     rebuttal = next(line for line in lines if "PREMISE u7" in line)
-    indent = lambda line: len(line) - len(line.lstrip("│├└─ "))
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip("│├└─ "))
+
     assert indent(evidence) > indent(claim) > 0 and indent(rebuttal) > indent(attack)
     assert "+ support" in claim and "(for)" in claim
     assert "✗ attack" in attack and "✗ attack" in rebuttal

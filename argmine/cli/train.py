@@ -17,7 +17,10 @@ def train_command(
     output: Path = typer.Option(..., "--output", "-o", help="Model folder to write, e.g. models/argmine-en."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed rebuilds the same model."),
     holdout: Optional[str] = typer.Option(
-        None, "--holdout", help="Leave out one more part for cross-validation or model selection: microtexts:K/N, editorials:OUTLET, aae:dev."
+        None,
+        "--holdout",
+        help="Leave out one more part for cross-validation or model selection: microtexts:K/N, editorials:OUTLET, "
+        "aae:dev.",
     ),
     finder: Optional[Path] = typer.Option(
         None, "--finder", help="Reuse the unit finder of this model instead of training one (minutes, not an hour)."

@@ -30,12 +30,12 @@ relations (Stab & Gurevych 2017)
     Candidate pairs are the ordered pairs (a, b), a != b, of exactly matched units in the same paragraph
     (the gold unit's `paragraph`). `f1`: F1 of the link class (an edge a -> b, label ignored);
     `labeled_f1`: the same with support/attack required to agree; `link_macro_f1`: mean of that link F1 and
-    the no-link F1 over the candidate pairs (true negatives: pairs linked in neither map); `all_pairs_f1`: link F1 over pairs in any paragraphs (the
-    attachment F1 of microtexts). End to end, a gold relation with an endpoint that no predicted unit
-    matches exactly is a false negative of the link class (`unmatched_gold`), and a predicted relation with
-    an endpoint that matches no gold unit is a false positive (`unmatched_predicted`); both are in scope
-    when their own map puts the two endpoints in one paragraph. On gold segments both counts are zero and
-    the numbers are exactly the S&G protocol.
+    the no-link F1 over the candidate pairs (true negatives: pairs linked in neither map); `all_pairs_f1`: link
+    F1 over pairs in any paragraphs (the attachment F1 of microtexts). End to end, a gold relation with an
+    endpoint that no predicted unit matches exactly is a false negative of the link class (`unmatched_gold`),
+    and a predicted relation with an endpoint that matches no gold unit is a false positive
+    (`unmatched_predicted`); both are in scope when their own map puts the two endpoints in one paragraph. On
+    gold segments both counts are zero and the numbers are exactly the S&G protocol.
 central_claim
     Per document the root is the first `major_claim` (reading order) with no outgoing relation, else the
     first unit with no outgoing relation. Accuracy over the documents whose gold root is a `major_claim`

@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import LinearClassifier
+from argmine.nlp.linear import LinearClassifier, hash_features
 
 KIND_LABELS = ("major_claim", "claim", "premise")
 EVIDENCE_LABELS = ("none", "statistics", "testimony", "anecdote")
@@ -44,7 +44,8 @@ class UnitClassifier:
         units = DocUnits(doc, list(get_units(doc)))
         feats = [units.unit_features(i) for i in range(len(units.spans))]
         doc.user_data["argmine_units"] = (units, feats)
-        return {head: clf.predict_proba(feats) for head, clf in self.heads[genre_of(units)].items()}
+        hashed = hash_features(feats)
+        return {head: clf.predict_proba(hashed) for head, clf in self.heads[genre_of(units)].items()}
 
     def __call__(self, doc: Doc) -> Doc:
         probs = self.predict(doc)

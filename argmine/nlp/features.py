@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
-from argmine.nlp.structure import Layout, get_layout
+from argmine.nlp.structure import PARAGRAPH_ROLES, Layout, get_layout
 
 _WINDOW_BEFORE = 4
 _WINDOW_AFTER = 3
+# Unit features a pair also sees from each of its two ends (as s:... and t:...).
+_PAIR_COPIED = ("before1=", "first=", "sentopen=", "role|idx|", "has=")
 
 
 def _content(tokens) -> frozenset[str]:
@@ -47,14 +50,10 @@ class DocUnits:
         self.layout: Layout = get_layout(doc)
         self.spans = spans
         layout = self.layout
-        role_tokens: dict[str, list] = {"title": [], "intro": [], "conclusion": []}
-        for t in doc:
-            role = layout.role_of(t.i)
-            if role in role_tokens:
-                role_tokens[role].append(t)
-        self.title = _content(role_tokens["title"])
-        self.intro = _content(role_tokens["intro"])
-        self.conclusion = _content(role_tokens["conclusion"])
+        self.title, self.intro, self.conclusion = (
+            _content(doc[int(t)] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)))
+            for role in ("title", "intro", "conclusion")
+        )
         by_para: dict[int, list[int]] = {}
         by_sent: dict[int, list[int]] = {}
         for i, s in enumerate(spans):
@@ -76,6 +75,7 @@ class DocUnits:
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).
         self.short = not any(r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs())
+        self._copied_cache: dict[int, list[str]] = {}
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
@@ -155,6 +155,14 @@ class DocUnits:
                 f.append(f"{name}:none")
         return self._with_genre(f)
 
+    def _copied(self, i: int, unit_feats: list) -> list[str]:
+        """The features of unit i that its pairs copy, filtered once per unit."""
+        copied = self._copied_cache.get(i)
+        if copied is None:
+            copied = [f for f in unit_feats[i] if isinstance(f, str) and f.startswith(_PAIR_COPIED)]
+            self._copied_cache[i] = copied
+        return copied
+
     def _with_genre(self, feats: list) -> list:
         genre = "short:" if self.short else "essay:"
         return feats + [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
@@ -174,11 +182,12 @@ class DocUnits:
         d = "x" if dist is None else str(max(-6, min(6, dist)))
         role = self.layout.role_of(vi.span.start)
         shared = len(vi.content & vj.content) / max(1, min(len(vi.content), len(vj.content)))
+        same_sentence = self.layout.sent_start[vi.span.start] == self.layout.sent_start[vj.span.start]
         f: list[str | tuple[str, float]] = [
             "bias",
             f"dist={d}",
             f"role|dist={role}|{d}",
-            f"samesent={vi.index_in_sentence != vj.index_in_sentence and self.layout.sent_start[vi.span.start] == self.layout.sent_start[vj.span.start]}",
+            f"samesent={vi.index_in_sentence != vj.index_in_sentence and same_sentence}",
             f"src_idx={min(vi.index_in_paragraph, 4)}",
             f"tgt_idx={min(vj.index_in_paragraph, 4)}",
             f"tgt_first={vj.index_in_paragraph == 0}",
@@ -208,9 +217,9 @@ class DocUnits:
             ])
         if unit_feats is not None:
             # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
-            for prefix, feats in (("s", unit_feats[i]), ("t", unit_feats[j])):
-                for feat in feats:
-                    if isinstance(feat, str) and feat.startswith(("before1=", "first=", "sentopen=", "role|idx|", "has=")):
-                        f.append(f"{prefix}:{feat}")
-                        f.append(f"{prefix}:{feat}|{'fwd' if dist is None or dist > 0 else 'back'}")
+            direction = "fwd" if dist is None or dist > 0 else "back"
+            for prefix, unit in (("s", i), ("t", j)):
+                for feat in self._copied(unit, unit_feats):
+                    f.append(f"{prefix}:{feat}")
+                    f.append(f"{prefix}:{feat}|{direction}")
         return self._with_genre(f)

@@ -16,20 +16,22 @@ from thinc.api import Adam, Model, SparseLinear_v2, chain, fix_random_seed, soft
 Features = Sequence[str | tuple[str, float]]
 
 
-def hash_features(rows: Sequence[Features]) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+Hashed = tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]
+
+
+def hash_features(rows: Sequence[Features]) -> Hashed:
     """Turn feature lists into SparseLinear input: (keys uint64, values float32, lengths int32)."""
     keys: list[int] = []
     values: list[float] = []
-    lengths = numpy.zeros(len(rows), dtype="int32")
-    for r, feats in enumerate(rows):
+    for feats in rows:
         for f in feats:
-            if isinstance(f, tuple):
-                keys.append(hash_string(f[0]))
-                values.append(f[1])
-            else:
+            if f.__class__ is str:
                 keys.append(hash_string(f))
                 values.append(1.0)
-        lengths[r] = len(feats)
+            else:
+                keys.append(hash_string(f[0]))
+                values.append(f[1])
+    lengths = numpy.fromiter((len(feats) for feats in rows), dtype="int32", count=len(rows))
     return (
         numpy.asarray(keys, dtype="uint64"),
         numpy.asarray(values, dtype="float32"),
@@ -46,11 +48,13 @@ class LinearClassifier:
         self.model: Model = chain(SparseLinear_v2(nO=len(self.labels), length=length), softmax_activation())
         self.model.initialize()
 
-    def predict_proba(self, rows: Sequence[Features]) -> numpy.ndarray:
-        """Class probabilities, shape (len(rows), len(labels))."""
-        if not rows:
+    def predict_proba(self, rows: Sequence[Features] | Hashed) -> numpy.ndarray:
+        """Class probabilities, shape (n rows, len(labels)); `rows` may be pre-hashed with `hash_features`,
+        which saves hashing the same rows once per head."""
+        hashed = rows if isinstance(rows, tuple) else hash_features(rows)
+        if not len(hashed[2]):
             return numpy.zeros((0, len(self.labels)), dtype="float32")
-        return self.model.predict(hash_features(rows))
+        return self.model.predict(hashed)
 
     def fit(
         self,

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 from argmine.nlp.classify import EVIDENCE_LABELS, GENRES, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import LinearClassifier
+from argmine.nlp.linear import LinearClassifier, hash_features
 
 LINK_LABELS = ("no", "link")
 TYPE_LABELS = ("support", "attack")
@@ -125,17 +125,16 @@ class RelationScorer:
         parents = [_ROOT] * n
         by_source = _by_source(pairs, link)
         for idx in units.by_para.values():
-            graph = nx.DiGraph()
-            graph.add_node(_ROOT)
+            incoming = {}
             for i in idx:
                 root_p = kind_probs[i][0] + kind_probs[i][1]
-                graph.add_edge(_ROOT, i, weight=self.root_weight * math.log(root_p + _EPS))
                 premise = math.log(kind_probs[i][2] + _EPS)
-                for j, p in by_source.get(i, ()):
-                    graph.add_edge(j, i, weight=premise + math.log(p + _EPS))
-            tree = nx.maximum_spanning_arborescence(graph, attr="weight") if len(idx) > 1 else graph
+                incoming[i] = [(_ROOT, self.root_weight * math.log(root_p + _EPS))] + [
+                    (j, premise + math.log(p + _EPS)) for j, p in by_source.get(i, ())
+                ]
+            tree, _ = _arborescence(incoming, _ROOT)
             for i in idx:
-                parent = next(iter(tree.predecessors(i)))
+                parent = tree[i]
                 parents[i] = parent
                 # A paragraph root is a claim or the thesis, unless the kind is settled as premise (the finder's
                 # vote, end to end): then it is a premise whose paragraph has no claim, attached to the thesis.
@@ -152,7 +151,7 @@ class RelationScorer:
         pairs = candidate_pairs(units, self.window, thesis)
         if not pairs:
             return pairs, numpy.zeros(0), numpy.zeros((0, 2))
-        feats = self.pair_features(units, unit_feats, pairs, thesis, probs)
+        feats = hash_features(self.pair_features(units, unit_feats, pairs, thesis, probs))
         heads = self.heads[genre_of(units)]
         return pairs, heads["link"].predict_proba(feats)[:, 1], heads["type"].predict_proba(feats)
 
@@ -164,17 +163,16 @@ class RelationScorer:
         best = None
         for thesis in numpy.argsort(-kind_probs[:, 0])[: self.thesis_candidates].tolist():
             pairs, link, rtype = self.score_pairs(units, unit_feats, thesis, probs)
-            graph = nx.DiGraph()
-            graph.add_nodes_from(range(n))
+            incoming: dict[int, list[tuple[int, float]]] = {i: [] for i in range(n) if i != thesis}
             for (i, j), p in zip(pairs, link):
                 if i != thesis:
-                    graph.add_edge(j, i, weight=math.log(float(p) + _EPS))
-            tree = nx.maximum_spanning_arborescence(graph, attr="weight") if n > 1 else graph
-            score = self.thesis_weight * math.log(kind_probs[thesis][0] + _EPS) + tree.size(weight="weight")
+                    incoming[i].append((j, math.log(float(p) + _EPS)))
+            tree, weight = _arborescence(incoming, thesis)
+            score = self.thesis_weight * math.log(kind_probs[thesis][0] + _EPS) + weight
             if best is None or score > best[0]:
                 best = (score, thesis, pairs, link, rtype, tree)
         _, thesis, pairs, link, rtype, tree = best
-        parents = [next(iter(tree.predecessors(i)), _ROOT) for i in range(n)]
+        parents = [tree.get(i, _ROOT) for i in range(n)]
         has_children = {p for p in parents if p != _ROOT}
         kinds = ["claim" if i in has_children else "premise" for i in range(n)]
         kinds[thesis] = "major_claim"
@@ -198,6 +196,39 @@ class RelationScorer:
             for head in heads:
                 heads[head] = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
         return self
+
+
+def _arborescence(incoming: dict[int, list[tuple[int, float]]], root: int) -> tuple[dict[int, int], float]:
+    """The maximum spanning arborescence under `root`, given each other node's weighted incoming edges
+    (parent, weight): {node: parent} and the total weight.
+
+    Each node's best incoming edge is already the optimum when those edges form no cycle, which is what
+    almost every paragraph gives; only a cycle needs Chu-Liu/Edmonds (networkx's, ten times slower)."""
+    best = {i: max(edges, key=lambda e: e[1]) for i, edges in incoming.items() if edges}
+    if len(best) == len(incoming) and not _has_cycle({i: e[0] for i, e in best.items()}, root):
+        return {i: e[0] for i, e in best.items()}, sum(e[1] for e in best.values())
+    graph = nx.DiGraph()
+    graph.add_node(root)
+    for i, edges in incoming.items():
+        graph.add_node(i)
+        for j, w in edges:
+            graph.add_edge(j, i, weight=w)
+    tree = nx.maximum_spanning_arborescence(graph, attr="weight")
+    return {i: next(iter(tree.predecessors(i))) for i in incoming}, tree.size(weight="weight")
+
+
+def _has_cycle(parent: dict[int, int], root: int) -> bool:
+    done: set[int] = {root}
+    for start in parent:
+        path: set[int] = set()
+        node = start
+        while node not in done and node in parent:
+            if node in path:
+                return True
+            path.add(node)
+            node = parent[node]
+        done |= path
+    return False
 
 
 def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, list[tuple[int, float]]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -75,17 +76,19 @@ def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
 
 def compute_layout(doc: Doc) -> Layout:
     """Compute the per-token layout arrays for `doc` (linear in its length)."""
-    spans, roles = paragraph_roles(doc.text)
+    text = doc.text  # rebuilt from the tokens on every access
+    spans, roles = paragraph_roles(text)
     n = len(doc)
     paragraph = numpy.zeros(n, dtype="int32")
     role = numpy.zeros(n, dtype="int32")
     sentence = numpy.zeros(n, dtype="int32")
-    p = 0
-    for tok in doc:
-        while p + 1 < len(spans) and tok.idx >= spans[p + 1][0]:
-            p += 1
-        paragraph[tok.i] = p
-        role[tok.i] = PARAGRAPH_ROLES.index(roles[p]) if spans else PARAGRAPH_ROLES.index("only")
+    if spans and n:
+        # A token belongs to the last paragraph starting at or before it (tokens before the first: the first).
+        starts = numpy.asarray([a for a, _ in spans])
+        paragraph[:] = numpy.maximum(numpy.searchsorted(starts, doc.to_array(IDX), side="right") - 1, 0)
+        role[:] = numpy.asarray([PARAGRAPH_ROLES.index(r) for r in roles])[paragraph]
+    else:
+        role[:] = PARAGRAPH_ROLES.index("only")
     # Our own splitter, not doc.sents: the features must not depend on which components ran before.
     bounds = [i for i, start in enumerate(sentence_starts(doc)) if start] + [n]
     sent_start = numpy.zeros(n, dtype="int32")
@@ -97,7 +100,7 @@ def compute_layout(doc: Doc) -> Layout:
         pos = "only" if first and last else "first" if first else "last" if last else "middle"
         sentence[a:b] = SENTENCE_POSITIONS.index(pos)
         sent_start[a:b] = a
-    return Layout(paragraph, role, sentence, sent_start, metadata_spans(doc.text))
+    return Layout(paragraph, role, sentence, sent_start, metadata_spans(text))
 
 
 def get_layout(doc: Doc) -> Layout:
