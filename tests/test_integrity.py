@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -197,3 +198,18 @@ def test_the_pickle_scan_finds_planted_uses(tmp_path, name, content):
 
 def test_model_folders_spacy_writes_are_not_pickle(model_dir):
     assert pickle_findings([model_dir]) == []
+
+
+# ---- written files are as readable as plain ones ---------------------------------------------------------
+
+
+def test_atomic_writes_get_the_permissions_of_a_plain_open(tmp_path):
+    from argmine.export.atomic import write_atomic
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    write_atomic(tmp_path / "atomic.txt", "x")
+    assert (tmp_path / "atomic.txt").stat().st_mode == plain.stat().st_mode  # not mkstemp's private 0600
+    os.chmod(plain, 0o640)
+    write_atomic(plain, "y")  # an existing output keeps its mode
+    assert plain.stat().st_mode & 0o777 == 0o640 and plain.read_text() == "y"

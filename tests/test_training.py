@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 
+import networkx as nx
 import pytest
 import spacy
 from conftest import CORPORA, CORPUS, ROOT, needs_corpora
@@ -101,6 +102,10 @@ def test_the_shipped_model_loads_and_maps_without_network(monkeypatch):
         kinds = [u.kind for u in amap.units]
         assert kinds.count("major_claim") >= 1, path.name
         assert amap.relations, path.name
+        # Well formed: a forest under the thesis, with stances relative to it.
+        assert nx.is_directed_acyclic_graph(amap.graph), path.name
+        assert all(amap.graph.out_degree(u.id) <= 2 for u in amap.units), path.name
+        assert all(u.stance in ("for", "against") for u in amap.units if amap.targets(u.id)), path.name
         for unit in amap.units:
             assert amap.unit_text(unit) == text[unit.start : unit.end] != ""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import BinaryIO
 
 from argmine.batch.report import Entry
 from argmine.batch.work import one_line
-from argmine.export.atomic import write_atomic
+from argmine.export.atomic import open_temporary, write_atomic
 
 # tempfile.mkstemp's names, as export/atomic.py makes them: `.<output name>.` + 8 random characters + `.tmp`.
 _TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp\Z")
@@ -98,7 +97,7 @@ class LineSink:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temps([target])
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, self._tmp = open_temporary(target)
             self.stream = os.fdopen(fd, "wb")
 
     def put(self, index: int, line: bytes | None) -> None:

@@ -34,7 +34,7 @@ def genre_of(units: DocUnits) -> str:
 class UnitClassifier:
     """Three linear heads over shared unit features, one set per genre."""
 
-    def __init__(self, nlp: Language, name: str, finder_weight: float = 0.0) -> None:
+    def __init__(self, nlp: Language, name: str, finder_weight: float = 1.0) -> None:
         self.name = name
         self.finder_weight = finder_weight
         self.heads = {g: {head: LinearClassifier(labels) for head, labels in HEADS.items()} for g in GENRES}

@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from argmine.argmap import ArgumentMap
+from argmine.graph.decode import decode_map, propagate_stance
 from argmine.nlp.doc import set_gold_segments, to_map
 from argmine.nlp.manifest import verify_manifest
 from argmine.nlp.models import RULES, resolve_model
@@ -17,6 +18,12 @@ from argmine.nlp.rules import rules_pipeline
 
 # Components that find unit boundaries; they are switched off when gold segments are given.
 SEGMENTERS = ("argmine_rule_segmenter", "tok2vec", "unit_finder", "argmine_units_from_finder")
+
+
+def well_formed(amap: ArgumentMap) -> ArgumentMap:
+    """Whatever the pipeline proposed, the map users get is well formed (no cycles, one target per unit,
+    restatements linked to the thesis) with stances relative to the thesis: see `argmine.graph.decode`."""
+    return propagate_stance(decode_map(amap))
 
 
 class Miner:
@@ -35,7 +42,7 @@ class Miner:
         """Map texts end to end (segments, kinds, relations), in input order."""
         sources = iter(sources) if sources is not None else None
         for doc in self.nlp.pipe(texts, batch_size=self.batch_size):
-            yield to_map(doc, source=next(sources, "") if sources else "", model=self.name)
+            yield well_formed(to_map(doc, source=next(sources, "") if sources else "", model=self.name))
 
     def classify_many(self, gold: Iterable[ArgumentMap]) -> Iterator[ArgumentMap]:
         """Predict kinds and relations for the units of gold maps (same ids and offsets), in input order."""
@@ -47,7 +54,7 @@ class Miner:
             docs.append(doc)
         disable = [name for name in self.nlp.pipe_names if name in SEGMENTERS]
         for amap, doc in zip(gold, self.nlp.pipe(docs, batch_size=self.batch_size, disable=disable)):
-            yield to_map(doc, source=amap.source, model=self.name, ids=[u.id for u in amap.units])
+            yield well_formed(to_map(doc, source=amap.source, model=self.name, ids=[u.id for u in amap.units]))
 
 
 def load(model: str | os.PathLike | None = None) -> Miner:
