@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CORPORA, FIXTURES, needs_corpora
+from conftest import CORPORA, FIXTURE_CORPORA, needs_corpora
 from typer.testing import CliRunner
 
 from argmine import corpora
@@ -23,7 +23,7 @@ from argmine.corpora.project import read_project
 from argmine.export.json import from_json, to_json
 from argmine.read.layout import ParagraphIndex, paragraph_spans
 
-FIX = FIXTURES / "corpora"
+FIX = FIXTURE_CORPORA
 runner = CliRunner()
 
 

@@ -130,3 +130,14 @@ def test_the_shipped_model_beats_the_rule_baseline_on_aae_test():
     rules = evaluate("aae", aae, "test", model="rules", gold_segments=True)
     assert trained["components"]["macro_f1"] >= 0.8 > rules["components"]["macro_f1"]
     assert trained["relations"]["f1"] >= 0.5 > rules["relations"]["f1"]
+
+
+def test_train_command_rejects_a_bad_holdout_before_reading_anything(tmp_path):
+    corpora = tmp_path / "corpora"
+    corpora.mkdir()
+    result = CliRunner().invoke(
+        app, ["train", "--corpora", str(corpora), "-o", str(tmp_path / "m"), "--holdout", "microtexts:6/5"]
+    )
+    assert result.exit_code == 2
+    assert "bad holdout 'microtexts:6/5'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "m").exists()

@@ -1,4 +1,4 @@
-"""Cornell eRulemaking Corpus CDCP (Park & Cardie 2018): user comments on a consumer-debt rule proposal.
+"""Reader for CDCP (Park & Cardie 2018), the Cornell eRulemaking comments annotated with propositions.
 
 `{train,test}/NNNNN.txt` holds a comment and `NNNNN.ann.json` its propositions (`prop_offsets`,
 `prop_labels`) and links: `reasons` and `evidences`, each `[[first, last], target]` — propositions `first`

@@ -1,4 +1,4 @@
-"""Webis-Editorials-16 (Al-Khatib et al. 2016): newspaper editorials with a unit type per segment.
+"""Reader for the Webis editorials corpus (Al-Khatib et al. 2016): one unit type per text segment.
 
 Each `{aljazeera,foxnews}/*.json` is `{"paragraphs": [[{"number", "text", "label"}, ...], ...]}`. Segments
 join with one space, except that punctuation-only segments ("." "," ";") attach to what precedes them and

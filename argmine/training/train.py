@@ -45,24 +45,10 @@ def assemble(finder: Path) -> Language:
     return nlp
 
 
-def train_pipeline(
-    corpora: Path,
-    output: Path,
-    *,
-    seed: int = 0,
-    holdout: str | None = None,
-    finder: Path | None = None,
-    finder_steps: int = FINDER_STEPS,
-    name: str | None = None,
-) -> dict:
-    """Train every component on the recipe's data and save the pipeline to `output`; returns a training report.
-
-    `finder` reuses the finder of an already trained model (cross-validation folds of the heads need no new
-    one: the finder never sees microtexts or editorials).
-    """
-    data = load_recipe(corpora, holdout)
-    return train_from_data(data, output, seed=seed, holdout=holdout, finder=finder, finder_steps=finder_steps,
-                           name=name)
+def train_pipeline(corpora: Path, output: Path, *, holdout: str | None = None, **options) -> dict:
+    """Train every component on the recipe's data (`holdout` left out) and save the pipeline to `output`;
+    returns a training report. `options` are those of `train_from_data` (seed, finder, finder_steps, name)."""
+    return train_from_data(load_recipe(corpora, holdout), output, holdout=holdout, **options)
 
 
 def train_from_data(
@@ -75,7 +61,10 @@ def train_from_data(
     finder_steps: int = FINDER_STEPS,
     name: str | None = None,
 ) -> dict:
-    """Train every component on `data` (any gold maps, e.g. a test's small corpus) and save to `output`."""
+    """Train every component on `data` (any gold maps, e.g. a test's small corpus) and save to `output`.
+
+    `finder` reuses the finder of an already trained model (cross-validation folds of the heads need no new
+    one: the finder never sees microtexts or editorials)."""
     started = time.perf_counter()
     output = Path(output)
     work = output.parent / f".{output.name}.work"

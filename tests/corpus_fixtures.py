@@ -1,0 +1,173 @@
+"""Tiny corpora in the formats of the public corpora, written into a folder when the tests start.
+
+Every text here was written for argmine's tests. They are built from these compact descriptions rather than
+kept as files in the corpora's own layouts, so that nothing in the repository is, or looks like, a file of
+the public corpora (which must never be copied into it).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+# AAE (CoNLL, Eger et al.'s conversion): essays as paragraphs of (label, tokens) runs; "O" is outside a unit.
+_ESSAYS = [
+    [
+        [("O", "Should cities ban cars ?")],
+        [("O", "Traffic fills our streets . I believe that"),
+         ("MajorClaim", "cities should ban private cars from their centres"), ("O", ".")],
+        [("O", "First ,"), ("Claim:For", "cars pollute the air ( especially diesel ones )"), ("O", "."),
+         ("Premise:-1:Support", "Doctors ' reports say that \" dirty air \" harms children"), ("O", ". However ,"),
+         ("Premise:-2:Attack", "some shop - owners fear losing customers"), ("O", ".")],
+        [("O", "In short ,"), ("MajorClaim", "a car - free centre is healthier"), ("O", ".")],
+    ],
+    [
+        [("O", "Is homework useful ?")],
+        [("O", "Teachers give a lot of homework ."), ("Premise:1:Support", "Children need time for play"),
+         ("O", ", so"), ("Claim:Against", "long evenings of homework harm them"), ("O", "."),
+         ("Premise:-2:Support", "Play teaches skills that aren ' t learned at a desk"), ("O", ".")],
+    ],
+]
+# The essay-level file tokenises one word differently, as the real files sometimes do.
+_ESSAY_LEVEL_TOKENS = {"customers": ["custom", "ers"]}
+
+
+def _conll(paragraph_runs, split_words: dict[str, list[str]]) -> list[str]:
+    rows = []
+    for label, text in paragraph_runs:
+        tokens = [piece for word in text.split() for piece in split_words.get(word, [word])]
+        for k, token in enumerate(tokens):
+            tag = "O" if label == "O" else ("B-" if k == 0 else "I-") + label
+            rows.append((token, tag))
+    return rows
+
+
+def _write_aae(root: Path) -> None:
+    essay_blocks, paragraph_blocks = [], []
+    for essay in _ESSAYS:
+        essay_rows = [row for runs in essay for row in _conll(runs, _ESSAY_LEVEL_TOKENS)]
+        essay_blocks.append(essay_rows)
+        paragraph_blocks += [_conll(runs, {}) for runs in essay]
+    for level, blocks in (("Essay_Level", essay_blocks), ("Paragraph_Level", paragraph_blocks)):
+        folder = root / "aae" / level
+        folder.mkdir(parents=True)
+        text = "".join(
+            "".join(f"{i}\t{token}\t_\t_\t{tag}\n" for i, (token, tag) in enumerate(block, 1)) + "\n"
+            for block in blocks
+        )
+        (folder / "train.dat").write_text(text, encoding="utf-8")
+
+
+# arg-microtexts: (id, topic, stance, comment, segments, units, joints, segment links, argument links, text).
+_MICROTEXTS = [
+    (
+        "micro_t01", "city_trees", "pro",
+        "a joint, an example, an undercut and an additional premise on the undercut.",
+        ["Cities should plant more trees.", "Trees cool the streets in summer.",
+         "In Vienna, a shaded square was four degrees cooler than its neighbour.",
+         "Some say trees cost too much to maintain,", "but the savings on cooling", "outweigh that cost,",
+         "and volunteers can share the work."],
+        ["pro", "pro", "pro", "opp", "pro", "pro"],
+        1,
+        [("e1", "a1"), ("e2", "a2"), ("e3", "a3"), ("e4", "a4"), ("e5", "j1"), ("e6", "j1"), ("j1", "a5"),
+         ("e7", "a6")],
+        [("a2", "a1", "sup"), ("a3", "a2", "exa"), ("a4", "a1", "reb"), ("a6", "c13", "add"),
+         ("a5", "c11", "und")],
+        "Cities should plant more trees. Trees cool the streets in summer.\n"
+        "In Vienna, a shaded square was four degrees cooler than its neighbour. Some say trees cost too much to "
+        "maintain, but the savings on cooling outweigh that cost, and volunteers can share the work.",
+    ),
+    (
+        "micro_t02", "night_buses", "con",
+        "it has no .txt, so its text is the segments joined with single spaces.",
+        ["The night bus should not be cut.", "Nurses   rely on it\n    after late shifts."],
+        ["pro", "pro"],
+        0,
+        [("e1", "a1"), ("e2", "a2")],
+        [("a2", "a1", "sup")],
+        None,
+    ),
+]
+
+
+def _write_microtexts(root: Path) -> None:
+    folder = root / "microtexts"
+    folder.mkdir(parents=True)
+    for name, topic, stance, comment, segments, units, joints, seg_links, arg_links, text in _MICROTEXTS:
+        lines = [
+            "<?xml version='1.0' encoding='UTF-8'?>",
+            f"<!-- Written for argmine's tests in the arg-microtexts format: {comment} -->",
+            f'<arggraph id="{name}" topic_id="{topic}" stance="{stance}">',
+        ]
+        lines += [f'  <edu id="e{i}">{escape(s)}</edu>' for i, s in enumerate(segments, 1)]
+        lines += [f'  <joint id="j{i}"/>' for i in range(1, joints + 1)]
+        lines += [f'  <adu id="a{i}" type="{kind}"/>' for i, kind in enumerate(units, 1)]
+        links = [(src, trg, "seg") for src, trg in seg_links] + list(arg_links)
+        lines += [f'  <edge id="c{i}" src="{s}" trg="{t}" type="{kind}"/>' for i, (s, t, kind) in enumerate(links, 1)]
+        lines.append("</arggraph>")
+        (folder / f"{name}.xml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if text is not None:
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+
+
+# CDCP: (split, number, comment, proposition labels, proposition ends, reasons, evidences).
+_COMMENTS = [
+    ("train", 1,
+     "The late fee is unfair. I paid it twice last year and my bank never explained it. Lenders should publish "
+     "every fee up front.\nSee the agency's 2012 report on bank fees.",
+     ["value", "testimony", "fact", "policy", "reference"], [24, 50, 82, 125, 167],
+     [[[1, 2], 0], [[0, 0], 3]], [[[4, 4], 3]]),
+    ("test", 2, "Hidden fees hurt poor families most. They have the least room in their budgets.",
+     ["value", "fact"], [37, 79], [[[1, 1], 0]], []),
+]
+
+
+def _write_cdcp(root: Path) -> None:
+    for split, number, text, labels, ends, reasons, evidences in _COMMENTS:
+        folder = root / "cdcp" / split
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{number:05d}.txt").write_text(text, encoding="utf-8")
+        offsets = [[start, end] for start, end in zip([0, *ends[:-1]], ends)]
+        annotation = {"evidences": evidences, "prop_labels": labels, "prop_offsets": offsets, "reasons": reasons,
+                      "url": {}}
+        (folder / f"{number:05d}.ann.json").write_text(json.dumps(annotation), encoding="utf-8")
+
+
+# Webis editorials: (outlet, file stem, paragraphs of (segment, label)).
+_EDITORIALS = [
+    ("aljazeera", "001-harbourbridgetolls", [
+        [("Tolls on the harbour bridge.", "title")],
+        [("Last week the council doubled the toll on the harbour bridge", "anecdote"), (".", "no-unit"),
+         ("Traffic fell by 12 percent in three days", "statistics"), (",", "no-unit"),
+         ("according to the port authority", "no-unit"), (".", "no-unit")],
+        [("The toll is a tax on people who cannot work from home", "assumption"), ("-", "no-unit"),
+         (" and the council knows it", "assumption"), (".", "no-unit"),
+         ('"We had no other way to pay for repairs," the mayor said', "testimony"), (".", "no-unit"),
+         ("Everyone agrees that the bridge must be safe", "common-ground"), (";", "no-unit"),
+         ("Subscribe to our newsletter", "other")],
+    ]),
+    ("foxnews", "002-schoolmeals", [
+        [("Free school meals work.", "title")],
+        [("Hungry children cannot learn", "assumption"), (".", "no-unit")],
+    ]),
+]
+
+
+def _write_editorials(root: Path) -> None:
+    for outlet, stem, paragraphs in _EDITORIALS:
+        folder = root / "editorials" / outlet
+        folder.mkdir(parents=True)
+        numbers = iter(range(1, 1000))
+        doc = {"paragraphs": [[{"number": next(numbers), "text": text, "label": label} for text, label in p]
+                              for p in paragraphs]}
+        (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def write_public_fixtures(root: Path) -> Path:
+    """Write the AAE, microtexts, CDCP and editorials fixtures under `root`; returns `root`."""
+    _write_aae(root)
+    _write_microtexts(root)
+    _write_cdcp(root)
+    _write_editorials(root)
+    return root
