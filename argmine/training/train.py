@@ -45,6 +45,15 @@ def assemble(finder: Path) -> Language:
     return nlp
 
 
+def keep_only_labels(nlp: Language, folder: Path) -> None:
+    """Replace the saved string store, which holds every token of the training corpora, by the pipes' labels.
+
+    Every feature is hashed, so nothing looks a string up (the maps are identical without them), and the
+    model folder then carries no vocabulary of corpora that may not be redistributed."""
+    labels = sorted({label for _, pipe in nlp.pipeline for label in getattr(pipe, "labels", ())})
+    (folder / "vocab" / "strings.json").write_text(json.dumps(labels) + "\n", encoding="utf-8")
+
+
 def train_pipeline(corpora: Path, output: Path, *, holdout: str | None = None, **options) -> dict:
     """Train every component on the recipe's data (`holdout` left out) and save the pipeline to `output`;
     returns a training report. `options` are those of `train_from_data` (seed, finder, finder_steps, name)."""
@@ -98,6 +107,7 @@ def train_from_data(
     if output.exists():
         shutil.rmtree(output)
     nlp.to_disk(output)
+    keep_only_labels(nlp, output)
     report["seconds"] = round(time.perf_counter() - started, 1)
     (output / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     write_manifest(output)
