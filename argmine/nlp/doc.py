@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span, SpanGroup
 
 from argmine.argmap import ArgumentMap, Relation, Unit
+from argmine.nlp.structure import get_layout
 from argmine.read.layout import ParagraphIndex
 
 UNITS = "units"
@@ -62,7 +63,7 @@ def _token_at(doc: Doc, char: int) -> int:
 
 def to_map(doc: Doc, *, source: str = "", model: str = "", ids: Sequence[str] | None = None) -> ArgumentMap:
     """Read the units and relations the pipeline left on `doc` into an `ArgumentMap` over `doc.text`."""
-    text = doc.text
+    text = get_layout(doc).text
     para = ParagraphIndex(text)
     spans = list(get_units(doc))
     offsets = doc._.arg_offsets or [(s.start_char, s.end_char) for s in spans]

@@ -50,6 +50,9 @@ class DocUnits:
         self.layout: Layout = get_layout(doc)
         self.spans = spans
         layout = self.layout
+        # Token strings read once: the feature functions index these lists instead of creating Token objects.
+        self.lower = [t.lower_ for t in doc]
+        self.space = [t.is_space for t in doc]
         self.title, self.intro, self.conclusion = (
             _content(doc[int(t)] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)))
             for role in ("title", "intro", "conclusion")
@@ -75,7 +78,7 @@ class DocUnits:
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).
         self.short = not any(r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs())
-        self._copied_cache: dict[int, list[str]] = {}
+        self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
@@ -84,15 +87,15 @@ class DocUnits:
 
     def _cues(self, i: int) -> tuple[str, str]:
         """The unit's first word and the word just before it in its sentence: where connectives sit."""
-        span = self.spans[i]
+        start = self.spans[i].start
         sent_start, _ = self.sentence_of(i)
-        before = next((t.lower_ for t in reversed(self.doc[sent_start : span.start]) if not t.is_space), "<s>")
-        return span[0].lower_, before
+        before = next((self.lower[t] for t in range(start - 1, sent_start - 1, -1) if not self.space[t]), "<s>")
+        return self.lower[start], before
 
     def unit_features(self, i: int) -> list[str | tuple[str, float]]:
         """Sparse features for unit i (kind, evidence type and stance share them)."""
         v = self.views[i]
-        span, doc, layout = v.span, self.doc, self.layout
+        span, layout = v.span, self.layout
         role = layout.role_of(span.start)
         pos = layout.sentence_position_of(span.start)
         idx = min(v.index_in_paragraph, 3)
@@ -110,8 +113,9 @@ class DocUnits:
             f"len={_bucket(len(span), (4, 8, 12, 18, 26, 40))}",
         ]
         sent_start, sent_end = self.sentence_of(i)
-        before = [t.lower_ for t in doc[max(sent_start, span.start - _WINDOW_BEFORE) : span.start] if not t.is_space]
-        after = [t.lower_ for t in doc[span.end : min(sent_end, span.end + _WINDOW_AFTER)] if not t.is_space]
+        lower, space = self.lower, self.space
+        before = [lower[t] for t in range(max(sent_start, span.start - _WINDOW_BEFORE), span.start) if not space[t]]
+        after = [lower[t] for t in range(span.end, min(sent_end, span.end + _WINDOW_AFTER)) if not space[t]]
         f.extend(f"before={w}" for w in before)
         f.extend(f"after={w}" for w in after)
         if before:
@@ -120,10 +124,10 @@ class DocUnits:
             f.append(f"role|before1={role}|{before[-1]}")
         else:
             f.append("before1=<s>")
-        f.append(f"sentopen={doc[sent_start].lower_}")
+        f.append(f"sentopen={lower[sent_start]}")
         if after:
             f.append(f"after1={after[0]}")
-        words = [t.lower_ for t in span if not t.is_space]
+        words = [lower[t] for t in range(span.start, span.end) if not space[t]]
         f.extend(f"w={w}" for w in set(words))
         f.extend(f"bi={a} {b}" for a, b in set(zip(words, words[1:])))
         f.append(f"first={words[0]}")
@@ -131,10 +135,17 @@ class DocUnits:
         f.append(f"first3={' '.join(words[:3])}")
         f.append(f"last={words[-1]}")
         f.append(f"role|first={role}|{words[0]}")
-        shapes = {"digit": any(t.like_num for t in span), "quote": any(t.is_quote for t in span),
-                  "percent": any(t.text in ("%", "percent") for t in span), "year": any(
-                      t.shape_ == "dddd" for t in span)}
-        f.extend(f"has={k}" for k, yes in shapes.items() if yes)
+        has = set()
+        for t in span:
+            if t.like_num:
+                has.add("digit")
+            if t.is_quote:
+                has.add("quote")
+            if t.text in ("%", "percent"):
+                has.add("percent")
+            if t.shape_ == "dddd":
+                has.add("year")
+        f.extend(f"has={k}" for k in ("digit", "quote", "percent", "year") if k in has)
         if self.title and v.content:
             overlap = len(self.title & v.content) / len(self.title)
             f.append(f"title={_bucket(overlap, (0.01, 0.2, 0.4, 0.6))}")
@@ -155,12 +166,18 @@ class DocUnits:
                 f.append(f"{name}:none")
         return self._with_genre(f)
 
-    def _copied(self, i: int, unit_feats: list) -> list[str]:
-        """The features of unit i that its pairs copy, filtered once per unit."""
-        copied = self._copied_cache.get(i)
+    def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> list[str]:
+        """The features of unit i that its pairs copy, as `prefix:feature` alone and crossed with the direction;
+        built once per unit, prefix and direction, since every pair of the unit repeats them."""
+        key = (prefix, i, direction)
+        copied = self._copied_cache.get(key)
         if copied is None:
-            copied = [f for f in unit_feats[i] if isinstance(f, str) and f.startswith(_PAIR_COPIED)]
-            self._copied_cache[i] = copied
+            copied = []
+            for f in unit_feats[i]:
+                if isinstance(f, str) and f.startswith(_PAIR_COPIED):
+                    copied.append(f"{prefix}:{f}")
+                    copied.append(f"{prefix}:{f}|{direction}")
+            self._copied_cache[key] = copied
         return copied
 
     def _with_genre(self, feats: list) -> list:
@@ -199,7 +216,7 @@ class DocUnits:
             f"tgt_thesis={j == thesis}|{d}",
         ]
         near = "x" if dist is None else str(dist) if abs(dist) <= 1 else "far" + ("+" if dist > 0 else "-")
-        words_i = [t.lower_ for t in vi.span[:2]]
+        words_i = self.lower[vi.span.start : min(vi.span.end, vi.span.start + 2)]
         f.append(f"sopen|near|thesis={words_i[0]}|{near}|{j == thesis}")
         f.append(f"sopen2|near={' '.join(words_i)}|{near}")
         # In essays these hurt on AAE dev (link F1 -0.02); in short texts they help (+0.05 attachment F1).
@@ -218,8 +235,6 @@ class DocUnits:
         if unit_feats is not None:
             # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
             direction = "fwd" if dist is None or dist > 0 else "back"
-            for prefix, unit in (("s", i), ("t", j)):
-                for feat in self._copied(unit, unit_feats):
-                    f.append(f"{prefix}:{feat}")
-                    f.append(f"{prefix}:{feat}|{direction}")
+            f.extend(self._copied("s", i, direction, unit_feats))
+            f.extend(self._copied("t", j, direction, unit_feats))
         return self._with_genre(f)

@@ -44,11 +44,20 @@ def sentence_starts(doc: Doc) -> list[bool]:
     return starts
 
 
+def get_sentence_starts(doc: Doc) -> list[bool]:
+    """`sentence_starts(doc)`, computed once and cached on the doc (the splitter and the layout both need it)."""
+    starts = doc.user_data.get("argmine_sentence_starts")
+    if starts is None or len(starts) != len(doc):
+        starts = sentence_starts(doc)
+        doc.user_data["argmine_sentence_starts"] = starts
+    return starts
+
+
 @Language.component("argmine_sentences")
 def split_sentences(doc: Doc) -> Doc:
     """Set sentence boundaries with `sentence_starts`."""
     # One array write: the `Token.is_sent_start` setter rescans the whole doc each time (quadratic).
-    flags = numpy.array([1 if start else -1 for start in sentence_starts(doc)], dtype="int64")
+    flags = numpy.array([1 if start else -1 for start in get_sentence_starts(doc)], dtype="int64")
     if len(flags):
         doc.from_array([SENT_START], flags.astype("uint64"))
     return doc

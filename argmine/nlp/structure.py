@@ -14,7 +14,7 @@ from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from argmine.nlp.sentences import sentence_starts
+from argmine.nlp.sentences import get_sentence_starts
 from argmine.read.layout import metadata_spans, paragraph_spans
 
 PARAGRAPH_ROLES = ("meta", "title", "only", "intro", "body", "conclusion")
@@ -26,13 +26,14 @@ _TITLE_MAX_WORDS = 25
 @dataclass(frozen=True)
 class Layout:
     """Per-token structure of one doc: paragraph index, paragraph role, sentence position (as indices) and the
-    index of the token's sentence's first token."""
+    index of the token's sentence's first token; also the doc's text, which spaCy rebuilds on every access."""
 
     paragraph: numpy.ndarray
     role: numpy.ndarray
     sentence: numpy.ndarray
     sent_start: numpy.ndarray
     metadata: list[tuple[int, int]]
+    text: str
 
     def role_of(self, token_i: int) -> str:
         return PARAGRAPH_ROLES[self.role[token_i]]
@@ -76,7 +77,7 @@ def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
 
 def compute_layout(doc: Doc) -> Layout:
     """Compute the per-token layout arrays for `doc` (linear in its length)."""
-    text = doc.text  # rebuilt from the tokens on every access
+    text = doc.text
     spans, roles = paragraph_roles(text)
     n = len(doc)
     paragraph = numpy.zeros(n, dtype="int32")
@@ -90,7 +91,7 @@ def compute_layout(doc: Doc) -> Layout:
     else:
         role[:] = PARAGRAPH_ROLES.index("only")
     # Our own splitter, not doc.sents: the features must not depend on which components ran before.
-    bounds = [i for i, start in enumerate(sentence_starts(doc)) if start] + [n]
+    bounds = [i for i, start in enumerate(get_sentence_starts(doc)) if start] + [n]
     sent_start = numpy.zeros(n, dtype="int32")
     for k in range(len(bounds) - 1):
         a, b = bounds[k], bounds[k + 1]
@@ -100,7 +101,7 @@ def compute_layout(doc: Doc) -> Layout:
         pos = "only" if first and last else "first" if first else "last" if last else "middle"
         sentence[a:b] = SENTENCE_POSITIONS.index(pos)
         sent_start[a:b] = a
-    return Layout(paragraph, role, sentence, sent_start, metadata_spans(text))
+    return Layout(paragraph, role, sentence, sent_start, metadata_spans(text), text)
 
 
 def get_layout(doc: Doc) -> Layout:
