@@ -21,6 +21,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -116,6 +117,32 @@ def in_process(texts: list[str], model: str | None) -> tuple[float, float]:
     for chunk in chunked(tasks, 24_000):
         process(miner, chunk.tasks, "json")
     return time.perf_counter() - start, time.process_time() - cpu
+
+
+def paired(small, texts: list[str], model: str | None, chunk: int = 20) -> tuple[float, float, float]:
+    """The small architecture and argmine (as `in_process`) take turns on the same `chunk`-document slices, the
+    order swapped every slice: a change in this machine's speed mid-run (it drifts by a third on a shared host)
+    hits both. Returns their total seconds and the median of the per-slice speed ratios (argmine / small)."""
+    from argmine.nlp import load
+
+    miner = load(model)
+    tasks = [Task(i, f"doc{i}", text=t, size=len(t)) for i, t in enumerate(texts)]
+    process(miner, tasks[:2], "json")
+    totals = {"small": 0.0, "argmine": 0.0}
+    ratios = []
+    for k, start in enumerate(range(0, len(texts), chunk)):
+        took = {}
+        for which in ("small", "argmine") if k % 2 == 0 else ("argmine", "small"):
+            t0 = time.perf_counter()
+            if which == "small":
+                for _ in small.pipe(texts[start : start + chunk], batch_size=16):
+                    pass
+            else:
+                process(miner, tasks[start : start + chunk], "json")
+            took[which] = time.perf_counter() - t0
+            totals[which] += took[which]
+        ratios.append(took["small"] / took["argmine"])
+    return totals["small"], totals["argmine"], statistics.median(ratios)
 
 
 def pool_run(texts: list[str], model: str | None, workers: int) -> dict:
@@ -258,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("spaCy small-English architecture", n, time_pipe(small, texts, n_process=n),
                      "spaCy `n_process`, start-up included"))
 
+    if not args.no_small:
+        log(f"argmine {model_name} and the small architecture, paired")
+        pair = paired(small, texts, model)
     log(f"argmine {model_name}, one process")
     seconds, cpu = in_process(texts, model)
     rows.append((f"argmine `{model_name}`, in the main process", 1, seconds,
@@ -295,6 +325,15 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for name, w, seconds, note in rows:
         out.append(f"| {name} | {w} | {seconds:.2f} | {total / seconds:,.0f} | {note} |")
+    if not args.no_small:
+        out += [
+            "",
+            f"One process, paired (the small architecture and argmine take turns on the same 20-document slices, "
+            f"so a change in the machine's speed during the run hits both): small {pair[0]:.2f} s "
+            f"({total / pair[0]:,.0f} words/s), argmine {pair[1]:.2f} s ({total / pair[1]:,.0f} words/s); "
+            f"argmine's speed relative to the small architecture: **{pair[0] / pair[1]:.2f}x** over the whole run, "
+            f"{pair[2]:.2f}x the median slice.",
+        ]
     out += [
         "",
         f"Speed-up of the argmine pool, {n} workers over 1: **{speedup:.2f}x** (target on 2 cores: >= 1.4x). "
