@@ -128,8 +128,10 @@ class DocUnits:
         if after:
             f.append(f"after1={after[0]}")
         words = [lower[t] for t in range(span.start, span.end) if not space[t]]
-        f.extend(f"w={w}" for w in set(words))
-        f.extend(f"bi={a} {b}" for a, b in set(zip(words, words[1:])))
+        # dict.fromkeys, not set: a set's order changes with each process's string-hash seed, and the order of
+        # features changes the float sums in training, so the heads would differ from run to run.
+        f.extend(f"w={w}" for w in dict.fromkeys(words))
+        f.extend(f"bi={a} {b}" for a, b in dict.fromkeys(zip(words, words[1:])))
         f.append(f"first={words[0]}")
         f.append(f"first2={' '.join(words[:2])}")
         f.append(f"first3={' '.join(words[:3])}")
