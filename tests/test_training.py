@@ -91,6 +91,20 @@ def test_training_with_the_same_seed_rebuilds_the_same_heads(tiny_model, tmp_pat
             assert (output / name / file).read_bytes() == (again / name / file).read_bytes(), (name, file)
 
 
+def test_retraining_in_place_keeps_the_model_card(tiny_model, tmp_path):
+    output, _, dev = tiny_model
+    maps = read_corpus("json", CORPUS)[:10]
+    data = TrainingData(finder_train=maps, finder_dev=dev, kinds=maps, links=maps, evidence=maps)
+    target = tmp_path / "model"
+    target.mkdir()
+    (target / "README.md").write_text("# my model card\n", encoding="utf-8")
+    (target / "stale.bin").write_bytes(b"old")
+    train_from_data(data, target, seed=1, finder=output)
+    assert (target / "README.md").read_text(encoding="utf-8") == "# my model card\n"
+    assert not (target / "stale.bin").exists()
+    verify_manifest(target)  # the card is listed with its hash like every other file
+
+
 def test_train_command_reports_a_missing_corpora_folder(tmp_path):
     result = CliRunner().invoke(app, ["train", "--corpora", str(tmp_path / "nowhere"), "-o", str(tmp_path / "m")])
     assert result.exit_code != 0

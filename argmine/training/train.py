@@ -104,9 +104,14 @@ def train_from_data(
             "argmine": {"seed": seed, "holdout": holdout, "sources": data.sources},
         }
     )
+    # The model card is written by people, not by training: a rebuild in place keeps it.
+    card = output / "README.md"
+    kept_card = card.read_bytes() if card.is_file() else None
     if output.exists():
         shutil.rmtree(output)
     nlp.to_disk(output)
+    if kept_card is not None:
+        card.write_bytes(kept_card)
     keep_only_labels(nlp, output)
     report["seconds"] = round(time.perf_counter() - started, 1)
     (output / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
