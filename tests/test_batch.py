@@ -442,6 +442,25 @@ def test_a_document_that_always_kills_its_worker_is_reported_and_the_rest_mapped
     assert pool.restarts == 4  # once among other chunks, then three times with the document alone
 
 
+def test_a_worker_that_dies_while_results_are_consumed_loses_nothing(tmp_path, monkeypatch):
+    # The death happens between the pool's wait and its next submit, where the broken pool refuses new work.
+    _write(tmp_path / "poison_task.py", POISON_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import poison_task
+
+    tasks = [SimpleNamespace(index=i, source=f"doc{i}", text=f"text {i}") for i in range(12)]
+    chunks = [Chunk(n, (task,)) for n, task in enumerate(tasks)]
+    seen = []
+    with WorkerPool(2, (), initializer=poison_task.init, retries=2) as pool:
+        for _, outs in pool.run(chunks, poison_task.die_on_poison):
+            seen += [o.index for o in outs if o.ok]
+            if len(seen) == 1:
+                os.kill(pool.pids()[0], signal.SIGKILL)
+                time.sleep(0.5)  # the executor notices the death and marks itself broken
+    assert sorted(seen) == list(range(12))  # every document, once
+    assert pool.restarts >= 1
+
+
 def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path, monkeypatch):
     _write(tmp_path / "poison_task.py", POISON_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))

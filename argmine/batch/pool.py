@@ -158,7 +158,14 @@ class WorkerPool:
                         break
                 else:
                     break
-                inflight[self._start().submit(fn, chunk.tasks, *args)] = chunk
+                try:
+                    future = self._start().submit(fn, chunk.tasks, *args)
+                except BrokenProcessPool:
+                    # A worker died since the last wait: the chunk never started, and goes back with the
+                    # in-flight ones when the broken pool is handled below.
+                    future = Future()
+                    future.set_exception(BrokenProcessPool("a worker died before the chunk was submitted"))
+                inflight[future] = chunk
             if not inflight:
                 return
             done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
