@@ -66,18 +66,32 @@ class LinearClassifier:
         l2: float = 1e-6,
         batch_size: int = 32,
         seed: int = 0,
+        runs: int = 1,
     ) -> None:
-        """Train from scratch with Adam on shuffled mini-batches (cross-entropy)."""
+        """Train from scratch with Adam on shuffled mini-batches (cross-entropy); `runs` > 1 averages the weights
+        of that many fits whose seeds differ, which evens out what the order of the batches decided."""
+        index = {label: i for i, label in enumerate(self.labels)}
+        gold = numpy.asarray([index[y] for y in labels], dtype="int32")
+        hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation
+        summed: dict[str, numpy.ndarray] = {}
+        for run in range(runs):
+            self._fit_once(hashed, gold, epochs, learn_rate, l2, batch_size, seed * runs + run)
+            linear = self.model.layers[0]
+            if runs > 1:
+                for name in linear.param_names:
+                    summed[name] = summed.get(name, 0) + linear.get_param(name)
+        for name, total in summed.items():
+            linear.set_param(name, total / runs)
+
+    def _fit_once(self, hashed: list[Hashed], gold: numpy.ndarray, epochs: int, learn_rate: float, l2: float,
+                  batch_size: int, seed: int) -> None:
         fix_random_seed(seed)
         self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
         self.model.initialize()
-        index = {label: i for i, label in enumerate(self.labels)}
-        gold = numpy.asarray([index[y] for y in labels], dtype="int32")
         optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
         rng = numpy.random.default_rng(seed)
-        hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation
         for _ in range(epochs):
-            order = rng.permutation(len(rows))
+            order = rng.permutation(len(hashed))
             for start in range(0, len(order), batch_size):
                 batch = order[start : start + batch_size]
                 X = _concat([hashed[i] for i in batch])

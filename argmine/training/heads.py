@@ -18,6 +18,9 @@ from argmine.nlp.relate import RelationScorer, candidate_pairs
 # see all the data: essays want strong early stopping, short texts far more fitting.
 EPOCHS = {"essay": 5, "short": 5}
 LEARN_RATE = {"essay": 0.0003, "short": 0.005}
+# Short texts' heads average five fits with different seeds: at that learning rate one fit's microtexts CV
+# moved with the seed alone from 0.79 to 0.86 central-claim accuracy and from 0.57 to 0.62 attachment F1.
+RUNS = {"essay": 1, "short": 5}
 
 
 @dataclass
@@ -45,7 +48,7 @@ def _kind(kind: str) -> str:
 
 
 def _fit(genre: str, seed: int) -> dict:
-    return {"epochs": EPOCHS[genre], "learn_rate": LEARN_RATE[genre], "seed": seed}
+    return {"epochs": EPOCHS[genre], "learn_rate": LEARN_RATE[genre], "seed": seed, "runs": RUNS[genre]}
 
 
 def train_unit_heads(

@@ -1,0 +1,76 @@
+"""Unit features (the word classes that mark a thesis), averaged fits of the linear heads, and the shipped model
+reading a short text."""
+
+from __future__ import annotations
+
+import re
+
+import numpy
+import pytest
+import spacy
+from conftest import ROOT
+
+import argmine.nlp  # noqa: F401  (registers the components)
+from argmine.argmap import ArgumentMap, Unit
+from argmine.nlp import load
+from argmine.nlp.doc import get_units, set_gold_segments
+from argmine.nlp.features import DocUnits
+from argmine.nlp.linear import LinearClassifier
+from argmine.nlp.models import DEFAULT_MODEL
+
+# Short texts whose thesis comes last, as a conclusion or a call to act, after premises that open the text.
+BIKES = (
+    "Bike lanes take space from cars. Traffic is slower on the main road for a while. "
+    "But far fewer people are hurt on streets with separate lanes. The city should therefore build more of them."
+)
+HOMEWORK = (
+    "Homework takes up most evenings of a twelve-year-old. Children need time to play and to sleep. "
+    "Studies find little gain from homework before secondary school. Primary schools should drop it."
+)
+
+
+def _sentences_as_units(text: str) -> ArgumentMap:
+    units = [Unit(f"u{k}", m.start(), m.end(), "premise") for k, m in enumerate(re.finditer(r"[^.\s][^.]*\.", text))]
+    return ArgumentMap(text, units)
+
+
+def test_thesis_word_classes_are_features_of_the_units_that_hold_them():
+    amap = _sentences_as_units(BIKES)
+    doc = spacy.blank("en").make_doc(amap.text)
+    set_gold_segments(doc, amap.units)
+    units = DocUnits(doc, list(get_units(doc)))
+    feats = [set(units.unit_features(i)) for i in range(len(amap.units))]
+    assert {"lex=conclude", "lex=judge", "lex|place=judge|last"} <= feats[3]
+    assert not any(f.startswith("lex") for f in feats[0] | feats[1])
+    assert "lex|place=judge|first" not in feats[3]
+
+
+@pytest.mark.skipif(not (ROOT / "models" / DEFAULT_MODEL).is_dir(), reason="no shipped model")
+@pytest.mark.parametrize("text", [BIKES, HOMEWORK], ids=["therefore-should", "should"])
+def test_the_shipped_model_finds_a_closing_thesis_in_a_short_text(text):
+    (mapped,) = load(ROOT / "models" / DEFAULT_MODEL).classify_many([_sentences_as_units(text)])
+    kinds = [u.kind for u in mapped.units]
+    assert kinds.count("major_claim") == 1
+    assert kinds[-1] == "major_claim", kinds
+    # Every other unit hangs under the thesis, directly or through another unit.
+    thesis = mapped.units[-1].id
+    assert all(thesis in _ancestors(mapped, u.id) for u in mapped.units[:-1])
+
+
+def _ancestors(amap: ArgumentMap, unit_id: str) -> set[str]:
+    return set(amap.graph.successors(unit_id)) | {a for t in amap.graph.successors(unit_id) for a in _ancestors(amap, t)}
+
+
+def test_a_classifier_fit_several_times_keeps_the_average_of_its_runs():
+    rows = [["bias", f"w={w}"] for w in ("should", "must", "because", "since", "should", "because")]
+    labels = ["claim", "claim", "premise", "premise", "claim", "premise"]
+    runs = []
+    for seed in (6, 7, 8):  # the seeds of runs=3, seed=2
+        clf = LinearClassifier(("claim", "premise"), length=64)
+        clf.fit(rows, labels, epochs=3, learn_rate=0.1, seed=seed, batch_size=2)
+        runs.append(clf.model.layers[0].get_param("W").copy())
+    averaged = LinearClassifier(("claim", "premise"), length=64)
+    averaged.fit(rows, labels, epochs=3, learn_rate=0.1, seed=2, batch_size=2, runs=3)
+    assert not numpy.allclose(runs[0], runs[1])  # the seeds matter, or the average would prove nothing
+    numpy.testing.assert_allclose(averaged.model.layers[0].get_param("W"), numpy.mean(runs, axis=0), rtol=1e-5)
+    assert averaged.predict_proba([["bias", "w=must"]])[0].argmax() == 0
