@@ -23,7 +23,7 @@ def train_command(
         "aae:dev.",
     ),
     finder: Optional[Path] = typer.Option(
-        None, "--finder", help="Reuse the unit finder of this model instead of training one (2 minutes instead of 8)."
+        None, "--finder", help="Reuse the unit finder of this model instead of training one (5 minutes instead of 13)."
     ),
     finder_steps: Optional[int] = typer.Option(None, "--finder-steps", help="Training steps of the unit finder."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
