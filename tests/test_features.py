@@ -58,7 +58,8 @@ def test_the_shipped_model_finds_a_closing_thesis_in_a_short_text(text):
 
 
 def _ancestors(amap: ArgumentMap, unit_id: str) -> set[str]:
-    return set(amap.graph.successors(unit_id)) | {a for t in amap.graph.successors(unit_id) for a in _ancestors(amap, t)}
+    parents = set(amap.graph.successors(unit_id))
+    return parents.union(*(_ancestors(amap, p) for p in parents))
 
 
 def test_a_classifier_fit_several_times_keeps_the_average_of_its_runs():
