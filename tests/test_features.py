@@ -75,3 +75,8 @@ def test_a_classifier_fit_several_times_keeps_the_average_of_its_runs():
     assert not numpy.allclose(runs[0], runs[1])  # the seeds matter, or the average would prove nothing
     numpy.testing.assert_allclose(averaged.model.layers[0].get_param("W"), numpy.mean(runs, axis=0), rtol=1e-5)
     assert averaged.predict_proba([["bias", "w=must"]])[0].argmax() == 0
+
+
+def test_a_classifier_refuses_to_fit_zero_times():
+    with pytest.raises(ValueError, match="runs must be at least 1"):
+        LinearClassifier(("claim", "premise"), length=64).fit([["bias"]], ["claim"], runs=0)

@@ -105,6 +105,24 @@ def test_retraining_in_place_keeps_the_model_card(tiny_model, tmp_path):
     verify_manifest(target)  # the card is listed with its hash like every other file
 
 
+def test_a_rebuild_that_fails_while_saving_leaves_the_old_model_whole(tiny_model, tmp_path, monkeypatch):
+    output, _, dev = tiny_model
+    maps = read_corpus("json", CORPUS)[:10]
+    data = TrainingData(finder_train=maps, finder_dev=dev, kinds=maps, links=maps, evidence=maps)
+    target = tmp_path / "model"
+    train_from_data(data, target, seed=1, finder=output)
+    before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()}
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("argmine.training.train.write_manifest", full_disk)
+    with pytest.raises(OSError):
+        train_from_data(data, target, seed=2, finder=output)
+    assert {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
+    verify_manifest(target)
+
+
 def test_train_command_reports_a_missing_corpora_folder(tmp_path):
     result = CliRunner().invoke(app, ["train", "--corpora", str(tmp_path / "nowhere"), "-o", str(tmp_path / "m")])
     assert result.exit_code != 0

@@ -70,6 +70,8 @@ class LinearClassifier:
     ) -> None:
         """Train from scratch with Adam on shuffled mini-batches (cross-entropy); `runs` > 1 averages the weights
         of that many fits whose seeds differ, which evens out what the order of the batches decided."""
+        if runs < 1:
+            raise ValueError(f"runs must be at least 1, not {runs}")
         index = {label: i for i, label in enumerate(self.labels)}
         gold = numpy.asarray([index[y] for y in labels], dtype="int32")
         hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation

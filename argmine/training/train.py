@@ -104,18 +104,21 @@ def train_from_data(
             "argmine": {"seed": seed, "holdout": holdout, "sources": data.sources},
         }
     )
-    # The model card is written by people, not by training: a rebuild in place keeps it.
-    card = output / "README.md"
-    kept_card = card.read_bytes() if card.is_file() else None
+    # The new model is complete beside the old one before it replaces it, so a failed save loses nothing; the
+    # model card is written by people, not by training, and a rebuild in place keeps it.
+    staging = output.parent / f".{output.name}.new"
+    if staging.exists():
+        shutil.rmtree(staging)
+    nlp.to_disk(staging)
+    if (output / "README.md").is_file():
+        shutil.copyfile(output / "README.md", staging / "README.md")
+    keep_only_labels(nlp, staging)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    (staging / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_manifest(staging)
     if output.exists():
         shutil.rmtree(output)
-    nlp.to_disk(output)
-    if kept_card is not None:
-        card.write_bytes(kept_card)
-    keep_only_labels(nlp, output)
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    (output / "training.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    write_manifest(output)
+    staging.rename(output)
     if work.exists():
         shutil.rmtree(work)
     return report
