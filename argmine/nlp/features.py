@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
+from spacy.attrs import IS_SPACE, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
@@ -61,9 +62,12 @@ class DocUnits:
         self.layout: Layout = get_layout(doc)
         self.spans = spans
         layout = self.layout
-        # Token strings read once: the feature functions index these lists instead of creating Token objects.
-        self.lower = [t.lower_ for t in doc]
-        self.space = [t.is_space for t in doc]
+        # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
+        # objects, and creating one Token per token here would cost three times as much.
+        attrs = doc.to_array([LOWER, IS_SPACE])
+        strings = doc.vocab.strings
+        self.lower = [strings[k] for k in attrs[:, 0].tolist()]
+        self.space = attrs[:, 1].astype(bool).tolist()
         self.title, self.intro, self.conclusion = (
             _content(doc[int(t)] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)))
             for role in ("title", "intro", "conclusion")
@@ -90,6 +94,7 @@ class DocUnits:
         # (Daume's "frustratingly easy" domain adaptation).
         self.short = not any(r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs())
         self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
+        self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
@@ -190,11 +195,14 @@ class DocUnits:
         key = (prefix, i, direction)
         copied = self._copied_cache.get(key)
         if copied is None:
+            shared = self._shared.get(i)
+            if shared is None:
+                shared = [f for f in unit_feats[i] if f.__class__ is str and f.startswith(_PAIR_COPIED)]
+                self._shared[i] = shared
             copied = []
-            for f in unit_feats[i]:
-                if isinstance(f, str) and f.startswith(_PAIR_COPIED):
-                    copied.append(f"{prefix}:{f}")
-                    copied.append(f"{prefix}:{f}|{direction}")
+            for f in shared:
+                copied.append(f"{prefix}:{f}")
+                copied.append(f"{prefix}:{f}|{direction}")
             self._copied_cache[key] = copied
         return copied
 

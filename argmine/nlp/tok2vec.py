@@ -8,6 +8,7 @@ markers ("Therefore", "Firstly") to every token of the sentence for the same rea
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import numpy
@@ -21,6 +22,7 @@ from thinc.types import Floats2d, Ints2d
 from argmine.nlp.structure import PARAGRAPH_ROLES, SENTENCE_POSITIONS, get_layout
 
 LAYOUT_COLUMNS = 4  # role, sentence position, role x position, sentence opener
+_chain = importlib.import_module("thinc.layers.chain")  # the module; `thinc.layers.chain` is the function
 
 
 def layout_features(doc: Doc) -> numpy.ndarray:
@@ -60,4 +62,63 @@ def LayoutEmbed(
     lex_branch = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*lexical)))
     layout_branch = chain(LayoutFeatureExtractor(), list2ragged(), with_array(concatenate(*structural)))
     mix = with_array(Maxout(width, width * (n_lex + LAYOUT_COLUMNS), nP=3, dropout=0.0, normalize=True))
-    return chain(concatenate(lex_branch, layout_branch), mix, ragged2list())
+    # The layers of chain(concatenate(lex, layout), mix, ragged2list()), so trained weights load unchanged;
+    # only the forward pass at inference differs (see _fold).
+    folded: dict = {}
+
+    def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+        if is_train:
+            folded.clear()  # the weights are about to change
+            return _chain.forward(model, docs, is_train)
+        return _folded_forward(model, docs, folded), lambda d: []
+
+    return Model(
+        "layout_embed",
+        forward,
+        init=_chain.init,
+        dims={"nO": None},
+        layers=[concatenate(lex_branch, layout_branch), mix, ragged2list()],
+    )
+
+
+def _fold(model: Model, cache: dict) -> tuple[list[tuple[int, numpy.ndarray]], numpy.ndarray]:
+    """Each hash table multiplied through its slice of the mixing layer, with the layer's bias.
+
+    The mixing layer's input is the concatenation of eight hashed embeddings (each the sum of four table rows),
+    so its product with W is a sum of rows of E_c @ W_c.T: at inference those products are computed once, and a
+    token costs 32 row lookups instead of a 768 x 288 matrix product, about a third of tok2vec's time.
+    Cached until a training pass or until any of the weights is replaced (a load, parameter averaging)."""
+    maxout = model.layers[1].layers[0].layers[0].layers[0]
+    embeds = [node for node in model.walk() if node.name == "hashembed"]
+    params = [maxout.get_param("W"), maxout.get_param("b")] + [node.get_param("E") for node in embeds]
+    if len(cache.get("params", ())) != len(params) or any(a is not b for a, b in zip(cache["params"], params)):
+        n_out, n_pieces, n_in = (maxout.get_dim(d) for d in ("nO", "nP", "nI"))
+        W = params[0].reshape(n_out * n_pieces, n_in)
+        tables, offset = [], 0
+        for node in embeds:  # walk() order is concatenation order: lexical columns, then layout columns
+            E = node.get_param("E")
+            W_c = numpy.ascontiguousarray(W[:, offset : offset + E.shape[1]])
+            tables.append((node.attrs["seed"], model.ops.gemm(E, W_c, trans2=True)))
+            offset += E.shape[1]
+        cache.update(params=params, tables=tables, bias=params[1].reshape(n_out * n_pieces))
+    return cache["tables"], cache["bias"]
+
+
+def _folded_forward(model: Model, docs: list[Doc], cache: dict) -> list[Floats2d]:
+    """The embedding of `docs` from the folded tables (see `_fold`)."""
+    lex_branch = model.layers[0].layers[0]
+    maxout, layernorm = model.layers[1].layers[0].layers[0].layers
+    lengths = [len(doc) for doc in docs]
+    if not sum(lengths):
+        return [model.ops.alloc2f(0, model.get_dim("nO")) for _ in docs]
+    lexical = numpy.concatenate(lex_branch.layers[0].predict(docs))
+    layout = numpy.concatenate([layout_features(doc) for doc in docs])
+    ids = numpy.ascontiguousarray(numpy.hstack([lexical.astype("uint64"), layout]))
+    tables, bias = _fold(model, cache)
+    Y = model.ops.alloc2f(len(ids), len(bias)) + bias
+    for column, (seed, table) in enumerate(tables):
+        keys = model.ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table)
+        Y += model.ops.gather_add(table, keys)
+    n_out, n_pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
+    best, _ = model.ops.maxout(Y.reshape(len(Y), n_out, n_pieces))
+    return model.ops.unflatten(layernorm.predict(best), model.ops.asarray1i(lengths))
