@@ -13,6 +13,7 @@ from conftest import ROOT
 import argmine.nlp  # noqa: F401  (registers the components)
 from argmine.argmap import ArgumentMap, Unit
 from argmine.nlp import load
+from argmine.nlp.classify import evidence_rows
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.linear import LinearClassifier
@@ -43,6 +44,25 @@ def test_thesis_word_classes_are_features_of_the_units_that_hold_them():
     assert {"lex=conclude", "lex=judge", "lex|place=judge|last"} <= feats[3]
     assert not any(f.startswith("lex") for f in feats[0] | feats[1])
     assert "lex|place=judge|first" not in feats[3]
+
+
+def test_evidence_patterns_are_features_of_the_evidence_head_only():
+    text = "Fares should fall. According to the transit authority, ridership fell 12 percent last year."
+    pieces = ["Fares should fall.", "According to the transit authority,", "ridership fell 12 percent last year."]
+    amap = ArgumentMap(text, [Unit(f"u{k}", text.index(p), text.index(p) + len(p), "premise") for k, p in enumerate(pieces)])
+    doc = spacy.blank("en").make_doc(text)
+    set_gold_segments(doc, amap.units)
+    units = DocUnits(doc, list(get_units(doc)))
+    found = [set(units.evidence_features(i)) for i in range(3)]
+    assert found[0] == set()
+    # The quotation marker sits in the unit before the number, but in the same sentence.
+    assert {"pattern=testimony", "pattern_sent=testimony", "pattern_sent=statistics"} <= found[1]
+    assert "pattern=statistics" not in found[1]
+    assert {"pattern=statistics", "pattern_sent=testimony", "pattern_sent=statistics"} <= found[2]
+    assert "pattern=testimony" not in found[2]
+    feats = [units.unit_features(i) for i in range(3)]
+    assert not any(f.startswith("pattern") for row in feats for f in row if isinstance(f, str))
+    assert evidence_rows(units, feats)[2] == feats[2] + units.evidence_features(2)
 
 
 @pytest.mark.skipif(not (ROOT / "models" / DEFAULT_MODEL).is_dir(), reason="no shipped model")

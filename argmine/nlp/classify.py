@@ -31,6 +31,20 @@ def genre_of(units: DocUnits) -> str:
     return "short" if units.short else "essay"
 
 
+def evidence_rows(units: DocUnits, feats: list) -> list:
+    """The evidence head's input: the shared unit features plus the evidence patterns."""
+    return [f + units.evidence_features(i) for i, f in enumerate(feats)]
+
+
+def predict_heads(heads: dict, units: DocUnits, feats: list) -> dict[str, numpy.ndarray]:
+    """Each head's probabilities for `units`, whose shared features `feats` are hashed once."""
+    hashed = hash_features(feats)
+    return {
+        head: clf.predict_proba(evidence_rows(units, feats) if head == "evidence" else hashed)
+        for head, clf in heads.items()
+    }
+
+
 class UnitClassifier:
     """Three linear heads over shared unit features, one set per genre."""
 
@@ -44,8 +58,7 @@ class UnitClassifier:
         units = DocUnits(doc, list(get_units(doc)))
         feats = [units.unit_features(i) for i in range(len(units.spans))]
         doc.user_data["argmine_units"] = (units, feats)
-        hashed = hash_features(feats)
-        return {head: clf.predict_proba(hashed) for head, clf in self.heads[genre_of(units)].items()}
+        return predict_heads(self.heads[genre_of(units)], units, feats)
 
     def __call__(self, doc: Doc) -> Doc:
         probs = self.predict(doc)

@@ -14,6 +14,7 @@ from spacy.attrs import IS_SPACE, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
+from argmine.nlp.rules import EVIDENCE_PATTERNS
 from argmine.nlp.structure import PARAGRAPH_ROLES, Layout, get_layout
 
 _WINDOW_BEFORE = 4
@@ -187,6 +188,24 @@ class DocUnits:
                 f.append(f"{name}:before1={before}")
             else:
                 f.append(f"{name}:none")
+        return self._with_genre(f)
+
+    def evidence_features(self, i: int) -> list[str]:
+        """What the rule baseline's evidence patterns (numbers with units, quotations and speech verbs, "for
+        example") find in unit i and in its sentence; only the evidence head reads them. Hashed n-grams alone
+        cannot generalise "any number followed by percent": within-outlet CV on the editorials, evidence-type
+        macro-F1 0.306 / 0.348 without them, 0.370 / 0.387 with them (Al Jazeera / Fox News)."""
+        start, end = self.sentence_of(i)
+        span = self.spans[i]
+        text = self.layout.text
+        unit_text = text[span.start_char : span.end_char]
+        sentence = text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
+        f = []
+        for etype, pattern in EVIDENCE_PATTERNS.items():
+            if pattern.search(unit_text):
+                f.append(f"pattern={etype}")
+            if pattern.search(sentence):
+                f.append(f"pattern_sent={etype}")
         return self._with_genre(f)
 
     def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 
 from argmine.argmap import ArgumentMap
-from argmine.nlp.classify import GENRES, UnitClassifier
+from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_heads
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.relate import RelationScorer, candidate_pairs
@@ -70,7 +70,7 @@ def train_unit_heads(
                 stance_labels.append(u.stance)
     ev_rows, ev_labels = [], []
     for ex in evidence:
-        for u, f in zip(ex.amap.units, ex.feats):
+        for u, f in zip(ex.amap.units, evidence_rows(ex.units, ex.feats)):
             ev_rows.append(f)
             ev_labels.append(u.evidence_type if u.kind == "evidence" and u.evidence_type else "none")
     for genre in genres:
@@ -98,7 +98,7 @@ def cross_fitted_probs(
         train_unit_heads(classifier, [ex for ex in kinds if id(ex.amap) not in held], evidence, seed, ["short"])
         for n, ex in enumerate(examples):
             if n % folds == fold:
-                out[n] = {head: clf.predict_proba(ex.feats) for head, clf in classifier.heads["short"].items()}
+                out[n] = predict_heads(classifier.heads["short"], ex.units, ex.feats)
     return out
 
 
