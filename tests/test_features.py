@@ -1,9 +1,10 @@
-"""Unit features (the word classes that mark a thesis), averaged fits of the linear heads, and the shipped model
-reading a short text."""
+"""Unit features (the word classes that mark a thesis), discourse markers of short texts' pairs, averaged fits of
+the linear heads, and the shipped model reading a short text."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy
 import pytest
@@ -44,6 +45,29 @@ def test_thesis_word_classes_are_features_of_the_units_that_hold_them():
     assert {"lex=conclude", "lex=judge", "lex|place=judge|last"} <= feats[3]
     assert not any(f.startswith("lex") for f in feats[0] | feats[1])
     assert "lex|place=judge|first" not in feats[3]
+
+
+def _doc_units(amap: ArgumentMap) -> DocUnits:
+    doc = spacy.blank("en").make_doc(amap.text)
+    set_gold_segments(doc, amap.units)
+    return DocUnits(doc, list(get_units(doc)))
+
+
+def test_discourse_markers_are_pair_features_of_short_texts_only():
+    units = _doc_units(_sentences_as_units(BIKES))
+    assert units.short
+    # "But" opens unit 2; "therefore" in unit 3 is its fourth word, past where connectives are read.
+    assert [units.markers(i) for i in range(4)] == [["none"], ["none"], ["contrast"], ["none"]]
+    to_previous = set(units.pair_features(2, 1, thesis=3))
+    assert {"short:smark=contrast|-1", "short:smark|near|thesis=contrast|-1|False", "short:tmark=none|-1"} <= to_previous
+    assert "short:smark|thesis=contrast|True" in units.pair_features(2, 3, thesis=3)
+
+    essay = "Bike lanes\n\nCities argue about lanes.\n\n" + BIKES + "\n\nSo lanes are worth it."
+    body = essay.index(BIKES)
+    amap = _sentences_as_units(BIKES)
+    units = _doc_units(ArgumentMap(essay, [replace(u, start=u.start + body, end=u.end + body) for u in amap.units]))
+    assert not units.short
+    assert not any("mark" in f for f in units.pair_features(2, 1) if isinstance(f, str))
 
 
 def test_evidence_patterns_are_features_of_the_evidence_head_only():
