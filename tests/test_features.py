@@ -36,21 +36,18 @@ def _sentences_as_units(text: str) -> ArgumentMap:
     return ArgumentMap(text, units)
 
 
-def test_thesis_word_classes_are_features_of_the_units_that_hold_them():
-    amap = _sentences_as_units(BIKES)
-    doc = spacy.blank("en").make_doc(amap.text)
-    set_gold_segments(doc, amap.units)
-    units = DocUnits(doc, list(get_units(doc)))
-    feats = [set(units.unit_features(i)) for i in range(len(amap.units))]
-    assert {"lex=conclude", "lex=judge", "lex|place=judge|last"} <= feats[3]
-    assert not any(f.startswith("lex") for f in feats[0] | feats[1])
-    assert "lex|place=judge|first" not in feats[3]
-
-
 def _doc_units(amap: ArgumentMap) -> DocUnits:
     doc = spacy.blank("en").make_doc(amap.text)
     set_gold_segments(doc, amap.units)
     return DocUnits(doc, list(get_units(doc)))
+
+
+def test_thesis_word_classes_are_features_of_the_units_that_hold_them():
+    units = _doc_units(_sentences_as_units(BIKES))
+    feats = [set(units.unit_features(i)) for i in range(len(units.spans))]
+    assert {"lex=conclude", "lex=judge", "lex|place=judge|last"} <= feats[3]
+    assert not any(f.startswith("lex") for f in feats[0] | feats[1])
+    assert "lex|place=judge|first" not in feats[3]
 
 
 def test_discourse_markers_are_pair_features_of_short_texts_only():
@@ -73,10 +70,9 @@ def test_discourse_markers_are_pair_features_of_short_texts_only():
 def test_evidence_patterns_are_features_of_the_evidence_head_only():
     text = "Fares should fall. According to the transit authority, ridership fell 12 percent last year."
     pieces = ["Fares should fall.", "According to the transit authority,", "ridership fell 12 percent last year."]
-    amap = ArgumentMap(text, [Unit(f"u{k}", text.index(p), text.index(p) + len(p), "premise") for k, p in enumerate(pieces)])
-    doc = spacy.blank("en").make_doc(text)
-    set_gold_segments(doc, amap.units)
-    units = DocUnits(doc, list(get_units(doc)))
+    units = _doc_units(
+        ArgumentMap(text, [Unit(f"u{k}", text.index(p), text.index(p) + len(p), "premise") for k, p in enumerate(pieces)])
+    )
     found = [set(units.evidence_features(i)) for i in range(3)]
     assert found[0] == set()
     # The quotation marker sits in the unit before the number, but in the same sentence.
