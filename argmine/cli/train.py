@@ -19,7 +19,7 @@ def train_command(
     holdout: Optional[str] = typer.Option(
         None,
         "--holdout",
-        help="Leave out one more part for cross-validation or model selection: microtexts:K/N, editorials:OUTLET, "
+        help="Leave out parts for cross-validation or model selection, comma-separated: microtexts:K/N, editorials:OUTLET, "
         "aae:dev.",
     ),
     finder: Optional[Path] = typer.Option(

@@ -69,8 +69,11 @@ class UnitClassifier:
             # its spans 0.52): by default its vote decides. On gold segments the heads decide alone.
             vote = numpy.asarray([[k == label for label in KIND_LABELS] for k in finder_kinds], dtype="float32")
             vote = vote.reshape(len(finder_kinds), len(KIND_LABELS))  # no units: (0,), not (0, 3)
+            voted = numpy.asarray([k in KIND_LABELS for k in finder_kinds], dtype=bool).reshape(-1, 1)
             probs["kind_heads"] = probs["kind"]
-            probs["kind"] = (1.0 - self.finder_weight) * probs["kind"] + self.finder_weight * vote
+            # A span the finder found without a kind (`argmine.nlp.finder`) is the heads' alone.
+            mixed = (1.0 - self.finder_weight) * probs["kind"] + self.finder_weight * vote
+            probs["kind"] = numpy.where(voted, mixed, probs["kind"])
         doc.user_data["argmine_probs"] = probs
         spans = []
         for i, span in enumerate(get_units(doc)):

@@ -17,7 +17,7 @@ from argmine.nlp.models import RULES, resolve_model
 from argmine.nlp.rules import rules_pipeline
 
 # Components that find unit boundaries; they are switched off when gold segments are given.
-SEGMENTERS = ("argmine_rule_segmenter", "tok2vec", "unit_finder", "argmine_units_from_finder")
+SEGMENTERS = ("argmine_rule_segmenter", "tok2vec", "unit_finder", "argmine_units_from_finder", "argmine_unit_filter")
 
 
 def well_formed(amap: ArgumentMap) -> ArgumentMap:

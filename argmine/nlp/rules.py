@@ -201,8 +201,8 @@ def attach(doc: Doc) -> Doc:
     return doc
 
 
-RULE_PIPES = ("argmine_sentences", "argmine_structure", "argmine_rule_segmenter", "argmine_rule_kinds",
-              "argmine_rule_relations")
+RULE_PIPES = ("argmine_sentences", "argmine_structure", "argmine_rule_segmenter", "argmine_unit_filter",
+              "argmine_rule_kinds", "argmine_rule_relations")
 
 
 def rules_pipeline() -> Language:

@@ -1,14 +1,20 @@
 """Which corpus part trains which component: the training recipe, and the held-out parts it never sees.
 
-- unit finder (segments + kind): AAE train + dev (essays segmented at clause level, the scheme argmine
-  follows); the other corpora segment differently (whole sentences with final punctuation in microtexts and
-  CDCP, editorial segments) and would blur the boundaries it learns;
+- unit finder (segments; kinds where the corpus annotates them): every segment-annotated corpus, so that it
+  learns op-eds, comments and short texts as well as essays:
+  - AAE train + dev (essays, clause-level units, with major claim / claim / premise) and the arg-microtexts
+    (short texts, sentence-level units, central claim / claim / premise) teach boundaries *and* kinds;
+  - the Webis editorials (real op-eds) and CDCP train (user comments) teach boundaries only: the editorials
+    mark no thesis and CDCP has no major claim, so their units are labelled `Unit` ("a unit of unknown kind"),
+    never taken as evidence that a text has no thesis; the heads decide those units' kinds;
+  - each of them also in re-flowed copies (`argmine.training.augment`: paragraphs merged into one, split into
+    one sentence each, merged in pairs), so no paragraph layout is new to the finder;
 - kind and stance heads: AAE train + dev and the arg-microtexts;
 - link and relation-type heads: AAE train + dev and arg-microtexts (adding CDCP train lowered AAE dev link
   F1 0.552 -> 0.529 and microtexts attachment 0.601 -> 0.586: its links run between whole sentences of user
   comments, a different scheme);
 - evidence-type head: the Webis editorials (both outlets) and the microtexts' example units.
-AAE test is never read. `holdout` removes one more part for cross-validation:
+AAE test and CDCP test are never read. `holdout` removes more parts for cross-validation, comma-separated:
 `microtexts:K/N` (fold K of N), `editorials:OUTLET`, or `aae:dev` for model-selection runs.
 """
 
@@ -20,6 +26,13 @@ from pathlib import Path
 from argmine.argmap import ArgumentMap
 from argmine.corpora import read_corpus
 from argmine.corpora.microtexts import kfold_split
+from argmine.training.augment import reflowed
+
+OUTLETS = ("aljazeera", "foxnews")
+# Share of each corpus's documents that get a re-flowed copy per layout (see augment.REFLOWS), and how often
+# each map is repeated: the microtexts are 7,000 words next to AAE's 120,000.
+REFLOW_SHARE = 0.3
+REPEAT = {"microtexts": 2}
 
 
 class RecipeError(ValueError):
@@ -28,31 +41,41 @@ class RecipeError(ValueError):
 
 @dataclass
 class TrainingData:
-    """Gold maps for each component, with where they came from."""
+    """Gold maps for each component, with where they came from.
+
+    `finder_train` maps teach the finder boundaries and kinds, `finder_segments` boundaries only."""
 
     finder_train: list[ArgumentMap] = field(default_factory=list)
     finder_dev: list[ArgumentMap] = field(default_factory=list)
     kinds: list[ArgumentMap] = field(default_factory=list)
     links: list[ArgumentMap] = field(default_factory=list)
     evidence: list[ArgumentMap] = field(default_factory=list)
+    finder_segments: list[ArgumentMap] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)
 
 
-def parse_holdout(holdout: str | None) -> tuple[str, str] | None:
-    """`microtexts:2/5` → ("microtexts", "2/5"); `editorials:foxnews` → ("editorials", "foxnews")."""
-    if not holdout:
-        return None
-    corpus, _, part = holdout.partition(":")
-    if corpus == "microtexts" and part.count("/") == 1 and all(x.isdigit() for x in part.split("/")):
-        k, n = map(int, part.split("/"))
-        if 1 <= k <= n:
-            return corpus, part
-    if (corpus, part) in (("editorials", "aljazeera"), ("editorials", "foxnews"), ("aae", "dev")):
-        return corpus, part
-    raise RecipeError(f"bad holdout {holdout!r}: use microtexts:K/N, editorials:aljazeera|foxnews or aae:dev")
+def parse_holdout(holdout: str | None) -> set[tuple[str, str]]:
+    """`microtexts:2/5,editorials:foxnews` → {("microtexts", "2/5"), ("editorials", "foxnews")}."""
+    held: set[tuple[str, str]] = set()
+    for item in (holdout or "").split(","):
+        if not item.strip():
+            continue
+        corpus, _, part = item.strip().partition(":")
+        if corpus == "microtexts" and part.count("/") == 1 and all(x.isdigit() for x in part.split("/")):
+            k, n = map(int, part.split("/"))
+            if 1 <= k <= n and not any(c == "microtexts" for c, _ in held):
+                held.add((corpus, part))
+                continue
+        if (corpus, part) in {("editorials", o) for o in OUTLETS} | {("aae", "dev")}:
+            held.add((corpus, part))
+            continue
+        raise RecipeError(
+            f"bad holdout {holdout!r}: use microtexts:K/N, editorials:aljazeera|foxnews or aae:dev (comma-separated)"
+        )
+    return held
 
 
-def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str = "dev") -> TrainingData:
+def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str = "dev", seed: int = 0) -> TrainingData:
     """Read the training parts of every corpus under `corpora` (the folder of ../shared/corpora)."""
     held = parse_holdout(holdout)
     corpora = Path(corpora)
@@ -62,24 +85,32 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     aae_train = read_corpus("aae", corpora / "aae2-conll", "train")
     aae_dev = read_corpus("aae", corpora / "aae2-conll", "dev")
     data.finder_dev = aae_dev  # scored in the training log only
-    if held == ("aae", "dev"):  # model selection runs: dev is never trained on
+    if ("aae", "dev") in held:  # model selection runs: dev is never trained on
         aae_dev = []
-    data.finder_train = aae_train + aae_dev
     micro = read_corpus("microtexts", corpora / "microtexts")
-    if held and held[0] == "microtexts":
-        k, n = map(int, held[1].split("/"))
-        micro = kfold_split(micro, n, k)[0]
+    for corpus, part in held:
+        if corpus == "microtexts":
+            k, n = map(int, part.split("/"))
+            micro = kfold_split(micro, n, k)[0]
     editorials = []
-    for outlet in ("aljazeera", "foxnews"):
-        if not (held and held == ("editorials", outlet)):
+    for outlet in OUTLETS:
+        if ("editorials", outlet) not in held:
             editorials += read_corpus("editorials", corpora / "editorials", outlet)
-    data.kinds = aae_train + aae_dev + micro
-    data.links = aae_train + aae_dev + micro
+    cdcp = read_corpus("cdcp", corpora / "cdcp", "train")
+    essays = aae_train + aae_dev
+    data.finder_train = essays + micro * REPEAT["microtexts"]
+    data.finder_train += reflowed(essays + micro, REFLOW_SHARE, seed)
+    data.finder_segments = editorials + cdcp + reflowed(editorials + cdcp, REFLOW_SHARE, seed + 1)
+    data.kinds = essays + micro
+    data.links = essays + micro
     data.evidence = editorials + micro
     data.sources = {
         "aae:train": len(aae_train),
         "aae:dev": len(aae_dev),
         "microtexts": len(micro),
         "editorials": len(editorials),
+        "cdcp:train (finder)": len(cdcp),
+        "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
+        - len(essays) - len(micro) * REPEAT["microtexts"] - len(editorials) - len(cdcp),
     }
     return data

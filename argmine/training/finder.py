@@ -12,22 +12,27 @@ from spacy.tokens import DocBin
 from argmine.argmap import ArgumentMap
 
 CONFIG = Path(__file__).with_name("finder.cfg")
-# The finder's labels: the kind as the AAE annotation draws it; evidence is a premise at this stage.
+# The finder's labels: the kind as the AAE annotation draws it; evidence is a premise at this stage. Corpora
+# that segment but do not say which unit is the thesis (see argmine.training.data) label every unit `Unit`.
 FINDER_LABELS = {"major_claim": "MajorClaim", "claim": "Claim", "premise": "Premise", "evidence": "Premise"}
+UNKNOWN_KIND = "Unit"
 
 log = logging.getLogger(__name__)
 
 
-def to_docbin(maps: Sequence[ArgumentMap]) -> tuple[DocBin, int]:
-    """Docs with gold units as entities; returns the DocBin and how many units did not align with tokens."""
+def to_docbin(maps: Sequence[ArgumentMap], segments: Sequence[ArgumentMap] = ()) -> tuple[DocBin, int]:
+    """Docs with gold units as entities (`segments`: labelled `Unit`); returns the DocBin and how many units
+    did not align with tokens."""
     nlp = spacy.blank("en")
     db = DocBin(store_user_data=False)
     skipped = 0
-    for amap in maps:
+    for n, amap in enumerate([*maps, *segments]):
+        kinds = n < len(maps)
         doc = nlp.make_doc(amap.text)
         ents = []
         for u in amap.units:
-            span = doc.char_span(u.start, u.end, label=FINDER_LABELS[u.kind], alignment_mode="contract")
+            label = FINDER_LABELS[u.kind] if kinds else UNKNOWN_KIND
+            span = doc.char_span(u.start, u.end, label=label, alignment_mode="contract")
             if span is None or len(span) == 0 or (ents and span.start < ents[-1].end):
                 skipped += 1
                 continue
@@ -42,6 +47,7 @@ def train_finder(
     dev: Sequence[ArgumentMap],
     output: Path,
     *,
+    segments: Sequence[ArgumentMap] = (),
     seed: int = 0,
     max_steps: int = 6000,
     overrides: dict | None = None,
@@ -57,8 +63,8 @@ def train_finder(
     import argmine.nlp  # noqa: F401  (registers argmine.LayoutEmbed.v1)
 
     output.mkdir(parents=True, exist_ok=True)
-    for name, maps in (("train", train), ("dev", dev)):
-        db, skipped = to_docbin(maps)
+    for name, maps, unlabelled in (("train", train, segments), ("dev", dev, ())):
+        db, skipped = to_docbin(maps, unlabelled)
         db.to_disk(output / f"{name}.spacy")
         if skipped:
             log.warning("%s: %d units do not fall on token boundaries and were skipped", name, skipped)

@@ -1,0 +1,96 @@
+"""Units a reader accepts: no metadata, no wordless or predicate-less fragments, negated framings kept."""
+
+from __future__ import annotations
+
+import pytest
+
+import argmine
+from argmine.nlp.rules import rules_pipeline
+from argmine.nlp.unitfilter import filter_units
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return rules_pipeline()
+
+
+def filtered(nlp, text: str, pieces: list[str]) -> list[str]:
+    """The filter's units when a segmenter proposed `pieces` (substrings of `text`, in order)."""
+    doc = nlp.make_doc(text)
+    for name in ("argmine_sentences", "argmine_structure"):
+        doc = nlp.get_pipe(name)(doc)
+    spans, at = [], 0
+    for piece in pieces:
+        start = text.index(piece, at)
+        at = start + len(piece)
+        spans.append(doc.char_span(start, at, label="premise", alignment_mode="expand"))
+    return [s.text for s in filter_units(doc, spans)]
+
+
+def test_a_clause_head_cut_before_its_object_joins_the_clause(nlp):
+    text = "The second problem is that teachers cannot tell who wrote what. Bans fail."
+    units = filtered(nlp, text, ["The second problem is that", "teachers cannot tell who wrote what", "Bans fail"])
+    assert units == ["The second problem is that teachers cannot tell who wrote what", "Bans fail"]
+
+
+def test_a_purpose_phrase_ending_in_a_comma_joins_its_main_clause(nlp):
+    text = "In order to achieve this, the city must hire more inspectors."
+    units = filtered(nlp, text, ["In order to achieve this,", "the city must hire more inspectors"])
+    assert units == ["In order to achieve this, the city must hire more inspectors"]
+
+
+def test_a_negated_framing_stays_with_the_claim_it_negates(nlp):
+    text = "None of this means the current timetable is perfect. Delays are likely."
+    units = filtered(nlp, text, ["the current timetable is perfect", "Delays are likely"])
+    assert units == ["None of this means the current timetable is perfect", "Delays are likely"]
+
+
+def test_a_framing_without_negation_is_left_out_as_the_segmenter_cut_it(nlp):
+    text = "I firmly believe that the current timetable is realistic."
+    assert filtered(nlp, text, ["the current timetable is realistic"]) == ["the current timetable is realistic"]
+
+
+def test_a_reporting_tail_joins_the_quotation_before_it(nlp):
+    text = '"We will not back down," the minister told reporters last week.'
+    units = filtered(nlp, text, ['"We will not back down,"', "told reporters last week"])
+    assert units == ['"We will not back down," the minister told reporters last week']
+
+
+def test_a_name_alone_is_no_unit(nlp):
+    text = "Many families still remember World War II and its rationing."
+    assert filtered(nlp, text, ["World War II"]) == []
+
+
+def test_a_short_whole_sentence_is_a_unit(nlp):
+    text = "Schools should teach AI. Bans fail."
+    assert filtered(nlp, text, ["Schools should teach AI", "Bans fail"]) == ["Schools should teach AI", "Bans fail"]
+
+
+def test_wordless_units_and_metadata_are_dropped(nlp):
+    text = "By Jane Doe\n\nSchools should teach AI (and soon). Because bans fail.\n\nRead more: our series on schools"
+    pieces = ["By Jane Doe", "Schools should teach AI", ")", "Because bans fail", "Read more: our series on schools"]
+    assert filtered(nlp, text, pieces) == ["Schools should teach AI", "Because bans fail"]
+
+
+OPED = """Schools Should Teach AI, Not Ban It
+
+By Jane Doe | March 3, 2026
+
+Our district blocked AI writing tools last fall. The ban has failed, and schools should teach students to use the tools well.
+
+Students have phones. A survey the district ran found that 71 percent of students used an AI tool anyway.
+
+Jane Doe teaches English at Lincoln High School.
+"""
+
+
+@pytest.mark.parametrize("model", [None, "rules"])
+def test_no_unit_of_a_map_lies_in_metadata_or_has_no_word(model):
+    from argmine.read.layout import metadata_spans
+
+    amap = argmine.map_text(OPED, model=model)
+    meta = metadata_spans(OPED)
+    assert meta and amap.units
+    for unit in amap.units:
+        assert any(ch.isalnum() for ch in OPED[unit.start : unit.end])
+        assert not any(a < unit.end and unit.start < b for a, b in meta), OPED[unit.start : unit.end]
