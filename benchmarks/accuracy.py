@@ -1,8 +1,8 @@
 """Every accuracy number in the README and the model card, reproduced by one command.
 
     python benchmarks/accuracy.py [--corpora ../shared/corpora] [--model models/argmine-en]
-        [--systems model,rules,sentences] [--only aae,microtexts,...] [--fold-models DIR] [--train-folds]
-        [--out benchmarks/accuracy.json]
+        [--systems model,rules,sentences] [--only aae,microtexts,...] [--fold-models DIR]
+        [--train-folds heads|full] [--out benchmarks/accuracy.json]
 
 Three systems: the trained model (`--model`), the rule baseline (`rules`) and the sentence-per-unit baseline
 (`sentences`, the trivial yardstick). Each corpus is one entry of `CORPORA`: a name, a loader (which reader,
@@ -12,10 +12,11 @@ which folder, which parts) and a protocol saying which trained model may be scor
 - `unseen`: a corpus no component trains on (the project's `corpus/`): the model itself is scored;
 - `cv`: a corpus the model trains on (microtexts, editorials, webdiscourse, cmv-modes): every part is scored
   by a model trained without it (`argmine train --holdout PART`). Those fold models come from
-  `--fold-models DIR` (any folder names: each model's `meta.json` says which part it held out); with
-  `--train-folds` the missing ones are trained into DIR (or a temporary folder), reusing the unit finder of
-  `--model` — valid only while that finder never trains on the corpus (true of the AAE-only finder). Without
-  a fold model the row is "not measured": a model is never scored on its own training data.
+  `--fold-models DIR` (any folder names: each model's `meta.json` says which part it held out). With
+  `--train-folds` the missing ones are trained into DIR (or a temporary folder): `heads` reuses the unit
+  finder of `--model` (about 5 minutes a fold; valid only while that finder never trains on the corpus, as
+  the AAE-only finder of today's recipe), `full` trains the finder too (a full rebuild per fold). Without a
+  fold model the row is "not measured": a model is never scored on its own training data.
 The baselines learn nothing, so they are scored on every part directly.
 
 Every corpus is scored end to end (the system sees only the text; units matched at 50% overlap of their
@@ -236,7 +237,7 @@ def first_last_paragraphs(pairs: list) -> dict:
 class Systems:
     """Loads each system once; finds (or trains) the model held out from each part."""
 
-    def __init__(self, model: str, corpora: Path, fold_models: Path | None, train_folds: bool) -> None:
+    def __init__(self, model: str, corpora: Path, fold_models: Path | None, train_folds: str | None) -> None:
         self.model = model
         self.corpora = corpora
         self.fold_models = fold_models
@@ -260,6 +261,11 @@ class Systems:
             self._loaded[where] = load_miner(where)
         return self._loaded[where]
 
+    def has_model(self, system: str, part: Part) -> bool:
+        """Whether `system` has (or may train) a model that never saw `part`."""
+        return (system != MODEL or part.holdout is None or part.holdout in self._by_holdout
+                or self.train_folds is not None)
+
     def miner(self, system: str, part: Part) -> object | None:
         """The pipeline that may score `part` for `system`, or None (no held-out model)."""
         if system != MODEL:
@@ -271,6 +277,11 @@ class Systems:
             path = self._train(part.holdout)
         return None if path is None else self._load(str(path))
 
+    def forget_folds(self) -> None:
+        """Drop the loaded fold models (each scores one corpus): memory stays at one corpus's models."""
+        keep = {RULES, SENTENCES, self.model}
+        self._loaded = {k: v for k, v in self._loaded.items() if k in keep}
+
     def _train(self, holdout: str) -> Path | None:
         from argmine.training.data import RecipeError
         from argmine.training.train import train_pipeline
@@ -278,9 +289,10 @@ class Systems:
         if self.fold_models is None:
             self.fold_models = Path(tempfile.mkdtemp(prefix="argmine-folds-"))
         out = self.fold_models / holdout.replace(":", "-").replace("/", "of")
-        print(f"  training heads without {holdout} -> {out}", file=sys.stderr)
+        print(f"  training ({self.train_folds}) without {holdout} -> {out}", file=sys.stderr)
         try:
-            train_pipeline(self.corpora, out, holdout=holdout, finder=Path(self.model))
+            finder = Path(self.model) if self.train_folds == "heads" else None
+            train_pipeline(self.corpora, out, holdout=holdout, finder=finder)
         except RecipeError as err:  # a holdout the recipe does not know yet (a corpus it does not train on)
             print(f"  cannot train without {holdout}: {err}", file=sys.stderr)
             return None
@@ -296,28 +308,32 @@ def score(corpus: Corpus, system: str, systems: Systems, gold_segments: bool) ->
     missing = corpus.reader_missing()
     if missing:
         return {"not_measured": missing}
+    for part in corpus.parts:  # all or nothing: a pooled score over some folds would not be comparable
+        if not systems.has_model(system, part):
+            return {"not_measured": f"no model trained without {part.holdout} (see --fold-models)"}
     path = corpus.path(systems.corpora)
     if not path.exists():
         return {"not_measured": f"{path} does not exist"}
-    pairs = []
+    pairs, names = [], []
     for part in corpus.parts:
         miner = systems.miner(system, part)
-        if miner is None:
-            return {"not_measured": f"no model trained without {part.holdout} (see --fold-models)"}
+        if miner is None:  # --train-folds could not train it
+            return {"not_measured": f"no model trained without {part.holdout}"}
+        names.append(getattr(miner, "name", system))
         try:
             gold = read_corpus(corpus.kind, path, part.split)
         except CorpusError as err:
             return {"not_measured": f"cannot read {corpus.kind} part {part.split}: {err}"}
         pairs.extend(zip(gold, predict(miner, gold, gold_segments)))
     result = score_maps(pairs, stance_sources=STANCE_SOURCES.get(corpus.kind, ()))
-    result["model"] = getattr(systems.miner(system, corpus.parts[0]), "name", system)
+    result["model"] = names[0] if len(set(names)) == 1 else names
     if not gold_segments and corpus.kind == "json":
         result["first_last_paragraphs"] = first_last_paragraphs(pairs)
     return result
 
 
 def run(corpora: Path, model: str, systems_wanted: list[str], only: list[str] | None,
-        fold_models: Path | None, train_folds: bool) -> dict:
+        fold_models: Path | None, train_folds: str | None) -> dict:
     """Every score of every wanted system on every wanted corpus."""
     systems = Systems(model, corpora, fold_models, train_folds)
     results: dict = {"model": model, "systems": systems_wanted, "corpora": {}}
@@ -330,6 +346,7 @@ def run(corpora: Path, model: str, systems_wanted: list[str], only: list[str] | 
             entry[system] = {"end_to_end": score(corpus, system, systems, False)}
             if corpus.gold_segments:
                 entry[system]["gold_segments"] = score(corpus, system, systems, True)
+        systems.forget_folds()
     return results
 
 
@@ -359,8 +376,9 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated corpus names (substrings) to score")
     parser.add_argument("--fold-models", type=Path, default=None,
                         help="folder of models trained with --holdout (found by the holdout in their meta.json)")
-    parser.add_argument("--train-folds", action="store_true",
-                        help="train the missing fold models' heads (reusing --model's finder) into --fold-models")
+    parser.add_argument("--train-folds", choices=("heads", "full"), default=None,
+                        help="train the missing fold models into --fold-models: 'heads' reuses --model's unit "
+                        "finder (only valid while it never trains on the corpus), 'full' trains it too")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "accuracy.json")
     args = parser.parse_args()
     wanted = [s.strip() for s in args.systems.split(",") if s.strip()]

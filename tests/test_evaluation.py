@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -866,3 +867,55 @@ def test_sentence_baseline_on_gold_segments_keeps_them(corpus_dir):
     # The first unit of each document is the gold thesis in both test op-eds.
     assert data["central_claim"]["accuracy"] == 1.0
     assert data["components"]["per_label"]["major_claim"]["f1"] == 1.0
+
+
+# --- benchmarks/accuracy.py: who may score what -------------------------------------------------------------
+
+
+def _accuracy_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "accuracy.py"
+    spec = importlib.util.spec_from_file_location("argmine_benchmark_accuracy", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_never_scores_a_model_on_a_part_it_trained_on(tmp_path):
+    acc = _accuracy_module()
+    micro = next(c for c in acc.CORPORA if c.kind == "microtexts")
+    assert micro.protocol == "cv" and {p.holdout for p in micro.parts} == {f"microtexts:{k}/5" for k in range(1, 6)}
+    # A folder with one fold model (only its meta.json matters for the lookup) and one unrelated model.
+    for name, holdout in (("fold-a", "microtexts:2/5"), ("full", None)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.cfg").write_text("", encoding="utf-8")
+        meta = {"name": name, "argmine": {"holdout": holdout}}
+        (tmp_path / name / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    systems = acc.Systems("models/argmine-en", tmp_path, tmp_path, train_folds=None)
+    assert systems._by_holdout == {"microtexts:2/5": tmp_path / "fold-a"}
+    # Fold 1 has no held-out model: the row is not measured (the shipped model trained on it is never used).
+    assert systems.miner("model", micro.parts[0]) is None
+    result = acc.score(micro, "model", systems, gold_segments=False)
+    assert "not_measured" in result and "microtexts:1/5" in result["not_measured"]
+    # A corpus whose reader is not merged yet is a marked slot, not an error.
+    web = next(c for c in acc.CORPORA if c.name.startswith("webdiscourse"))
+    if web.kind not in acc.READERS:
+        assert "reader" in acc.score(web, "rules", systems, gold_segments=False)["not_measured"]
+
+
+def test_benchmark_first_and_last_paragraph_share():
+    acc = _accuracy_module()
+    # Title, lede, body, conclusion: the lede's and the conclusion's gold units count, the body's do not.
+    text = ("Keep the night buses\n\nThe county must keep the night buses. Nurses depend on them.\n\n"
+            "Ridership rose last year.\n\nSo the buses must stay.")
+    gold = ArgumentMap(text, [_unit(text, "a", "The county must keep the night buses", "major_claim"),
+                              _unit(text, "b", "Nurses depend on them", "premise"),
+                              _unit(text, "c", "Ridership rose last year", "premise"),
+                              _unit(text, "d", "So the buses must stay", "claim")])
+    pred = ArgumentMap(text, [_unit(text, "p", "The county must keep the night", "major_claim"),
+                              _unit(text, "q", "Ridership rose last year", "premise")])
+    share = acc.first_last_paragraphs([(gold, pred)])
+    assert share["first"] == {"found": 1, "gold": 2} and share["last"] == {"found": 0, "gold": 1}
+    assert share["share"] == approx(1 / 3)
