@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,18 +12,23 @@ from typer.testing import CliRunner
 
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.evaluation import EvaluationError, evaluate, score_maps
-from argmine.evaluation.scores import (
-    central_claim_scores,
-    component_scores,
-    evidence_type_scores,
-    relation_scores,
-    segmentation_scores,
-    stance_scores,
-)
+from argmine.evaluation import scores
 from argmine.export.json import write_json
 
 approx = pytest.approx
 
+
+def _as_dict(section):
+    """A section scorer returning its JSON form: these tests check the keys `--json` prints."""
+    return lambda *args, **kwargs: section(*args, **kwargs).to_dict()
+
+
+central_claim_scores = _as_dict(scores.central_claim_scores)
+component_scores = _as_dict(scores.component_scores)
+evidence_type_scores = _as_dict(scores.evidence_type_scores)
+relation_scores = _as_dict(scores.relation_scores)
+segmentation_scores = _as_dict(scores.segmentation_scores)
+stance_scores = _as_dict(scores.stance_scores)
 # Two paragraphs; each word is a potential unit.
 TEXT = "Alpha alpha alpha. Bravo bravo bravo. Charlie charlie.\n\nDelta delta delta. Echo echo echo echo."
 
@@ -274,13 +280,13 @@ def test_evidence_types_over_matched_units():
                  u(2, evidence_type="anecdote"), u(3, "premise"), u(4, evidence_type="testimony")], text=text)
     pred = amap([u(0, evidence_type="statistics"), u(1, evidence_type="anecdote"),
                  u(2, evidence_type="anecdote"), u(3, evidence_type="statistics"), u(4, "premise"),
-                 u(5, evidence_type="testimony")], text=text)  # u5 matches nothing: ignored
+                 u(5, evidence_type="testimony")], text=text)  # u5 matches nothing: a false positive
     s = evidence_type_scores([(gold, pred)])
     # statistics: tp 1, predicted 2 (u0, u3), gold 1 -> P 1/2, R 1, F1 2/3
     assert s["per_label"]["statistics"] == {
         "precision": 0.5, "recall": 1.0, "f1": approx(2 / 3), "support": 1
     }
-    # testimony: tp 0, predicted 0 among matched, gold 2 -> 0
+    # testimony: tp 0, predicted 1 (u5), gold 2 -> 0
     assert s["per_label"]["testimony"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 2}
     # anecdote: tp 1, predicted 2 (u1, u2), gold 1 -> 2/3; macro (2/3 + 0 + 2/3) / 3 = 4/9
     assert s["per_label"]["anecdote"]["f1"] == approx(2 / 3)
@@ -364,7 +370,10 @@ def test_empty_inputs_give_zeros_without_warnings(recwarn):
     nothing = score_maps([(FULL_GOLD, amap([]))])
     assert nothing["segmentation"]["recall"] == 0.0 and nothing["components"]["micro_f1"] == 0.0
     assert nothing["relations"]["link"]["gold"] == 3 and nothing["relations"]["f1"] == 0.0
-    assert nothing["central_claim"] == {"accuracy": 0.0, "correct": 0, "documents": 1}
+    assert nothing["central_claim"]["overlap"] == {"accuracy": 0.0, "correct": 0, "documents": 1}
+    assert {k: v for k, v in nothing["central_claim"].items() if k != "overlap"} == nothing["central_claim"][
+        "overlap"
+    ]
     assert len(recwarn) == 0
 
 
@@ -625,3 +634,288 @@ def test_cli_rules_baseline(corpus_dir):
     on_gold = json.loads(_cli(kind, str(corpus_dir), "--model", "rules", "--gold-segments", "--json").stdout)
     assert on_gold["segmentation"]["f1"] == 1.0
     assert on_gold["components"]["micro"]["predicted"] == 11
+
+
+# --- matching at 50% overlap for every score (issue 15) -----------------------------------------------------
+
+# Gold in one scheme (whole sentences with connectives and quotes), the prediction in another (clauses).
+OV_TEXT = (
+    "``The bridge toll should be scrapped this spring.'' Drivers already pay for the road through fuel "
+    "taxes. But the council says it needs the money. Its own budget shows a surplus of four million."
+)
+
+
+def _ov(uid: str, snippet: str, kind: str, **kw) -> Unit:
+    start = OV_TEXT.index(snippet)
+    return Unit(uid, start, start + len(snippet), kind, **kw)
+
+
+OV_GOLD = ArgumentMap(
+    OV_TEXT,
+    [
+        _ov("g1", "``The bridge toll should be scrapped this spring.''", "major_claim"),
+        _ov("g2", "Drivers already pay for the road through fuel taxes.", "premise"),
+        _ov("g3", "But the council says it needs the money.", "claim", stance="against"),
+        _ov("g4", "Its own budget shows a surplus of four million.", "evidence", evidence_type="statistics"),
+    ],
+    [Relation("g2", "g1", "support"), Relation("g3", "g1", "attack"), Relation("g4", "g3", "attack")],
+)
+OV_PRED = ArgumentMap(
+    OV_TEXT,
+    [
+        _ov("p1", "The bridge toll should be scrapped", "major_claim"),  # no quotes, "this spring" cut off
+        _ov("p2", "Drivers already pay for the road", "premise"),
+        _ov("p3", "the council says it needs the money", "claim", stance="against"),  # "But" dropped
+        _ov("p4", "Its own budget shows a surplus", "evidence", evidence_type="statistics"),
+    ],
+    [Relation("p2", "p1", "support"), Relation("p3", "p1", "attack"), Relation("p4", "p3", "support")],
+)
+
+
+def test_every_score_is_also_given_at_fifty_percent_overlap():
+    result = score_maps([(OV_GOLD, OV_PRED)])
+    # Exact: only p3 has gold's core (punctuation and "But" are not trimmed, but "But" is a word: no match).
+    assert result["segmentation"]["f1"] == 0.0 and result["segmentation"]["overlap"]["f1"] == 1.0
+    assert result["components"]["micro_f1"] == 0.0
+    assert result["components"]["overlap"]["micro_f1"] == 1.0
+    # Links: all three ends match at 50%; the last has the wrong label.
+    assert result["relations"]["f1"] == 0.0
+    assert result["relations"]["overlap"]["f1"] == 1.0
+    assert result["relations"]["overlap"]["labeled_f1"] == approx(2 / 3)
+    assert result["central_claim"]["accuracy"] == 0.0
+    assert result["central_claim"]["overlap"] == {"accuracy": 1.0, "correct": 1, "documents": 1}
+    assert result["evidence"]["overlap"]["f1"] == 1.0 and result["evidence"]["f1"] == 0.0
+    assert result["evidence_types"]["overlap"]["macro_f1"] == 1.0
+    # Exact evidence types: the unmatched gold statistics unit is a miss, the unmatched prediction a false alarm.
+    assert result["evidence_types"]["per_label"]["statistics"] == {
+        "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1
+    }
+
+
+def test_trimming_drops_backtick_quotes():
+    # Gold keeps the TeX-style quotes, the prediction drops them: the same unit for exact matching.
+    gold = ArgumentMap(OV_TEXT, [_ov("g", "``The bridge toll should be scrapped this spring.''", "claim")])
+    pred = ArgumentMap(OV_TEXT, [_ov("p", "The bridge toll should be scrapped this spring", "claim")])
+    assert segmentation_scores([(gold, pred)])["f1"] == 1.0
+
+
+def test_overlap_matching_is_greedy_by_ratio_and_deterministic():
+    text = "aaaa bbbb cccc dddd eeee"
+    gold = amap([Unit("g1", 0, 9, "claim"), Unit("g2", 10, 24, "claim")], text=text)
+    # p1 overlaps g1 fully (ratio 1.0 against 9) and p2 overlaps g1 at 4/9 (< 0.5) and g2 at 9/14.
+    pred = amap([Unit("p1", 0, 9, "claim"), Unit("p2", 5, 19, "claim")], text=text)
+    pairs = [(g.id, p.id) for g, p in scores.overlap_matches(gold, pred)]
+    assert pairs == [("g1", "p1"), ("g2", "p2")]
+    # A tie (two halves of one gold unit, both exactly 0.5) goes to the first in reading order, every time.
+    halves = amap([Unit("h2", 5, 10, "claim"), Unit("h1", 0, 5, "claim")], text="abcdefghij")
+    whole = amap([Unit("w", 0, 10, "claim")], text="abcdefghij")
+    assert [(g.id, p.id) for g, p in scores.overlap_matches(whole, halves)] == [("w", "h1")]
+
+
+def test_central_claim_leaves_out_documents_without_a_gold_thesis_under_both_matchings():
+    # An editorial-like gold map: claims and evidence, no major claim; the prediction invents a thesis.
+    gold = ArgumentMap(OV_TEXT, [_ov("g2", "Drivers already pay for the road through fuel taxes.", "claim")])
+    pred = ArgumentMap(OV_TEXT, [_ov("p1", "Drivers already pay for the road", "major_claim")])
+    result = score_maps([(gold, pred), (OV_GOLD, OV_PRED)])
+    assert result["central_claim"]["overlap"] == {"accuracy": 1.0, "correct": 1, "documents": 1}
+
+
+# --- evidence types end to end: a missed gold evidence unit is a miss ---------------------------------------
+
+
+def test_missed_gold_evidence_unit_costs_recall():
+    gold = amap([
+        unit("a", "Alpha alpha alpha", "evidence", evidence_type="statistics"),
+        unit("d", "Delta delta delta", "evidence", evidence_type="testimony"),
+    ])
+    pred = amap([unit("a", "Alpha alpha alpha", "evidence", evidence_type="statistics")])  # d not found
+    s = evidence_type_scores([(gold, pred)])
+    assert s["per_label"]["testimony"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert s["support"] == 2
+    assert s["macro_f1"] == 0.5  # (1.0 + 0.0) / 2, not 1.0
+    e = score_maps([(gold, pred)])["evidence"]
+    assert (e["precision"], e["recall"], e["gold"]) == (1.0, 0.5, 2)
+
+
+# --- typed results ------------------------------------------------------------------------------------------
+
+
+def test_scores_are_typed_and_their_json_form_is_score_maps():
+    typed = scores.compute_scores([(OV_GOLD, OV_PRED)])
+    assert isinstance(typed, scores.Scores)
+    assert typed.overlap.components.micro_f1 == 1.0 and typed.exact.components.micro_f1 == 0.0
+    assert typed.overlap.relations.labeled_f1 == approx(2 / 3)
+    assert typed.overlap.central_claim.accuracy == 1.0 and typed.segmentation.overlap.tp == 4
+    assert typed.to_dict() == score_maps([(OV_GOLD, OV_PRED)])
+    assert json.loads(json.dumps(typed.to_dict())) == typed.to_dict()
+
+
+# --- microtexts with implicit EDUs --------------------------------------------------------------------------
+
+# A microtext written for this test, in the corpus's XML format; e6 is an implicit (unstated) central claim.
+MICRO_TEXT = (
+    "Cities should plant trees along every street. Trees cool the pavement in summer. "
+    "Last July the shaded blocks of our town were five degrees cooler. "
+    "Some say the roots break the sidewalks. Modern planters keep the roots in check."
+)
+MICRO_XML = """<?xml version='1.0' encoding='UTF-8'?>
+<arggraph id="micro_t001" topic_id="street_trees" stance="pro">
+  <edu id="e1"><![CDATA[Cities should plant trees along every street.]]></edu>
+  <edu id="e2"><![CDATA[Trees cool the pavement in summer.]]></edu>
+  <edu id="e3"><![CDATA[Last July the shaded blocks of our town were five degrees cooler.]]></edu>
+  <edu id="e4"><![CDATA[Some say the roots break the sidewalks.]]></edu>
+  <edu id="e5"><![CDATA[Modern planters keep the roots in check.]]></edu>
+  <edu id="e6" implicit="true"><![CDATA[Greener streets make better towns.]]></edu>
+  <adu id="a1" type="pro"/>
+  <adu id="a2" type="pro"/>
+  <adu id="a3" type="pro"/>
+  <adu id="a4" type="pro"/>
+  <adu id="a5" type="opp"/>
+  <adu id="a6" type="pro"/>
+  <edge id="c7" src="e6" trg="a1" type="seg"/>
+  <edge id="c8" src="e1" trg="a2" type="seg"/>
+  <edge id="c9" src="e2" trg="a3" type="seg"/>
+  <edge id="c10" src="e3" trg="a4" type="seg"/>
+  <edge id="c11" src="e4" trg="a5" type="seg"/>
+  <edge id="c12" src="e5" trg="a6" type="seg"/>
+  <edge id="c1" src="a2" trg="a1" type="sup"/>
+  <edge id="c2" src="a3" trg="a2" type="sup"/>
+  <edge id="c3" src="a4" trg="a3" type="exa"/>
+  <edge id="c4" src="a5" trg="a2" type="reb"/>
+  <edge id="c5" src="a6" trg="c4" type="und"/>
+</arggraph>
+"""
+
+
+@pytest.fixture
+def implicit_micro(tmp_path: Path) -> Path:
+    folder = tmp_path / "micro"
+    folder.mkdir()
+    (folder / "micro_t001.xml").write_text(MICRO_XML, encoding="utf-8")
+    (folder / "micro_t001.txt").write_text(MICRO_TEXT, encoding="utf-8")
+    return folder
+
+
+def test_microtexts_reader_skips_implicit_edus(implicit_micro):
+    from argmine.corpora import read_corpus
+
+    (amap,) = read_corpus("microtexts", implicit_micro)
+    assert amap.text == MICRO_TEXT
+    kinds = {u.id: (u.kind, u.evidence_type, u.stance) for u in amap.units}
+    # a1 (implicit) is gone; the rest keep the roles of the annotated graph; no unit is the central claim.
+    assert kinds == {
+        "a2": ("claim", "", "for"),
+        "a3": ("claim", "", "for"),
+        "a4": ("evidence", "anecdote", "for"),
+        "a5": ("premise", "", "against"),
+        "a6": ("premise", "", "for"),
+    }
+    assert all(amap.unit_text(u) == amap.text[u.start : u.end] for u in amap.units)
+    assert amap.unit_text("a2") == "Cities should plant trees along every street."
+    # a2 -> a1 is dropped with a1; the undercut attacks the source of the edge it targets.
+    assert {(r.source, r.target, r.relation) for r in amap.relations} == {
+        ("a3", "a2", "support"), ("a4", "a3", "support"), ("a5", "a2", "attack"), ("a6", "a5", "attack"),
+    }
+    # Without the .txt the text is the explicit EDUs joined: the implicit one is not part of it.
+    (implicit_micro / "micro_t001.txt").unlink()
+    (joined,) = read_corpus("microtexts", implicit_micro)
+    assert "Greener" not in joined.text and len(joined.units) == 5
+
+
+def test_evaluate_microtexts_with_implicit_edus(implicit_micro):
+    result = _cli("microtexts", str(implicit_micro), "--model", "sentences", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["documents"] == 1 and data["segmentation"]["gold"] == 5
+    assert data["central_claim"]["documents"] == 0  # the thesis is implicit: left out, not a miss
+    assert data["segmentation"]["strict"]["f1"] == 1.0  # one sentence per EDU here
+
+
+# --- the sentence-per-unit baseline -------------------------------------------------------------------------
+
+BASELINE_TEXT = (
+    "date 2031-05-09 Keep the night buses\n\n"
+    "HARLOW BAY — The county must keep the night buses running. Nurses and cooks depend on them.\n\n"
+    "**\n\n"
+    "Ridership rose by a third last year. Cutting them would save very little.\n\n"
+    "Dana Whitfield is a transport researcher at the Northgate Policy Lab.\n"
+)
+
+
+def test_sentence_baseline_maps_every_sentence_but_title_and_metadata():
+    from argmine.nlp import available_models, load
+
+    assert "sentences" in available_models()
+    amap = load("sentences").map(BASELINE_TEXT)
+    assert amap.model == "sentences"
+    assert [(u.kind, amap.unit_text(u)) for u in amap.units] == [
+        ("major_claim", "The county must keep the night buses running."),
+        ("premise", "Nurses and cooks depend on them."),
+        ("premise", "Ridership rose by a third last year."),
+        ("premise", "Cutting them would save very little."),
+    ]
+    thesis = amap.units[0].id
+    assert {(r.target, r.relation) for r in amap.relations} == {(thesis, "support")}
+    assert len(amap.relations) == 3
+
+
+def test_sentence_baseline_on_gold_segments_keeps_them(corpus_dir):
+    result = _cli(project_kind(), str(corpus_dir), "--model", "sentences", "--gold-segments", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["model"] == "sentences" and data["segmentation"]["f1"] == 1.0
+    # The first unit of each document is the gold thesis in both test op-eds.
+    assert data["central_claim"]["accuracy"] == 1.0
+    assert data["components"]["per_label"]["major_claim"]["f1"] == 1.0
+
+
+# --- benchmarks/accuracy.py: who may score what -------------------------------------------------------------
+
+
+def _accuracy_module():
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "accuracy.py"
+    spec = importlib.util.spec_from_file_location("argmine_benchmark_accuracy", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_never_scores_a_model_on_a_part_it_trained_on(tmp_path):
+    acc = _accuracy_module()
+    micro = next(c for c in acc.CORPORA if c.kind == "microtexts")
+    assert micro.protocol == "cv" and {p.holdout for p in micro.parts} == {f"microtexts:{k}/5" for k in range(1, 6)}
+    # A folder with one fold model (only its meta.json matters for the lookup) and one unrelated model.
+    for name, holdout in (("fold-a", "microtexts:2/5"), ("full", None)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.cfg").write_text("", encoding="utf-8")
+        meta = {"name": name, "argmine": {"holdout": holdout}}
+        (tmp_path / name / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    systems = acc.Systems("models/argmine-en", tmp_path, tmp_path, train_folds=None)
+    assert systems._by_holdout == {"microtexts:2/5": tmp_path / "fold-a"}
+    # Fold 1 has no held-out model: the row is not measured (the shipped model trained on it is never used).
+    assert systems.miner("model", micro.parts[0]) is None
+    result = acc.score(micro, "model", systems, gold_segments=False)
+    assert "not_measured" in result and "microtexts:1/5" in result["not_measured"]
+    # A corpus whose reader is not merged yet is a marked slot, not an error.
+    web = next(c for c in acc.CORPORA if c.name.startswith("webdiscourse"))
+    if web.kind not in acc.READERS:
+        assert "reader" in acc.score(web, "rules", systems, gold_segments=False)["not_measured"]
+
+
+def test_benchmark_first_and_last_paragraph_share():
+    acc = _accuracy_module()
+    # Title, lede, body, conclusion: the lede's and the conclusion's gold units count, the body's do not.
+    text = ("Keep the night buses\n\nThe county must keep the night buses. Nurses depend on them.\n\n"
+            "Ridership rose last year.\n\nSo the buses must stay.")
+    gold = ArgumentMap(text, [_unit(text, "a", "The county must keep the night buses", "major_claim"),
+                              _unit(text, "b", "Nurses depend on them", "premise"),
+                              _unit(text, "c", "Ridership rose last year", "premise"),
+                              _unit(text, "d", "So the buses must stay", "claim")])
+    pred = ArgumentMap(text, [_unit(text, "p", "The county must keep the night", "major_claim"),
+                              _unit(text, "q", "Ridership rose last year", "premise")])
+    share = acc.first_last_paragraphs([(gold, pred)])
+    assert share["first"] == {"found": 1, "gold": 2} and share["last"] == {"found": 0, "gold": 1}
+    assert share["share"] == approx(1 / 3)

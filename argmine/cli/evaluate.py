@@ -22,7 +22,7 @@ def evaluate_command(
         False, "--gold-segments", help="Give the model the gold segments; score kinds and relations only."
     ),
     model: Optional[str] = typer.Option(
-        None, "--model", "-m", help="Model name or folder; 'rules' = baseline."
+        None, "--model", "-m", help="Model name or folder; 'rules' or 'sentences' = baselines."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
@@ -79,22 +79,42 @@ def render_result(result: dict) -> Table:
     table.add_row("components, macro", _num(comp["macro_f1"]), "", "", "")
     for kind, s in comp["per_label"].items():
         row(f"  {kind}", s, support=s["support"])
+    end_to_end = not result["gold_segments"]
+    if end_to_end:  # on gold segments the two matchings agree
+        over = comp["overlap"]
+        row(f"components, micro, 50% overlap{collapsed}", over["micro"], support=over["micro"]["gold"])
     rel = result["relations"]
     if rel["all_pairs"]["gold"]:
         row("relations, link (same paragraph)", rel["link"], support=rel["link"]["gold"])
         row("relations, labelled", rel["labeled"], support=rel["labeled"]["gold"])
         table.add_row("relations, link/no-link macro", _num(rel["link_macro_f1"]), "", "", str(rel["pairs"]))
         row("relations, link (all pairs)", rel["all_pairs"], support=rel["all_pairs"]["gold"])
+        if end_to_end:
+            row("relations, link, 50% overlap", rel["overlap"]["link"], support=rel["link"]["gold"])
+            row("relations, labelled, 50% overlap", rel["overlap"]["labeled"], support=rel["link"]["gold"])
+            row("relations, all pairs, 50% overlap", rel["overlap"]["all_pairs"],
+                support=rel["all_pairs"]["gold"])
     else:
         table.add_row("relations", "—", "", "", "0 in gold")
     cc = result["central_claim"]
     if cc["documents"]:
         table.add_row("central claim, accuracy", _num(cc["accuracy"]), "", "", str(cc["documents"]))
+        if end_to_end:
+            table.add_row("central claim, accuracy, 50% overlap", _num(cc["overlap"]["accuracy"]), "", "",
+                          str(cc["documents"]))
+    evidence = result["evidence"]
+    if evidence["gold"]:
+        row("evidence units", evidence, support=evidence["gold"])
+        if end_to_end:
+            row("evidence units, 50% overlap", evidence["overlap"], support=evidence["gold"])
     ev = result["evidence_types"]
     if ev["support"]:
         table.add_row("evidence types, macro", _num(ev["macro_f1"]), "", "", str(ev["support"]))
         for name, s in ev["per_label"].items():
             row(f"  {name}", s, support=s["support"])
+        if end_to_end:
+            table.add_row("evidence types, macro, 50% overlap", _num(ev["overlap"]["macro_f1"]), "", "",
+                          str(ev["support"]))
     st = result["stance"]
     if st["support"]:
         table.add_row("claim stance, accuracy", _num(st["accuracy"]), "", "", str(st["support"]))

@@ -15,6 +15,12 @@ additional premise (`add`) supports, the SOURCE unit of the edge it targets. An 
 inference from that source, and an additional premise completes the argument that source makes, so the
 source is the unit the relation is about; the target of the inference keeps its own relations unchanged.
 Chains (an `add` on an `und`) resolve the same way, to the source of the edge targeted.
+
+Implicit EDUs (`<edu implicit="true">`, in part 2 of the corpus: a unit the annotators reconstructed, most
+often an unstated central claim) are not in the text, so they are skipped: an ADU covered only by implicit
+EDUs is not a unit, and relations from or to it are dropped. Kinds are still read off the whole annotated
+graph (an implicit central claim means the map has no major_claim; a unit supported only by an implicit
+premise is still a claim), so the explicit units keep the roles the annotators gave them.
 """
 
 from __future__ import annotations
@@ -93,7 +99,7 @@ def _read_file(path: Path) -> ArgumentMap:
 
 
 def _edu_spans(edus: dict[str, str], path: Path) -> tuple[str, dict[str, tuple[int, int]]]:
-    """The text and each EDU's (start, end) in it: searched in order in the .txt, or the EDUs joined."""
+    """The text and each (explicit) EDU's (start, end) in it: searched in order in the .txt, or joined."""
     txt = path.with_suffix(".txt")
     spans = {}
     if txt.is_file():
@@ -120,7 +126,9 @@ def _edu_spans(edus: dict[str, str], path: Path) -> tuple[str, dict[str, tuple[i
 def _graph_map(root: ET.Element, path: Path) -> ArgumentMap:
     if root.tag != "arggraph":
         raise CorpusFormatError(f"{path}: root element is <{root.tag}>, not <arggraph>")
-    edus = {e.attrib["id"]: e.text or "" for e in root.iter("edu")}
+    all_edus = list(root.iter("edu"))
+    implicit_edus = {e.attrib["id"] for e in all_edus if e.attrib.get("implicit", "").lower() == "true"}
+    edus = {e.attrib["id"]: e.text or "" for e in all_edus if e.attrib["id"] not in implicit_edus}
     adus = {a.attrib["id"]: a.attrib["type"] for a in root.iter("adu")}
     edges = {e.attrib["id"]: (e.attrib["src"], e.attrib["trg"], e.attrib["type"]) for e in root.iter("edge")}
     text, edu_spans = _edu_spans(edus, path)
@@ -134,9 +142,18 @@ def _graph_map(root: ET.Element, path: Path) -> ArgumentMap:
     def covered(node: str, seen: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
         if node in edu_spans:
             return [edu_spans[node]]
+        if node in implicit_edus:
+            return []
         if node in seen:
             raise CorpusFormatError(f"{path}: seg edges loop through {node}")
         return [span for src in seg_sources.get(node, []) for span in covered(src, seen | {node})]
+
+    def only_implicit(node: str, seen: frozenset[str] = frozenset()) -> bool:
+        # Reached through seg edges by implicit EDUs and nothing else (an ADU with no EDU at all is an error).
+        if node in implicit_edus:
+            return True
+        sources = seg_sources.get(node, [])
+        return bool(sources) and node not in seen and all(only_implicit(s, seen | {node}) for s in sources)
 
     def resolve(target: str, seen: frozenset[str] = frozenset()) -> str:
         # A relation aimed at an edge lands on that edge's source unit (see the module docstring).
@@ -163,9 +180,12 @@ def _graph_map(root: ET.Element, path: Path) -> ArgumentMap:
     supported = {trg for _, trg, label, _ in relations if label == "support"}
     examples = {src for src, _, _, kind in relations if kind == "exa"}
 
+    implicit_adus = {a for a in adus if only_implicit(a)}
     paragraph_of = ParagraphIndex(text)
     units = []
     for adu, adu_type in adus.items():
+        if adu in implicit_adus:
+            continue
         spans = covered(adu)
         if not spans:
             raise CorpusFormatError(f"{path}: ADU {adu} has no EDU")
@@ -185,11 +205,15 @@ def _graph_map(root: ET.Element, path: Path) -> ArgumentMap:
         units.append(Unit(adu, start, end, kind, evidence_type, stance, paragraph_of(start)))
     source = f"microtexts:{root.attrib.get('id', path.stem)}"
     try:
-        edges = [Relation(s, t, label) for s, t, label, _ in relations]
+        edges = [
+            Relation(s, t, label)
+            for s, t, label, _ in relations
+            if s not in implicit_adus and t not in implicit_adus
+        ]
         amap = ArgumentMap(text, units, edges, source=source)
     except MapError as err:
         raise CorpusFormatError(f"{path}: {err}") from None
-    if amap.graph.number_of_edges() != len(relations):
+    if amap.graph.number_of_edges() != len(edges):
         raise CorpusFormatError(f"{path}: two relations between the same pair of units")
     set_original(amap, Counter(adus.values()), originals)
     return amap

@@ -34,7 +34,7 @@ class MinerLike(Protocol):
 
 
 def load_miner(model: str | os.PathLike | None) -> MinerLike:
-    """The pipeline for `model` (None: shipped default, "rules": rule baseline)."""
+    """The pipeline for `model` (None: shipped default, "rules" / "sentences": the baselines)."""
     from argmine.nlp import load
 
     return load(model)
@@ -76,7 +76,8 @@ def evaluate(
     *,
     miner: MinerLike | None = None,
 ) -> dict:
-    """Read a gold corpus, predict with `miner` (or the pipeline `model`) and return every score as a dict.
+    """Read a gold corpus, predict with `miner` (or the pipeline `model`) and return every score as a dict
+    (the JSON form of `argmine.evaluation.scores.Scores`, with the run's corpus, model and speed).
 
     `seconds` times prediction only (not reading the corpus or loading the model).
     """

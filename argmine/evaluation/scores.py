@@ -1,64 +1,81 @@
-"""Scores of predicted argument maps against gold maps of the same texts (pure functions, plain dicts).
+"""Scores of predicted argument maps against gold maps of the same texts (pure functions, typed results).
 
 Every function takes `pairs`, an iterable of `(gold, predicted)` `ArgumentMap`s over the same text, pools
-the counts over all documents (micro-averaging over documents) and returns JSON-ready dicts. A ratio whose
-denominator is zero is 0.0. Precision = tp / predicted, recall = tp / gold, F1 = 2·tp / (predicted + gold).
+the counts over all documents (micro-averaging over documents) and returns a frozen dataclass; `to_dict()`
+gives its JSON form (the keys `argmine evaluate --json` prints). A ratio whose denominator is zero is 0.0.
+Precision = tp / predicted, recall = tp / gold, F1 = 2·tp / (predicted + gold).
 
 Matching units
-    Units are compared by their *core*: their offsets with whitespace and punctuation trimmed off both ends
-    (a unit of punctuation only keeps its offsets). Schemes disagree on punctuation — the project's drops
-    the final period, microtexts and CDCP keep it — and that should not decide whether a segment is right;
-    every word still has to agree.
-    *exact*: a predicted and a gold unit with the same core; matched one-to-one (if a map holds two units
-    with the same core, they pair off in reading order). Every score below except segment overlap is built
-    on the exact matching. *strict*: identical raw `(start, end)`, reported for segmentation only.
-    *overlap*: one-to-one, greedy by descending overlap ratio (ties in reading order); a pair is eligible when
-    |gold ∩ predicted| / max(len(gold), len(predicted)) >= 0.5 over cores (the 50% criterion of Eger et al.
-    2017).
+    Units are compared by their *core*: their offsets with whitespace, quotes and punctuation trimmed off both
+    ends (a unit of punctuation only keeps its offsets). Schemes disagree on punctuation — the project's drops
+    the final period, microtexts and CDCP keep it — and that should not decide whether a segment is right.
+    Two matchings, both one-to-one (`MATCHINGS`):
+    *exact*: a predicted and a gold unit with the same core (if a map holds two units with the same core,
+    they pair off in reading order).
+    *overlap*: a pair is eligible when |gold ∩ predicted| / max(len(gold), len(predicted)) >= 0.5 over cores
+    (the 50% criterion of Eger et al. 2017); pairs are taken greedily by descending overlap ratio, ties in
+    reading order of gold then predicted (deterministic).
+    *strict*: identical raw `(start, end)`, reported for segmentation only.
+    Every score after segmentation is computed under each matching: the top-level keys of a section are the
+    exact ones (so AAE's exact component micro-F1 keeps its key), and the section's `overlap` key holds the same
+    section under the 50% matching — the end-to-end numbers for corpora whose segments follow another scheme.
 
 segmentation
     P/R/F1 of predicted units against gold units; `f1` is the exact F1, `overlap` the 50%-overlap F1,
     `strict` the F1 over raw offsets.
 components
-    A predicted unit is correct for kind K when it matches a gold unit exactly and both have kind K.
-    Per kind: tp / (predicted units of kind K) and tp / (gold units of kind K), matched or not, so a
-    missed or spurious segment costs recall or precision. `micro_f1` pools all kinds — the exact-match
-    component F1 (segment + kind) of Eger et al. 2017; `macro_f1` averages the kinds present in gold.
-    With `collapse_evidence` (automatic when no gold unit is `evidence`, as in AAE and microtexts) every
-    `evidence` unit counts as `premise`; the choice is reported.
+    A predicted unit is correct for kind K when it matches a gold unit and both have kind K. Per kind:
+    tp / (predicted units of kind K) and tp / (gold units of kind K), matched or not, so a missed or spurious
+    segment costs recall or precision. `micro_f1` pools all kinds — the exact-match component F1 (segment +
+    kind) of Eger et al. 2017; `macro_f1` averages the kinds present in gold. With `collapse_evidence`
+    (automatic when no gold unit is `evidence`, as in AAE and microtexts) every `evidence` unit counts as
+    `premise`; the choice is reported.
 relations (Stab & Gurevych 2017)
-    Candidate pairs are the ordered pairs (a, b), a != b, of exactly matched units in the same paragraph
-    (the gold unit's `paragraph`). `f1`: F1 of the link class (an edge a -> b, label ignored);
-    `labeled_f1`: the same with support/attack required to agree; `link_macro_f1`: mean of that link F1 and
-    the no-link F1 over the candidate pairs (true negatives: pairs linked in neither map); `all_pairs_f1`: link
-    F1 over pairs in any paragraphs (the attachment F1 of microtexts). End to end, a gold relation with an
-    endpoint that no predicted unit matches exactly is a false negative of the link class (`unmatched_gold`),
-    and a predicted relation with an endpoint that matches no gold unit is a false positive
-    (`unmatched_predicted`); both are in scope when their own map puts the two endpoints in one paragraph. On
-    gold segments both counts are zero and the numbers are exactly the S&G protocol.
+    Candidate pairs are the ordered pairs (a, b), a != b, of matched units in the same paragraph (the gold
+    unit's `paragraph`). A predicted relation is a true positive when both its ends match gold units that the
+    gold map relates in the same direction. `f1`: F1 of the link class (label ignored); `labeled_f1`: the
+    same with support/attack required to agree; `link_macro_f1`: mean of that link F1 and the no-link F1 over
+    the candidate pairs (true negatives: pairs linked in neither map); `all_pairs_f1`: link F1 over pairs in
+    any paragraphs (the attachment F1 of microtexts). End to end, a gold relation with an endpoint that no
+    predicted unit matches is a false negative of the link class (`unmatched_gold`), and a predicted relation
+    with an endpoint that matches no gold unit is a false positive (`unmatched_predicted`); both are in scope
+    when their own map puts the two endpoints in one paragraph. On gold segments both counts are zero and the
+    numbers are exactly the S&G protocol.
 central_claim
     Per document the root is the first `major_claim` (reading order) with no outgoing relation, else the
-    first unit with no outgoing relation. Accuracy over the documents whose gold root is a `major_claim`
-    (corpora without a thesis, such as CDCP and editorials, have none): the predicted root has the gold
-    root's core.
+    first unit with no outgoing relation. Accuracy over the documents whose gold root is a `major_claim`: a
+    document whose gold marks no thesis (CDCP, editorials, a microtext with an implicit central claim) is left
+    out — missing information, not a negative. Correct when the predicted root is the unit matched to the gold
+    root.
+evidence
+    P/R/F1 of evidence units, type ignored: a predicted `evidence` unit matched to a gold `evidence` unit.
 evidence_types
-    Over exactly matched pairs, per type (statistics, testimony, anecdote; "" is the negative class) P/R/F1
-    and gold support; `macro_f1` averages the types present in gold (as for components, so a perfect
-    prediction scores 1.0 on a corpus without anecdotes), 0.0 when gold has none.
+    Per type (statistics, testimony, anecdote) P/R/F1 and gold support, counted like components: tp = matched
+    pairs with that type on both sides, predicted = every predicted unit of the type, gold = every gold unit
+    of the type, matched or not — so end to end a gold evidence unit no predicted unit matches is a miss.
+    `macro_f1` averages the types present in gold (so a perfect prediction scores 1.0 on a corpus without
+    anecdotes), 0.0 when gold has none.
 stance
-    Accuracy over exactly matched pairs whose gold unit is a `claim` with a stance.
+    Accuracy over matched pairs whose gold unit is a `claim` with a stance.
 """
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 
 from argmine.argmap import EVIDENCE_TYPES, KINDS, RELATIONS, ArgumentMap, Unit
 
 Pair = tuple[ArgumentMap, ArgumentMap]
+Match = tuple[Unit, Unit]
 OVERLAP = 0.5
+MATCHINGS = ("exact", "overlap")
+TYPES = tuple(t for t in EVIDENCE_TYPES if t)
+# Quote-like symbols that Unicode does not class as punctuation.
+_QUOTE_SYMBOLS = frozenset("`´")
 
 
 class EvaluationError(ValueError):
@@ -70,22 +87,209 @@ def ratio(num: float, den: float) -> float:
     return num / den if den else 0.0
 
 
+# --- typed results ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PRF:
+    """Precision, recall and F1 with the counts they come from."""
+
+    precision: float
+    recall: float
+    f1: float
+    tp: int
+    predicted: int
+    gold: int
+
+    @classmethod
+    def of(cls, tp: int, predicted: int, gold: int) -> PRF:
+        return cls(ratio(tp, predicted), ratio(tp, gold), ratio(2 * tp, predicted + gold), tp, predicted, gold)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LabelScores:
+    """Precision, recall, F1 and support (the gold count) of one label."""
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+    @classmethod
+    def of(cls, tp: int, predicted: int, gold: int) -> LabelScores:
+        s = PRF.of(tp, predicted, gold)
+        return cls(s.precision, s.recall, s.f1, gold)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 def prf(tp: int, predicted: int, gold: int) -> dict:
-    """Precision, recall and F1 from counts, with the counts themselves."""
-    return {
-        "precision": ratio(tp, predicted),
-        "recall": ratio(tp, gold),
-        "f1": ratio(2 * tp, predicted + gold),
-        "tp": tp,
-        "predicted": predicted,
-        "gold": gold,
-    }
+    """Precision, recall and F1 from counts, with the counts themselves (as a dict)."""
+    return PRF.of(tp, predicted, gold).to_dict()
 
 
 def label_scores(tp: int, predicted: int, gold: int) -> dict:
-    """Precision, recall, F1 and support (the gold count) of one label."""
-    s = prf(tp, predicted, gold)
-    return {"precision": s["precision"], "recall": s["recall"], "f1": s["f1"], "support": gold}
+    """Precision, recall, F1 and support of one label (as a dict)."""
+    return LabelScores.of(tp, predicted, gold).to_dict()
+
+
+@dataclass(frozen=True)
+class SegmentationScores:
+    exact: PRF
+    overlap: PRF
+    strict: PRF
+
+    @property
+    def f1(self) -> float:
+        return self.exact.f1
+
+    def to_dict(self) -> dict:
+        return {**self.exact.to_dict(), "overlap": self.overlap.to_dict(), "strict": self.strict.to_dict()}
+
+
+@dataclass(frozen=True)
+class ComponentScores:
+    micro: PRF
+    macro_f1: float
+    per_label: dict[str, LabelScores]
+    collapse_evidence: bool
+
+    @property
+    def micro_f1(self) -> float:
+        return self.micro.f1
+
+    def to_dict(self) -> dict:
+        return {
+            "micro_f1": self.micro_f1,
+            "micro": self.micro.to_dict(),
+            "macro_f1": self.macro_f1,
+            "per_label": {k: v.to_dict() for k, v in self.per_label.items()},
+            "collapse_evidence": self.collapse_evidence,
+        }
+
+
+@dataclass(frozen=True)
+class RelationScores:
+    link: PRF
+    no_link: PRF
+    labeled: PRF
+    per_label: dict[str, LabelScores]
+    all_pairs: PRF
+    all_pairs_labeled: PRF
+    pairs: int
+    all_pairs_count: int
+    unmatched_gold: int
+    unmatched_predicted: int
+
+    @property
+    def f1(self) -> float:
+        return self.link.f1
+
+    @property
+    def labeled_f1(self) -> float:
+        return self.labeled.f1
+
+    @property
+    def link_macro_f1(self) -> float:
+        return (self.link.f1 + self.no_link.f1) / 2
+
+    @property
+    def all_pairs_f1(self) -> float:
+        return self.all_pairs.f1
+
+    def to_dict(self) -> dict:
+        return {
+            "f1": self.link.f1,
+            "precision": self.link.precision,
+            "recall": self.link.recall,
+            "labeled_f1": self.labeled_f1,
+            "link_macro_f1": self.link_macro_f1,
+            "all_pairs_f1": self.all_pairs_f1,
+            "link": self.link.to_dict(),
+            "no_link": self.no_link.to_dict(),
+            "labeled": self.labeled.to_dict(),
+            "per_label": {k: v.to_dict() for k, v in self.per_label.items()},
+            "all_pairs": self.all_pairs.to_dict(),
+            "all_pairs_labeled": self.all_pairs_labeled.to_dict(),
+            "pairs": self.pairs,
+            "all_pairs_count": self.all_pairs_count,
+            "unmatched_gold": self.unmatched_gold,
+            "unmatched_predicted": self.unmatched_predicted,
+        }
+
+
+@dataclass(frozen=True)
+class AccuracyScores:
+    """An accuracy with its counts; `total` is `documents` (central claim) or `support` (stance) in JSON."""
+
+    correct: int
+    total: int
+    total_key: str = field(default="documents", repr=False)
+
+    @property
+    def accuracy(self) -> float:
+        return ratio(self.correct, self.total)
+
+    def to_dict(self) -> dict:
+        return {"accuracy": self.accuracy, "correct": self.correct, self.total_key: self.total}
+
+
+@dataclass(frozen=True)
+class EvidenceTypeScores:
+    per_label: dict[str, LabelScores]
+    support: int
+
+    @property
+    def macro_f1(self) -> float:
+        present = [s.f1 for s in self.per_label.values() if s.support]
+        return ratio(sum(present), len(present))
+
+    def to_dict(self) -> dict:
+        return {
+            "macro_f1": self.macro_f1,
+            "per_label": {k: v.to_dict() for k, v in self.per_label.items()},
+            "support": self.support,
+        }
+
+
+@dataclass(frozen=True)
+class MatchedScores:
+    """Every score built on one unit matching (`exact` or `overlap`)."""
+
+    matching: str
+    components: ComponentScores
+    relations: RelationScores
+    central_claim: AccuracyScores
+    evidence: PRF
+    evidence_types: EvidenceTypeScores
+    stance: AccuracyScores
+
+
+SECTIONS = ("components", "relations", "central_claim", "evidence", "evidence_types", "stance")
+
+
+@dataclass(frozen=True)
+class Scores:
+    """All scores of a set of document pairs."""
+
+    documents: int
+    segmentation: SegmentationScores
+    exact: MatchedScores
+    overlap: MatchedScores
+
+    def to_dict(self) -> dict:
+        """JSON form: each section's exact scores at its top level, its 50%-overlap scores under `overlap`."""
+        out: dict = {"documents": self.documents, "segmentation": self.segmentation.to_dict()}
+        for name in SECTIONS:
+            out[name] = {**getattr(self.exact, name).to_dict(), "overlap": getattr(self.overlap, name).to_dict()}
+        return out
+
+
+# --- matching -----------------------------------------------------------------------------------------------
 
 
 def check_pairs(pairs: Iterable[Pair]) -> list[Pair]:
@@ -101,11 +305,12 @@ def check_pairs(pairs: Iterable[Pair]) -> list[Pair]:
 
 
 def _trimmable(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char).startswith("P")
+    return char.isspace() or char in _QUOTE_SYMBOLS or unicodedata.category(char).startswith("P")
 
 
 def core(text: str, unit: Unit) -> tuple[int, int]:
-    """`unit`'s offsets without whitespace and punctuation at either end (unchanged if nothing would remain)."""
+    """`unit`'s offsets without whitespace, quotes and punctuation at either end (unchanged if nothing would
+    remain)."""
     start, end = unit.start, unit.end
     while start < end and _trimmable(text[start]):
         start += 1
@@ -114,7 +319,7 @@ def core(text: str, unit: Unit) -> tuple[int, int]:
     return (start, end) if start < end else (unit.start, unit.end)
 
 
-def exact_matches(gold: ArgumentMap, pred: ArgumentMap, strict: bool = False) -> list[tuple[Unit, Unit]]:
+def exact_matches(gold: ArgumentMap, pred: ArgumentMap, strict: bool = False) -> list[Match]:
     """One-to-one `(gold_unit, predicted_unit)` pairs with the same core (raw offsets if `strict`)."""
 
     def key(u: Unit) -> tuple[int, int]:
@@ -137,51 +342,64 @@ def overlap_ratio(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0, inter) / max(a[1] - a[0], b[1] - b[0])
 
 
-def overlap_matches(
-    gold: ArgumentMap, pred: ArgumentMap, threshold: float = OVERLAP
-) -> list[tuple[Unit, Unit]]:
+def overlap_matches(gold: ArgumentMap, pred: ArgumentMap, threshold: float = OVERLAP) -> list[Match]:
     """One-to-one pairs whose cores overlap by at least `threshold`, chosen greedily by overlap ratio."""
-    gold_cores = [(g, core(gold.text, g)) for g in gold.units]
-    pred_cores = [(p, core(gold.text, p)) for p in pred.units]
+    gold_cores = [core(gold.text, g) for g in gold.units]
+    preds = sorted(((core(gold.text, p), pi, p) for pi, p in enumerate(pred.units)), key=lambda x: x[:2])
+    starts = [pc[0] for pc, _, _ in preds]
     candidates = []
-    for gi, (g, gc) in enumerate(gold_cores):
-        for pi, (p, pc) in enumerate(pred_cores):
-            if pc[0] >= gc[1] or pc[1] <= gc[0]:
-                continue
+    for gi, gc in enumerate(gold_cores):
+        # A span overlapping `gc` by half the longer is at most twice as long and starts at most len(gc)
+        # before it, so only predictions starting in [start - len, end) can qualify: no all-pairs loop.
+        lo = bisect.bisect_left(starts, gc[0] - (gc[1] - gc[0]))
+        hi = bisect.bisect_left(starts, gc[1])
+        for pc, pi, _ in preds[lo:hi]:
             r = overlap_ratio(gc, pc)
             if r >= threshold:
-                candidates.append((-r, gi, pi, g, p))
-    candidates.sort(key=lambda c: c[:3])
+                candidates.append((-r, gi, pi))
+    candidates.sort()
+    gold_units, pred_units = gold.units, pred.units
     used_g, used_p, matches = set(), set(), []
-    for _, gi, pi, g, p in candidates:
+    for _, gi, pi in candidates:
         if gi not in used_g and pi not in used_p:
             used_g.add(gi)
             used_p.add(pi)
-            matches.append((g, p))
+            matches.append((gold_units[gi], pred_units[pi]))
     return matches
 
 
-def segmentation_scores(pairs: Iterable[Pair]) -> dict:
-    """Exact and 50%-overlap P/R/F1 of predicted units against gold units."""
+def matches(gold: ArgumentMap, pred: ArgumentMap, matching: str = "exact") -> list[Match]:
+    """The one-to-one unit matching named `matching` (one of `MATCHINGS`)."""
+    if matching == "exact":
+        return exact_matches(gold, pred)
+    if matching == "overlap":
+        return overlap_matches(gold, pred)
+    raise ValueError(f"unknown matching {matching!r}; choose one of {', '.join(MATCHINGS)}")
+
+
+# --- sections -----------------------------------------------------------------------------------------------
+
+
+def segmentation_scores(pairs: Iterable[Pair]) -> SegmentationScores:
+    """Exact, 50%-overlap and raw-offset P/R/F1 of predicted units against gold units."""
     pairs = check_pairs(pairs)
     n_gold = sum(len(g) for g, _ in pairs)
     n_pred = sum(len(p) for _, p in pairs)
     exact = sum(len(exact_matches(g, p)) for g, p in pairs)
     strict = sum(len(exact_matches(g, p, strict=True)) for g, p in pairs)
     overlap = sum(len(overlap_matches(g, p)) for g, p in pairs)
-    return {
-        **prf(exact, n_pred, n_gold),
-        "overlap": prf(overlap, n_pred, n_gold),
-        "strict": prf(strict, n_pred, n_gold),
-    }
+    return SegmentationScores(PRF.of(exact, n_pred, n_gold), PRF.of(overlap, n_pred, n_gold),
+                              PRF.of(strict, n_pred, n_gold))
 
 
 def _kind(unit: Unit, collapse_evidence: bool) -> str:
     return "premise" if collapse_evidence and unit.kind == "evidence" else unit.kind
 
 
-def component_scores(pairs: Iterable[Pair], collapse_evidence: bool | None = None) -> dict:
-    """Exact-match component P/R/F1 per kind, micro-F1 and macro-F1 over the kinds present in gold.
+def component_scores(
+    pairs: Iterable[Pair], collapse_evidence: bool | None = None, matching: str = "exact"
+) -> ComponentScores:
+    """Component P/R/F1 per kind, micro-F1 and macro-F1 over the kinds present in gold.
 
     `collapse_evidence=None` collapses `evidence` into `premise` when no gold unit is `evidence`.
     """
@@ -194,20 +412,15 @@ def component_scores(pairs: Iterable[Pair], collapse_evidence: bool | None = Non
     for gold, pred in pairs:
         gold_n.update(_kind(u, collapse_evidence) for u in gold.units)
         pred_n.update(_kind(u, collapse_evidence) for u in pred.units)
-        for g, p in exact_matches(gold, pred):
+        for g, p in matches(gold, pred, matching):
             if _kind(g, collapse_evidence) == _kind(p, collapse_evidence):
                 tp[_kind(g, collapse_evidence)] += 1
     labels = [k for k in KINDS if gold_n[k] or pred_n[k]]
-    per_label = {k: label_scores(tp[k], pred_n[k], gold_n[k]) for k in labels}
-    micro = prf(sum(tp.values()), sum(pred_n.values()), sum(gold_n.values()))
+    per_label = {k: LabelScores.of(tp[k], pred_n[k], gold_n[k]) for k in labels}
+    micro = PRF.of(sum(tp.values()), sum(pred_n.values()), sum(gold_n.values()))
     gold_labels = [k for k in labels if gold_n[k]]
-    return {
-        "micro_f1": micro["f1"],
-        "micro": micro,
-        "macro_f1": ratio(sum(per_label[k]["f1"] for k in gold_labels), len(gold_labels)),
-        "per_label": per_label,
-        "collapse_evidence": collapse_evidence,
-    }
+    macro = ratio(sum(per_label[k].f1 for k in gold_labels), len(gold_labels))
+    return ComponentScores(micro, macro, per_label, collapse_evidence)
 
 
 class _RelationCounts:
@@ -220,25 +433,27 @@ class _RelationCounts:
         self.label_pred: Counter[str] = Counter()
         self.label_gold: Counter[str] = Counter()
 
-    def link(self) -> dict:
-        return prf(self.tp, self.predicted, self.gold)
+    def link(self) -> PRF:
+        return PRF.of(self.tp, self.predicted, self.gold)
 
-    def labeled(self) -> dict:
-        return prf(self.labeled_tp, self.predicted, self.gold)
+    def labeled(self) -> PRF:
+        return PRF.of(self.labeled_tp, self.predicted, self.gold)
 
-    def no_link(self) -> dict:
+    def no_link(self) -> PRF:
         # True negatives: candidate pairs linked in neither map.
         both_or_either = self.pair_gold + self.pair_pred - self.tp
-        return prf(self.pairs - both_or_either, self.pairs - self.pair_pred, self.pairs - self.pair_gold)
+        return PRF.of(self.pairs - both_or_either, self.pairs - self.pair_pred, self.pairs - self.pair_gold)
 
-    def per_label(self) -> dict:
+    def per_label(self) -> dict[str, LabelScores]:
         return {
-            label: label_scores(self.label_tp[label], self.label_pred[label], self.label_gold[label])
+            label: LabelScores.of(self.label_tp[label], self.label_pred[label], self.label_gold[label])
             for label in RELATIONS
         }
 
 
-def relation_scores(pairs: Iterable[Pair], stance_sources: Iterable[str] = ()) -> dict:
+def relation_scores(
+    pairs: Iterable[Pair], stance_sources: Iterable[str] = (), matching: str = "exact"
+) -> RelationScores:
     """Link, labelled and no-link F1 over same-paragraph pairs of matched units; link F1 over all pairs.
 
     Relations whose gold source unit has a kind in `stance_sources` are left out of gold and prediction alike
@@ -250,11 +465,11 @@ def relation_scores(pairs: Iterable[Pair], stance_sources: Iterable[str] = ()) -
     para, every = _RelationCounts(), _RelationCounts()
     unmatched_gold = unmatched_pred = 0
     for gold, pred in pairs:
-        matches = exact_matches(gold, pred)
-        to_gold = {p.id: g.id for g, p in matches}
+        matched_pairs = matches(gold, pred, matching)
+        to_gold = {p.id: g.id for g, p in matched_pairs}
         gpar = {u.id: u.paragraph for u in gold.units}
         ppar = {u.id: u.paragraph for u in pred.units}
-        matched = {g.id for g, _ in matches}
+        matched = {g.id for g, _ in matched_pairs}
         by_par = Counter(gpar[g] for g in matched)
         para.pairs += sum(n * (n - 1) for n in by_par.values())
         every.pairs += len(matched) * (len(matched) - 1)
@@ -294,25 +509,18 @@ def relation_scores(pairs: Iterable[Pair], stance_sources: Iterable[str] = ()) -
                     if gold_label == label:
                         c.labeled_tp += 1
                         c.label_tp[label] += 1
-    link, no_link = para.link(), para.no_link()
-    return {
-        "f1": link["f1"],
-        "precision": link["precision"],
-        "recall": link["recall"],
-        "labeled_f1": para.labeled()["f1"],
-        "link_macro_f1": (link["f1"] + no_link["f1"]) / 2,
-        "all_pairs_f1": every.link()["f1"],
-        "link": link,
-        "no_link": no_link,
-        "labeled": para.labeled(),
-        "per_label": para.per_label(),
-        "all_pairs": every.link(),
-        "all_pairs_labeled": every.labeled(),
-        "pairs": para.pairs,
-        "all_pairs_count": every.pairs,
-        "unmatched_gold": unmatched_gold,
-        "unmatched_predicted": unmatched_pred,
-    }
+    return RelationScores(
+        link=para.link(),
+        no_link=para.no_link(),
+        labeled=para.labeled(),
+        per_label=para.per_label(),
+        all_pairs=every.link(),
+        all_pairs_labeled=every.labeled(),
+        pairs=para.pairs,
+        all_pairs_count=every.pairs,
+        unmatched_gold=unmatched_gold,
+        unmatched_predicted=unmatched_pred,
+    )
 
 
 def central_claim(amap: ArgumentMap) -> Unit | None:
@@ -324,61 +532,88 @@ def central_claim(amap: ArgumentMap) -> Unit | None:
     return roots[0] if roots else None
 
 
-def central_claim_scores(pairs: Iterable[Pair]) -> dict:
-    """Share of documents (with a gold major claim) whose predicted root has the gold root's core."""
+def central_claim_scores(pairs: Iterable[Pair], matching: str = "exact") -> AccuracyScores:
+    """Share of documents with a gold major claim whose predicted root is the unit matched to the gold root."""
     correct = documents = 0
     for gold, pred in check_pairs(pairs):
         g = central_claim(gold)
         if g is None or g.kind != "major_claim":
-            continue
+            continue  # no thesis marked in gold: nothing to be right or wrong about
         documents += 1
         p = central_claim(pred)
-        correct += p is not None and core(gold.text, p) == core(gold.text, g)
-    return {"accuracy": ratio(correct, documents), "correct": correct, "documents": documents}
+        if p is not None:
+            correct += any(mg.id == g.id and mp.id == p.id for mg, mp in matches(gold, pred, matching))
+    return AccuracyScores(correct, documents, "documents")
 
 
-def evidence_type_scores(pairs: Iterable[Pair]) -> dict:
-    """Per-type P/R/F1 of evidence types over exactly matched units ("" is the negative class)."""
-    types = [t for t in EVIDENCE_TYPES if t]
+def evidence_scores(pairs: Iterable[Pair], matching: str = "exact") -> PRF:
+    """P/R/F1 of evidence units (type ignored): predicted evidence matched to gold evidence."""
+    tp = predicted = gold_n = 0
+    for gold, pred in check_pairs(pairs):
+        gold_n += sum(u.kind == "evidence" for u in gold.units)
+        predicted += sum(u.kind == "evidence" for u in pred.units)
+        tp += sum(g.kind == p.kind == "evidence" for g, p in matches(gold, pred, matching))
+    return PRF.of(tp, predicted, gold_n)
+
+
+def evidence_type_scores(pairs: Iterable[Pair], matching: str = "exact") -> EvidenceTypeScores:
+    """Per-type P/R/F1 of evidence types over every unit, matched or not (see the module docstring)."""
     tp: Counter[str] = Counter()
     pred_n: Counter[str] = Counter()
     gold_n: Counter[str] = Counter()
     for gold, pred in check_pairs(pairs):
-        for g, p in exact_matches(gold, pred):
-            gold_n[g.evidence_type] += 1
-            pred_n[p.evidence_type] += 1
-            tp[g.evidence_type] += g.evidence_type == p.evidence_type
-    per_label = {t: label_scores(tp[t], pred_n[t], gold_n[t]) for t in types}
-    present = [t for t in types if gold_n[t]]
-    return {
-        "macro_f1": ratio(sum(per_label[t]["f1"] for t in present), len(present)),
-        "per_label": per_label,
-        "support": sum(gold_n[t] for t in types),
-    }
+        gold_n.update(u.evidence_type for u in gold.units if u.evidence_type)
+        pred_n.update(u.evidence_type for u in pred.units if u.evidence_type)
+        for g, p in matches(gold, pred, matching):
+            if g.evidence_type and g.evidence_type == p.evidence_type:
+                tp[g.evidence_type] += 1
+    per_label = {t: LabelScores.of(tp[t], pred_n[t], gold_n[t]) for t in TYPES}
+    return EvidenceTypeScores(per_label, sum(gold_n[t] for t in TYPES))
 
 
-def stance_scores(pairs: Iterable[Pair]) -> dict:
-    """Stance accuracy over exactly matched gold claims that have a stance."""
+def stance_scores(pairs: Iterable[Pair], matching: str = "exact") -> AccuracyScores:
+    """Stance accuracy over matched gold claims that have a stance."""
     correct = support = 0
     for gold, pred in check_pairs(pairs):
-        for g, p in exact_matches(gold, pred):
+        for g, p in matches(gold, pred, matching):
             if g.kind == "claim" and g.stance:
                 support += 1
                 correct += g.stance == p.stance
-    return {"accuracy": ratio(correct, support), "correct": correct, "support": support}
+    return AccuracyScores(correct, support, "support")
+
+
+def matched_scores(
+    pairs: Iterable[Pair], matching: str, collapse_evidence: bool | None = None, stance_sources: Iterable[str] = ()
+) -> MatchedScores:
+    """Every score built on the unit matching `matching`."""
+    pairs = check_pairs(pairs)
+    return MatchedScores(
+        matching=matching,
+        components=component_scores(pairs, collapse_evidence, matching),
+        relations=relation_scores(pairs, stance_sources, matching),
+        central_claim=central_claim_scores(pairs, matching),
+        evidence=evidence_scores(pairs, matching),
+        evidence_types=evidence_type_scores(pairs, matching),
+        stance=stance_scores(pairs, matching),
+    )
+
+
+def compute_scores(
+    pairs: Iterable[Pair], collapse_evidence: bool | None = None, stance_sources: Iterable[str] = ()
+) -> Scores:
+    """All scores of this module for `pairs`, under both matchings (see `relation_scores` for
+    `stance_sources`)."""
+    pairs = check_pairs(pairs)
+    return Scores(
+        documents=len(pairs),
+        segmentation=segmentation_scores(pairs),
+        exact=matched_scores(pairs, "exact", collapse_evidence, stance_sources),
+        overlap=matched_scores(pairs, "overlap", collapse_evidence, stance_sources),
+    )
 
 
 def score_maps(
     pairs: Iterable[Pair], collapse_evidence: bool | None = None, stance_sources: Iterable[str] = ()
 ) -> dict:
-    """All scores of this module for `pairs`, keyed by section (see `relation_scores` for `stance_sources`)."""
-    pairs = check_pairs(pairs)
-    return {
-        "documents": len(pairs),
-        "segmentation": segmentation_scores(pairs),
-        "components": component_scores(pairs, collapse_evidence),
-        "relations": relation_scores(pairs, stance_sources),
-        "central_claim": central_claim_scores(pairs),
-        "evidence_types": evidence_type_scores(pairs),
-        "stance": stance_scores(pairs),
-    }
+    """`compute_scores(...)` in its JSON form, keyed by section."""
+    return compute_scores(pairs, collapse_evidence, stance_sources).to_dict()

@@ -13,11 +13,13 @@ from argmine.argmap import ArgumentMap
 from argmine.graph.decode import decode_map, propagate_stance
 from argmine.nlp.doc import set_gold_segments, to_map
 from argmine.nlp.manifest import verify_manifest
-from argmine.nlp.models import RULES, resolve_model
+from argmine.nlp.baselines import sentences_pipeline
+from argmine.nlp.models import RULES, SENTENCES, resolve_model
 from argmine.nlp.rules import rules_pipeline
 
 # Components that find unit boundaries; they are switched off when gold segments are given.
-SEGMENTERS = ("argmine_rule_segmenter", "tok2vec", "unit_finder", "argmine_units_from_finder", "argmine_unit_filter")
+SEGMENTERS = ("argmine_rule_segmenter", "argmine_sentence_units", "tok2vec", "unit_finder",
+              "argmine_units_from_finder", "argmine_unit_filter")
 
 
 def well_formed(amap: ArgumentMap) -> ArgumentMap:
@@ -58,10 +60,13 @@ class Miner:
 
 
 def load(model: str | os.PathLike | None = None) -> Miner:
-    """Load a pipeline: None for the shipped default, `"rules"` for the rule baseline, or a model folder."""
+    """Load a pipeline: None for the shipped default, `"rules"` or `"sentences"` for a baseline, or a model
+    folder."""
     where = resolve_model(model)
     if where == RULES:
         return Miner(rules_pipeline(), RULES)
+    if where == SENTENCES:
+        return Miner(sentences_pipeline(), SENTENCES)
     path = Path(where)
     verify_manifest(path)  # before spaCy reads anything: a changed model folder is changed code
     nlp = spacy.load(path)

@@ -1,4 +1,4 @@
-"""Where pipelines come from: the shipped `models/` folder, a path, or the built-in rule baseline."""
+"""Where pipelines come from: the shipped `models/` folder, a path, or a built-in baseline (rules, sentences)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 RULES = "rules"
+SENTENCES = "sentences"  # the sentence-per-unit baseline (argmine.nlp.baselines)
 DEFAULT_MODEL = "argmine-en"
 
 
@@ -22,20 +23,21 @@ def models_dir() -> Path:
 
 
 def available_models() -> list[str]:
-    """Names of the shipped models plus the rule baseline."""
+    """Names of the shipped models plus the two baselines."""
     root = models_dir()
     names = sorted(p.name for p in root.iterdir() if (p / "config.cfg").is_file()) if root.is_dir() else []
-    return names + [RULES]
+    return names + [RULES, SENTENCES]
 
 
 def resolve_model(model: str | os.PathLike | None = None) -> Path | str:
-    """The folder of `model` (a shipped name or a path), `RULES` for the baseline; None means the default."""
+    """The folder of `model` (a shipped name or a path), `RULES` or `SENTENCES` for a baseline; None means the
+    default."""
     if model is None:
         model = os.environ.get("ARGMINE_MODEL") or (
             DEFAULT_MODEL if (models_dir() / DEFAULT_MODEL / "config.cfg").is_file() else RULES
         )
-    if str(model) == RULES:
-        return RULES
+    if str(model) in (RULES, SENTENCES):
+        return str(model)
     for candidate in (Path(model), models_dir() / str(model)):
         if (candidate / "config.cfg").is_file():
             return candidate

@@ -1,0 +1,81 @@
+"""The sentence-per-unit baseline (`--model sentences`): the trivial yardstick reported beside every score.
+
+Segments: every sentence of argmine's own splitter (`argmine_sentences`) is one unit, except the title
+paragraph, metadata paragraphs and metadata inside a sentence (a dateline before the lead's first words, see
+`argmine.read.layout.metadata_spans`), and sentences with no letter or digit left.
+Kinds and relations: the first unit is the major claim, every other unit a premise supporting it. No evidence
+types, no stances. Nothing is learned and nothing is guessed from cue words — a trained model or the rule
+baseline that does not beat this has learned nothing about segments or structure.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from argmine.nlp.doc import get_units, set_units
+from argmine.nlp.structure import get_layout
+
+SKIPPED_ROLES = ("title", "meta")
+
+
+@Language.component("argmine_sentence_units")
+def sentence_units(doc: Doc) -> Doc:
+    """One unit per sentence outside titles and metadata, trimmed of whitespace and metadata at its ends."""
+    layout = get_layout(doc)
+    meta_starts = [a for a, _ in layout.metadata]
+
+    def in_metadata(char: int) -> bool:
+        i = bisect.bisect_right(meta_starts, char) - 1
+        return i >= 0 and char < layout.metadata[i][1]
+
+    def skip(i: int) -> bool:
+        return doc[i].is_space or in_metadata(doc[i].idx)
+
+    units = []
+    for sent in doc.sents:
+        if layout.role_of(sent.start) in SKIPPED_ROLES:
+            continue
+        start, end = sent.start, sent.end
+        while start < end and skip(start):
+            start += 1
+        while end > start and skip(end - 1):
+            end -= 1
+        if any(c.isalnum() for c in doc[start:end].text):
+            units.append(Span(doc, start, end, label="premise"))
+    set_units(doc, units)
+    return doc
+
+
+@Language.component("argmine_sentence_roles")
+def sentence_roles(doc: Doc) -> Doc:
+    """The first unit is the major claim; every other unit is a premise that supports it."""
+    labelled = []
+    for i, span in enumerate(get_units(doc)):
+        new = Span(doc, span.start, span.end, label="major_claim" if i == 0 else "premise")
+        new._.evidence_type = ""
+        new._.stance = ""
+        new._.unit_score = 0.5
+        labelled.append(new)
+    doc.spans["units"] = labelled
+    doc._.arg_relations = [(i, 0, "support", 0.5) for i in range(1, len(labelled))]
+    return doc
+
+
+SENTENCE_PIPES = ("argmine_sentences", "argmine_structure", "argmine_sentence_units", "argmine_sentence_roles")
+
+
+def sentences_pipeline() -> Language:
+    """A blank English pipeline with the sentence-baseline components."""
+    import spacy
+
+    import argmine.nlp.sentences  # noqa: F401  (registers argmine_sentences)
+    import argmine.nlp.structure  # noqa: F401  (registers argmine_structure)
+
+    nlp = spacy.blank("en")
+    for name in SENTENCE_PIPES:
+        nlp.add_pipe(name)
+    nlp.meta["name"] = "sentences"
+    return nlp
