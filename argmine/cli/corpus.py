@@ -65,8 +65,9 @@ def stats_table(counts: dict) -> Table:
     table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("count")
     table.add_column("n", justify="right")
-    for name in ("documents", "paragraphs", "words", "units"):
-        table.add_row(name, f"{counts[name]:,}")
+    for name in ("documents", "groups", "paragraphs", "words", "units"):
+        if name in counts:
+            table.add_row(name, f"{counts[name]:,}")
     table.add_section()
     for name, n in counts["units_per_kind"].items():
         table.add_row(f"units: {name}", f"{n:,}")
@@ -81,6 +82,10 @@ def stats_table(counts: dict) -> Table:
     for source_kind, per_label in counts["relations_per_source_kind"].items():
         for name, n in per_label.items():
             table.add_row(f"relations: {source_kind} {name}", f"{n:,}")
+    if counts.get("skipped"):
+        table.add_section()
+        for reason, n in counts["skipped"].items():
+            table.add_row(f"skipped: {reason}", f"{n:,}")
     original = counts.get("original")
     if original:
         table.add_section()
