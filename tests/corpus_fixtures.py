@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 # AAE (CoNLL, Eger et al.'s conversion): essays as paragraphs of (label, tokens) runs; "O" is outside a unit.
 _ESSAYS = [
@@ -164,10 +164,78 @@ def _write_editorials(root: Path) -> None:
         (folder / f"{stem}.json").write_text(json.dumps(doc, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+# Web discourse (UIMA XMI): (document id, doc type, text, components, relations). A component is (xmi id,
+# type, covered text or None for an implicit claim); its offsets are where that text first occurs.
+_WEB_DOCUMENTS = [
+    ("12", "forumpost",
+     "skater_mum\nKids who skip a year of school do not catch up. My son started late and he was bored for two "
+     "years. Studies of late starters show no gain by age ten.\nSome say late starters are more mature. But "
+     "maturity fades as a reason by the third grade. So parents should start them on time.",
+     [("101", "Claim", "Kids who skip a year of school do not catch up"),
+      ("102", "Backing", "My son started late and he was bored for two years."),
+      ("103", "Premise", "Studies of late starters show no gain by age ten."),
+      ("104", "Rebuttal", "Some say late starters are more mature."),
+      ("105", "Refutation", "But maturity fades as a reason by the third grade."),
+      ("106", "Claim", "So parents should start them on time.")],
+     [("102", "101"), ("103", "101"), ("104", "101"), ("105", "101"), ("106", "101")]),
+    ("7", "artcomment",
+     "Prayer in class takes time from lessons. Others pray at home anyway. Then again, a minute of quiet "
+     "helps some pupils. A minute is still a minute lost.",
+     [("201", "Claim", None),
+      ("202", "Premise", "Prayer in class takes time from lessons."),
+      ("203", "Premise", "Others pray at home anyway."),
+      ("204", "Rebuttal", "Then again, a minute of quiet helps some pupils."),
+      ("205", "Refutation", "A minute is still a minute lost.")],
+     [("202", "201"), ("203", "201"), ("204", "201"), ("205", "201")]),
+]
+_XMI_NAMESPACES = (
+    'xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore" '
+    'xmlns:types="http:///de/tudarmstadt/ukp/dkpro/argumentation/types.ecore" '
+    'xmlns:type4="http:///de/tudarmstadt/ukp/dkpro/core/api/segmentation/type.ecore"'
+)
+
+
+def _xmi_properties(**props: str) -> str:
+    lines = ["#java.util.Properties", "#Written for argmine's tests", *(f"{k}={v}" for k, v in props.items())]
+    return quoteattr("\n".join(lines) + "\n").replace("\n", "&#10;")
+
+
+def _write_webdiscourse(root: Path) -> None:
+    folder = root / "webdiscourse" / "gold.data.toulmin"
+    folder.mkdir(parents=True)
+    (folder / "TypeSystem.xml").write_text("<typeSystemDescription/>\n", encoding="utf-8")
+    for doc_id, doc_type, text, components, relations in _WEB_DOCUMENTS:
+        sofa = quoteattr(text).replace("\n", "&#10;")
+        elements = [
+            '<cas:NULL xmi:id="0"/>',
+            f'<cas:Sofa xmi:id="1" sofaNum="1" sofaID="_InitialView" mimeType="text" sofaString={sofa}/>',
+            f'<types:WebArgumentMetadata xmi:id="2" sofa="1" begin="0" end="0" docType="{doc_type}" '
+            f'topic="redshirting" title="Written for the tests" origId="{doc_id}"/>',
+            f'<type4:Sentence xmi:id="3" sofa="1" begin="0" end="{len(text)}"/>',
+        ]
+        for xmi_id, kind, covered in components:
+            if covered is None:
+                begin = end = 0
+                props = _xmi_properties(originalView="logos", implicit="true")
+            else:
+                begin = text.index(covered)
+                end = begin + len(covered)
+                props = _xmi_properties(originalView="logos", rephrasedContent=covered.lower())
+            elements.append(f'<types:{kind} xmi:id="{xmi_id}" sofa="1" begin="{begin}" end="{end}" properties={props}/>')
+        # A pathos passage over the first component: an ArgumentComponent, which is no Toulmin unit.
+        elements.append('<types:ArgumentComponent xmi:id="90" sofa="1" begin="0" end="5" appealToEmotion="true"/>')
+        for n, (src, trg) in enumerate(relations, 300):
+            elements.append(f'<types:ArgumentRelation xmi:id="{n}" sofa="1" begin="0" end="0" source="{src}" target="{trg}"/>')
+        xmi = f'<?xml version="1.0" encoding="UTF-8"?><xmi:XMI {_XMI_NAMESPACES} xmi:version="2.0">'
+        xmi += "".join(elements) + '<cas:View sofa="1" members="2 3"/></xmi:XMI>'
+        (folder / f"{doc_id}.xmi").write_text(xmi, encoding="utf-8")
+
+
 def write_public_fixtures(root: Path) -> Path:
-    """Write the AAE, microtexts, CDCP and editorials fixtures under `root`; returns `root`."""
+    """Write the fixtures of every public corpus format under `root`; returns `root`."""
     _write_aae(root)
     _write_microtexts(root)
     _write_cdcp(root)
     _write_editorials(root)
+    _write_webdiscourse(root)
     return root
