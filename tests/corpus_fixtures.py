@@ -231,6 +231,100 @@ def _write_webdiscourse(root: Path) -> None:
         (folder / f"{doc_id}.xmi").write_text(xmi, encoding="utf-8")
 
 
+# CMV modes (brat): (part, number, original post id, offsets in "chars" or "bytes", posts, units, relations,
+# semantic types). The title and the posts join with blank lines. A unit is (label, covered text, occurrence);
+# relations name units by position (1-based, as T1, T2, ...). Threads 2 and 1 share their original post.
+_CMV_TITLE = "CMV: Cities should make buses free."
+_CMV_OP = "Fares keep poor riders off the bus.\nFree buses would cut traffic in the centre."
+_CMV_THREADS = [
+    ("positive", 2, "abc123", "chars",
+     [_CMV_TITLE, _CMV_OP, "Free buses fill up with people who would have walked,\nso traffic stays the same. "
+      "I agree that fares hurt poor riders."],
+     [("main_claim", _CMV_TITLE), ("claim", "Free buses would cut traffic in the centre."),
+      ("premise", "Fares keep poor riders off the bus."),
+      ("claim", "Free buses fill up with people who would have walked,\nso traffic stays the same."),
+      ("premise", "I agree that fares hurt poor riders.")],
+     [("support", 2, 1), ("support", 3, 2), ("rebuttal_attack", 4, 2), ("partial_agreement", 5, 3),
+      ("support", 5, 5)],
+     {1: ("Type1", "interpretation"), 3: ("Type3", "logos"), 4: ("Type2", "evaluation_rational")}),
+    ("negative", 1, "abc123", "bytes",
+     [_CMV_TITLE, _CMV_OP, "Someone has to pay the driver’s wage. One ride costs the city about £3.\n"
+      "That money would come from taxes."],
+     [("main_claim", _CMV_TITLE), ("premise", "Someone has to pay the driver’s wage."),
+      ("premise", "One ride costs the city about £3."), ("claim", "That money would come from taxes.")],
+     [("undercutter", 4, 1), ("support", 2, 4), ("agreement", 3, 2)],
+     {}),
+    ("positive", 10, "xyz789", "chars",
+     ["CMV: Homework should be banned.", "Children need evenings to play."],
+     [("main_claim", "CMV: Homework should be banned."), ("premise", "Children need evenings to play.")],
+     [("support", 2, 1)],
+     {}),
+]
+
+
+def _write_cmv_modes(root: Path) -> None:
+    for part, number, op_id, unit, posts, units, relations, types in _CMV_THREADS:
+        folder = root / "cmv-modes" / "v2.0" / part
+        folder.mkdir(parents=True, exist_ok=True)
+        text = "\n\n".join(posts) + "\n"
+
+        def offset(i: int) -> int:
+            return len(text[:i].encode("utf-8")) if unit == "bytes" else i
+
+        lines = []
+        for n, (label, covered) in enumerate(units, 1):
+            start = text.index(covered)
+            end = start + len(covered)
+            shown = covered.replace("\n", " ")
+            if label == "main_claim" and part == "positive" and number == 2:
+                end, shown = end + 1, " " + shown  # shifted by one, as in four files of the corpus
+            lines.append(f"T{n}\t{label} {offset(start)} {offset(end)}\t{shown}")
+            if n in types:
+                lines.append(f"A{n}\t{types[n][0]} T{n} {types[n][1]}")
+        lines += [f"R{n}\t{kind} Arg1:T{a} Arg2:T{b}" for n, (kind, a, b) in enumerate(relations, 1)]
+        (folder / f"{number}.txt").write_text(text, encoding="utf-8")
+        (folder / f"{number}.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        starts = [text.index(p) for p in posts]
+        meta = [f"Title 0 {len(posts[0])} ", f"Source https://www.reddit.com/r/changemyview/comments/{op_id}/cmv_fixture/ "]
+        meta += [f"Content {op_id if i == 0 else f'r{number}x{i}'} writer{i} {s} {s + len(p)} "
+                 for i, (s, p) in enumerate(zip(starts[1:], posts[1:]))]
+        meta.append(f"Delta {'Yes' if part == 'positive' else 'No'}")
+        (folder / f"{number}.metadata").write_text("\n".join(meta) + "\n", encoding="utf-8")
+
+
+# CMV units (brat, T lines only): folder -> part -> (text after the header lines, units as (label, covered)).
+_CMV_UNIT_FOLDERS = {
+    "007": ("Schools should start at ten. CMV", {
+        "op": ("Teenagers sleep late by nature. Schools should start at ten.\n\nI was always tired in first period.",
+               [("Fact", "Teenagers sleep late by nature."), ("Policy", "Schools should start at ten."),
+                ("Testimony", "I was always tired in first period.")]),
+        "positive": ("Late starts clash with parents' work. Isn't a tired parent worse?",
+                     [("Value", "Late starts clash with parents' work."),
+                      ("Rhetorical_Statement", "Isn't a tired parent worse?")]),
+        "negative": ("Good point, but no.", []),
+    }),
+    "012": ("Museums should be free. CMV", {
+        "op": ("Art belongs to everyone.", [("Value", "Art belongs to everyone.")]),
+        "positive": ("Free entry doubled visits in one city.", [("Fact", "Free entry doubled visits in one city.")]),
+        "negative": ("Someone pays anyway.", [("Value", "Someone pays anyway.")]),
+    }),
+}
+
+
+def _write_cmv_units(root: Path) -> None:
+    for name, (title, parts) in _CMV_UNIT_FOLDERS.items():
+        folder = root / "cmv-units" / "dataset" / "brat_fromat" / name
+        folder.mkdir(parents=True)
+        for part, (body, units) in parts.items():
+            header = f"op_id: {int(name)}\nop_title: {title}\n\n"
+            text = f"{header}{body}\n"
+            spans = [("Major_Claim", header.index(title), title)] if part == "op" else []
+            spans += [(label, text.index(c, len(header)), c) for label, c in units]
+            lines = [f"T{n}\t{label} {start} {start + len(c)}\t{c}" for n, (label, start, c) in enumerate(spans, 1)]
+            (folder / f"{part}.txt").write_text(text, encoding="utf-8")
+            (folder / f"{part}.ann").write_text("\n".join(lines), encoding="utf-8")  # no final newline
+
+
 def write_public_fixtures(root: Path) -> Path:
     """Write the fixtures of every public corpus format under `root`; returns `root`."""
     _write_aae(root)
@@ -238,4 +332,6 @@ def write_public_fixtures(root: Path) -> Path:
     _write_cdcp(root)
     _write_editorials(root)
     _write_webdiscourse(root)
+    _write_cmv_modes(root)
+    _write_cmv_units(root)
     return root

@@ -26,6 +26,8 @@ from argmine.corpora import (
     map_group,
     read_corpus,
 )
+from argmine.corpora.cmv_modes import read_cmv_modes
+from argmine.corpora.cmv_units import read_cmv_units
 from argmine.corpora.webdiscourse import read_webdiscourse
 
 FIX = FIXTURE_CORPORA
@@ -172,10 +174,206 @@ def from_json_round_trips(amap: ArgumentMap) -> bool:
     return from_json(to_json(amap)) == amap
 
 
+# --- CMV modes -----------------------------------------------------------------------------------------
+
+CMV_TITLE = "CMV: Cities should make buses free."
+
+
+def test_cmv_modes_fixture_units_relations_and_groups() -> None:
+    shifted, other, bytewise = read_cmv_modes(FIX / "cmv-modes")  # positive 2, positive 10, negative 1
+    assert [m.source for m in (shifted, other, bytewise)] == [
+        "cmv-modes:positive:2", "cmv-modes:positive:10", "cmv-modes:negative:1",
+    ]
+    assert units_of(shifted) == [
+        # The main claim's span is shifted onto the line break (covered text " CMV: ..."): trimmed to the title.
+        ("T1", "major_claim", "", "", 0, CMV_TITLE),
+        ("T3", "premise", "", "", 1, "Fares keep poor riders off the bus."),
+        ("T2", "claim", "", "", 1, "Free buses would cut traffic in the centre."),
+        ("T4", "claim", "", "", 2, "Free buses fill up with people who would have walked,\nso traffic stays the same."),
+        ("T5", "premise", "", "", 2, "I agree that fares hurt poor riders."),
+    ]
+    assert relations_of(shifted) == {
+        ("T2", "T1", "support"), ("T3", "T2", "support"), ("T4", "T2", "attack"),  # rebuttal_attack
+        ("T5", "T3", "support"),  # partial_agreement
+    }
+    assert shifted.graph.graph["skipped"] == {"relation of a unit to itself": 1}
+    assert shifted.graph.graph["original"]["relations"] == {"support": 3, "rebuttal_attack": 1, "partial_agreement": 1}
+    assert shifted.graph.graph["semantic_types"] == {"T1": "interpretation", "T3": "logos", "T4": "evaluation_rational"}
+    # Offsets counted in UTF-8 bytes: after "’" (3 bytes) and "£" (2) they are read as bytes.
+    assert units_of(bytewise) == [
+        ("T1", "major_claim", "", "", 0, CMV_TITLE),
+        ("T2", "premise", "", "", 2, "Someone has to pay the driver’s wage."),
+        ("T3", "premise", "", "", 2, "One ride costs the city about £3."),
+        ("T4", "claim", "", "", 2, "That money would come from taxes."),
+    ]
+    assert bytewise.graph.graph["byte_offsets"] == 3 and shifted.graph.graph["byte_offsets"] == 0
+    assert relations_of(bytewise) == {("T4", "T1", "attack"), ("T2", "T4", "support"), ("T3", "T2", "support")}
+    assert [(map_group(m), m.graph.graph["delta"]) for m in (shifted, other, bytewise)] == [
+        ("cmv-modes:abc123", True), ("cmv-modes:xyz789", True), ("cmv-modes:abc123", False),
+    ]
+    assert_well_formed([other, bytewise])  # T4 of `shifted` runs over a line break, as some corpus units do
+
+
+def test_cmv_modes_folds_keep_an_original_post_together() -> None:
+    maps = read_cmv_modes(FIX / "cmv-modes")
+    assert_groups_never_straddle_folds(maps)
+    held = [[m.source for m in read_cmv_modes(FIX / "cmv-modes", f"fold{i}of5")] for i in range(1, 6)]
+    assert held[0] == ["cmv-modes:negative:1", "cmv-modes:positive:2"]  # group abc123 sorts first
+    assert held[1] == ["cmv-modes:positive:10"]
+    assert [m.source for m in read_cmv_modes(FIX / "cmv-modes", "train2of5")] == held[0]
+
+
+def _cmv_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    shutil.copytree(FIX / "cmv-modes", tmp_path / "cmv-modes")
+    path = tmp_path / "cmv-modes" / "v2.0" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return tmp_path / "cmv-modes"
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        ("positive/2.ann", "premise 37 72", "premise 38 72",
+         r"line 4: T3 \(premise 38 72\) does not cover its text 'Fares keep.*as characters or as UTF-8 bytes"),
+        ("positive/2.ann", "claim 73 116", "claim 73 116;117 118", "line 3: expected `T<n>"),
+        ("positive/2.ann", "premise 37 72", "premise 37 x", "T3 has offsets '37' 'x', not numbers"),
+        ("positive/2.ann", "rebuttal_attack", "rebutal", "relation T4 -> T2 has unknown type 'rebutal'"),
+        ("positive/2.ann", "Arg2:T2", "Arg2:T9", "relation support T3 -> T9 names T9, which no T line defines"),
+        ("positive/2.ann", "A1\tType1 T1", "A1\tType1 T8", "an attribute names T8, which no T line defines"),
+        ("positive/2.ann", "T5\tpremise", "T5\tbacking", "T5 has label 'backing'"),
+        ("positive/2.ann", "R1\t", "E1\t", "unsupported annotation line 'E1"),
+        ("positive/2.metadata", "Content abc123", "Contents abc123",
+         "its .metadata names post r2x1 first, but its Source is submission abc123"),
+        ("positive/2.metadata", "Content ", "Contents ", "its .metadata has no `Content` line"),
+    ],
+)
+def test_cmv_modes_malformed_threads_are_named(tmp_path: Path, name: str, old: str, new: str, message: str) -> None:
+    root = _cmv_copy(tmp_path, name, old, new)
+    with pytest.raises(CorpusFormatError, match=rf"positive/2\.ann: (line \d+: )?{message}"):
+        read_cmv_modes(root)
+
+
+def test_cmv_modes_missing_files(tmp_path: Path) -> None:
+    root = _cmv_copy(tmp_path, "positive/2.txt", "CMV", "CMV")
+    (root / "v2.0" / "positive" / "2.metadata").unlink()
+    with pytest.raises(CorpusFormatError, match=r"positive/2\.ann: 2\.metadata is missing"):
+        read_cmv_modes(root)
+    shutil.rmtree(root / "v2.0" / "negative")
+    with pytest.raises(CorpusError, match="not a CMV modes folder: .*negative is missing"):
+        read_cmv_modes(root)
+
+
+@needs_corpora
+def test_cmv_modes_published_counts() -> None:
+    maps = read_cmv_modes(CORPORA / "cmv-modes")
+    stats = corpus_stats(maps, "cmv-modes")
+    assert (stats["documents"], stats["groups"]) == (94, 31)
+    assert [m.graph.graph["delta"] for m in maps].count(True) == 39
+    assert stats["units_per_kind"] == {"major_claim": 94, "claim": 1300, "premise": 1694, "evidence": 0}
+    assert sum(stats["original"]["relations"].values()) == 2628
+    assert stats["relations"] == 2628 - 3 and stats["skipped"] == {"relation of a unit to itself": 3}
+    assert stats["relations_per_label"] == {"support": 1962, "attack": 663}
+    read_as_bytes = sorted(m.source.removeprefix("cmv-modes:") for m in maps if m.graph.graph["byte_offsets"])
+    assert read_as_bytes == sorted(
+        [f"negative:{n}" for n in (12, 69, 70, 71, 72, 94, 95)] + [f"positive:{n}" for n in (19, 29, 89, 96)]
+    )
+    for amap in maps:  # every main claim is the title line, shifted ones included
+        (major,) = [u for u in amap.units if u.kind == "major_claim"]
+        assert amap.unit_text(major) == amap.text.split("\n", 1)[0]
+        assert all(amap.unit_text(u) == amap.unit_text(u).strip() for u in amap.units)
+    assert_groups_never_straddle_folds(maps)
+    fold_sizes = [len(read_cmv_modes(CORPORA / "cmv-modes", f"fold{i}of5")) for i in range(1, 6)]
+    assert sum(fold_sizes) == 94 and min(fold_sizes) > 0
+
+
+# --- CMV units -----------------------------------------------------------------------------------------
+
+def test_cmv_units_fixture_one_map_per_file_grouped_by_folder() -> None:
+    maps = read_cmv_units(FIX / "cmv-units")
+    assert [m.source for m in maps] == [
+        f"cmv-units:{folder}:{part}" for folder in ("007", "012") for part in ("op", "positive", "negative")
+    ]
+    op, positive, negative = maps[:3]
+    assert op.text.startswith("op_id: 7\nop_title: Schools should start at ten. CMV\n\n")
+    assert units_of(op) == [
+        ("T1", "major_claim", "", "", 0, "Schools should start at ten. CMV"),
+        ("T2", "premise", "", "", 1, "Teenagers sleep late by nature."),  # Fact
+        ("T3", "claim", "", "", 1, "Schools should start at ten."),  # Policy
+        ("T4", "evidence", "anecdote", "", 2, "I was always tired in first period."),  # Testimony
+    ]
+    assert units_of(positive) == [
+        ("T1", "claim", "", "", 1, "Late starts clash with parents' work."),  # Value
+        ("T2", "premise", "", "", 1, "Isn't a tired parent worse?"),  # Rhetorical_Statement
+    ]
+    assert len(negative) == 0 and all(m.relations == [] for m in maps)
+    assert op.graph.graph["unit_labels"] == {"T1": "Major_Claim", "T2": "Fact", "T3": "Policy", "T4": "Testimony"}
+    assert [(map_group(m), m.graph.graph["part"], m.graph.graph["op_id"]) for m in maps[2:4]] == [
+        ("cmv-units:007", "negative", "7"), ("cmv-units:012", "op", "12"),
+    ]
+    assert_well_formed(maps)
+    assert_groups_never_straddle_folds(maps)
+    assert read_cmv_units(FIX / "cmv-units" / "dataset" / "brat_fromat") == maps
+    # Folds hold whole folders (maps in order of source inside a fold).
+    assert [m.source for m in read_cmv_units(FIX / "cmv-units", "fold2of5")] == sorted(m.source for m in maps[3:])
+
+
+def _units_copy(tmp_path: Path) -> Path:
+    shutil.copytree(FIX / "cmv-units", tmp_path / "cmv-units")
+    return tmp_path / "cmv-units" / "dataset" / "brat_fromat" / "012"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("T1\tValue 49 69\tSomeone pays anyway.", None),  # the control: the line as the fixture has it
+        ("T1\tValue 0 4\tSome", r"negative\.ann: line 1: T1 \(Value 0 4\) does not cover its text 'Some'"),
+        ("T1\tClaim 49 69\tSomeone pays anyway.", r"negative\.ann: T1 has label 'Claim', not one of Major_Claim"),
+        ("T1\tValue 49 69\tSomeone pays anyway.\nR1\tsupport Arg1:T1 Arg2:T1", r"negative\.ann: has relation \(R\) lines"),
+    ],
+)
+def test_cmv_units_malformed_files_are_named(tmp_path: Path, line: str, message: str | None) -> None:
+    folder = _units_copy(tmp_path)
+    (folder / "negative.ann").write_text(line, encoding="utf-8")
+    if message is None:
+        assert units_of(read_cmv_units(tmp_path / "cmv-units")[-1]) == [
+            ("T1", "claim", "", "", 1, "Someone pays anyway.")
+        ]
+        return
+    with pytest.raises(CorpusFormatError, match=message):
+        read_cmv_units(tmp_path / "cmv-units")
+
+
+def test_cmv_units_missing_file_and_folder(tmp_path: Path) -> None:
+    folder = _units_copy(tmp_path)
+    (folder / "positive.txt").unlink()
+    with pytest.raises(CorpusFormatError, match=r"012: positive\.txt is missing"):
+        read_cmv_units(tmp_path / "cmv-units")
+    with pytest.raises(CorpusError, match="no numbered discussion folders"):
+        read_cmv_units(folder)
+
+
+@needs_corpora
+def test_cmv_units_published_counts() -> None:
+    maps = read_cmv_units(CORPORA / "cmv-units")
+    stats = corpus_stats(maps, "cmv-units")
+    assert (stats["documents"], stats["groups"], stats["units"]) == (345, 115, 4727)
+    assert stats["original"]["labels"] == {
+        "Fact": 257, "Major_Claim": 115, "Policy": 140, "Rhetorical_Statement": 727, "Testimony": 354, "Value": 3134,
+    }
+    assert stats["units_per_kind"] == {"major_claim": 115, "claim": 3274, "premise": 984, "evidence": 354}
+    assert stats["relations"] == 0
+    assert_well_formed(maps[:30])
+    assert_groups_never_straddle_folds(maps)
+
+
 # --- registry and CLI -----------------------------------------------------------------------------------
 
 WEB_CORPORA = [
     ("webdiscourse", FIX / "webdiscourse"),
+    ("cmv-modes", FIX / "cmv-modes"),
+    ("cmv-units", FIX / "cmv-units"),
 ]
 
 

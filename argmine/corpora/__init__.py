@@ -22,6 +22,8 @@ from collections.abc import Callable
 from argmine.argmap import ArgumentMap
 from argmine.corpora.aae import read_aae
 from argmine.corpora.cdcp import read_cdcp
+from argmine.corpora.cmv_modes import read_cmv_modes
+from argmine.corpora.cmv_units import read_cmv_units
 from argmine.corpora.editorials import read_editorials
 from argmine.corpora.errors import CorpusError, CorpusFormatError, existing_path
 from argmine.corpora.folds import document_groups, kfold_split, map_group
@@ -38,6 +40,8 @@ CORPORA: dict[str, Reader] = {
     "cdcp": read_cdcp,
     "editorials": read_editorials,
     "webdiscourse": read_webdiscourse,
+    "cmv-modes": read_cmv_modes,
+    "cmv-units": read_cmv_units,
     "json": read_project,
 }
 
@@ -61,6 +65,8 @@ __all__ = [
     "map_group",
     "read_aae",
     "read_cdcp",
+    "read_cmv_modes",
+    "read_cmv_units",
     "read_corpus",
     "read_editorials",
     "read_microtexts",

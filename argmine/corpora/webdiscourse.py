@@ -53,12 +53,17 @@ def read_webdiscourse(path: str | os.PathLike, split: str | None = None) -> list
     check_fold_split(split, "webdiscourse")
     if path.is_dir():
         folder = path / "gold.data.toulmin" if (path / "gold.data.toulmin").is_dir() else path
-        files = sorted(folder.glob("*.xmi"), key=lambda f: (len(f.stem), f.stem))
+        files = sorted(folder.glob("*.xmi"), key=_by_number)
         if not files:
             raise CorpusError(f"no webdiscourse XMI files in {folder}")
     else:
         files = [path]
     return fold_split([_read_file(f) for f in files], split)
+
+
+def _by_number(path: Path) -> tuple[int, str]:
+    # Documents are numbered (7.xmi, 12.xmi, ...): shorter numbers first, then by name, so 7 before 12.
+    return len(path.stem), path.stem
 
 
 def _read_file(path: Path) -> ArgumentMap:
