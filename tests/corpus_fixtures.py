@@ -325,6 +325,62 @@ def _write_cmv_units(root: Path) -> None:
             (folder / f"{part}.ann").write_text("\n".join(lines), encoding="utf-8")  # no final newline
 
 
+# IBM evidence (TSV): motions (id, motion, data-set) and evidence rows (motion id, claim, evidence, type).
+_IBM_MOTIONS = [
+    ("3", "This house would ban homework in primary schools", "train and test"),
+    ("8", "This house would make voting compulsory", "held-out"),
+]
+_IBM_EVIDENCE = [
+    ("3", "homework harms young children", "A 2010 survey of 900 pupils found that homework raised stress.", "[STUDY]"),
+    ("3", "homework harms young children",
+     "Professor Ada Lind said that homework teaches little before the age of ten; her own son hated it.",
+     "[EXPERT, ANECDOTAL]"),
+    ("8", "compulsory voting raises turnout", "In 1924 a small town fined non-voters and its turnout doubled.",
+     "[ANECDOTAL]"),
+]
+
+
+def _write_ibm(root: Path) -> None:
+    folder = root / "ibm-evidence" / "IBM_Debater_(R)_CE-EMNLP-2015.v3" / "current_working_dataset"
+    folder.mkdir(parents=True)
+    motions = {topic_id: motion for topic_id, motion, _ in _IBM_MOTIONS}
+    lines = ["Topic id\tTopic\tData-set", *("\t".join(m) for m in _IBM_MOTIONS)]
+    (folder / "motions.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The header has three cells ("Evidence Text  Type" is one) where every row has four.
+    lines = ["Topic\tClaim corrected version\tEvidence Text  Type"]
+    lines += [f"{motions[t]}\t{claim}\t{text}\t{kind}" for t, claim, text, kind in _IBM_EVIDENCE]
+    (folder / "evidence.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    claims = sorted({(motions[t], claim) for t, claim, _, _ in _IBM_EVIDENCE})
+    lines = ["Topic\tClaim original text\tClaim corrected version", *(f"{m}\t{c}\t{c}" for m, c in claims)]
+    (folder / "claims.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# suggestbot (additionalinfo.tsv): rows of the twelve columns. The file is written as the corpus has it: rows
+# end in a bare CR, bytes are latin-1 (0x93/0x94 curly quotes, not UTF-8), a quoted field holds a tab where
+# the sentence had a comma.
+_SUGGESTBOT_ROWS = [
+    ["1", "Bus ridership rose 40 percent after fares were cut, the 2019 city audit reports.", "https://example.org/a",
+     "bus fares ridership", "2", "1", "all", "11", "Cheaper buses bring more riders.", "find numbers", "501",
+     "transit"],
+    ["2", "\u201cI stopped driving the day the bus became free,\u201d said one commuter.", "https://example.org/b",
+     "free bus commuter", "1", "2", "none", "12", '"So, in short\t free buses change habits."', "find quotes",
+     "501", "transit"],
+    ["3", "My aunt still drives although her bus is free.", "https://example.org/c", "free bus", "3", "", "all",
+     "13", "Free buses empty the roads.", "", "502", "transit"],
+    ["4", "No one could say how many riders came.", "https://example.org/d", "riders", "", "1", "untidy only",
+     "13", "Free buses empty the roads.", "", "502", "transit"],
+]
+
+
+def _write_suggestbot(root: Path) -> None:
+    folder = root / "suggestbot"
+    folder.mkdir(parents=True)
+    header = ["info_id", "info_text", "info_url", "info_query", "info_type", "info_stance", "info_status", "arg_id",
+              "arg_text", "arg_guideline", "post_id", "post_topic"]
+    rows = ["\t".join(header), *("\t".join(row) for row in _SUGGESTBOT_ROWS)]
+    (folder / "additionalinfo.tsv").write_bytes("\r".join(rows).encode("cp1252"))
+
+
 def write_public_fixtures(root: Path) -> Path:
     """Write the fixtures of every public corpus format under `root`; returns `root`."""
     _write_aae(root)
@@ -334,4 +390,6 @@ def write_public_fixtures(root: Path) -> Path:
     _write_webdiscourse(root)
     _write_cmv_modes(root)
     _write_cmv_units(root)
+    _write_ibm(root)
+    _write_suggestbot(root)
     return root

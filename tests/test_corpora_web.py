@@ -28,6 +28,8 @@ from argmine.corpora import (
 )
 from argmine.corpora.cmv_modes import read_cmv_modes
 from argmine.corpora.cmv_units import read_cmv_units
+from argmine.corpora.ibm_evidence import read_ibm_evidence
+from argmine.corpora.suggestbot import read_suggestbot
 from argmine.corpora.webdiscourse import read_webdiscourse
 
 FIX = FIXTURE_CORPORA
@@ -368,12 +370,156 @@ def test_cmv_units_published_counts() -> None:
     assert_groups_never_straddle_folds(maps)
 
 
+# --- IBM evidence --------------------------------------------------------------------------------------
+
+def test_ibm_evidence_fixture_claim_and_evidence_pairs() -> None:
+    study, mixed, anecdote = read_ibm_evidence(FIX / "ibm-evidence")
+    assert [m.source for m in (study, mixed, anecdote)] == ["ibm-evidence:3:2", "ibm-evidence:3:3", "ibm-evidence:8:4"]
+    assert study.text == "homework harms young children\n\nA 2010 survey of 900 pupils found that homework raised stress."
+    assert units_of(study) == [
+        ("C", "claim", "", "", 0, "homework harms young children"),
+        ("E", "evidence", "statistics", "", 1, "A 2010 survey of 900 pupils found that homework raised stress."),
+    ]
+    assert relations_of(study) == {("E", "C", "support")}
+    # Several types: untyped evidence, the corpus's types kept in unit_labels.
+    assert units_of(mixed)[1][1:3] == ("evidence", "")
+    assert mixed.graph.graph["unit_labels"]["E"] == "EXPERT, ANECDOTAL"
+    assert units_of(anecdote)[1][2] == "anecdote"
+    assert [map_group(m) for m in (study, mixed, anecdote)] == ["ibm-evidence:3", "ibm-evidence:3", "ibm-evidence:8"]
+    assert anecdote.graph.graph["motion"] == "This house would make voting compulsory"
+    assert_well_formed([study, mixed, anecdote])
+
+
+def test_ibm_evidence_splits_and_snippets_alone() -> None:
+    assert [m.source for m in read_ibm_evidence(FIX / "ibm-evidence", "held-out")] == ["ibm-evidence:8:4"]
+    assert len(read_ibm_evidence(FIX / "ibm-evidence", "train")) == 2
+    assert_groups_never_straddle_folds(read_ibm_evidence(FIX / "ibm-evidence"))
+    (alone,) = read_ibm_evidence(FIX / "ibm-evidence", "held-out", with_claim=False)
+    assert alone.text == "In 1924 a small town fined non-voters and its turnout doubled."
+    assert units_of(alone) == [("E", "evidence", "anecdote", "", 0, alone.text)] and alone.relations == []
+    with pytest.raises(CorpusError, match="no split 'test'; choose None \\(all\\), 'train', 'held-out', 'fold<i>of5'"):
+        read_ibm_evidence(FIX / "ibm-evidence", "test")
+
+
+def _ibm_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    root = tmp_path / "ibm-evidence"
+    shutil.copytree(FIX / "ibm-evidence", root)
+    path = root / "IBM_Debater_(R)_CE-EMNLP-2015.v3" / "current_working_dataset" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        ("evidence.txt", "[STUDY]", "[SURVEY]", r"evidence\.txt:2: evidence type '\[SURVEY\]' holds \['SURVEY'\]"),
+        ("evidence.txt", "[ANECDOTAL]", "ANECDOTAL", r"evidence\.txt:4: evidence type 'ANECDOTAL' is not a bracketed list"),
+        ("evidence.txt", "stress.\t", "stress. ", r"evidence\.txt:2: 3 tab-separated cells, expected 4"),
+        ("evidence.txt", "\thomework harms young children\tA 2010", "\t \tA 2010", r"evidence\.txt:2: the claim text is empty"),
+        ("evidence.txt", "Topic\t", "Motion\t", r"evidence\.txt:1: the header does not open with 'Topic'"),
+        ("motions.txt", "held-out", "dev", r"motions\.txt:3: data-set 'dev'"),
+        ("motions.txt", "ban homework", "ban all homework", r"evidence\.txt:2: motion 'This house would ban homework.* not in"),
+    ],
+)
+def test_ibm_evidence_malformed_rows_are_named(tmp_path: Path, name: str, old: str, new: str, message: str) -> None:
+    with pytest.raises(CorpusFormatError, match=message):
+        read_ibm_evidence(_ibm_copy(tmp_path, name, old, new))
+
+
+def test_ibm_evidence_not_a_corpus_folder(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="not an IBM evidence folder: no evidence.txt"):
+        read_ibm_evidence(tmp_path)
+
+
+@needs_corpora
+def test_ibm_evidence_published_counts() -> None:
+    maps = read_ibm_evidence(CORPORA / "ibm-evidence")
+    stats = corpus_stats(maps, "ibm-evidence")
+    assert (stats["documents"], stats["groups"]) == (4692, 58)
+    assert stats["evidence_types"] == {"statistics": 1032, "testimony": 2851, "anecdote": 459, "untyped": 350}
+    assert stats["relations_per_label"] == {"support": 4692, "attack": 0}
+    assert len({m.graph.graph["motion"] for m in read_ibm_evidence(CORPORA / "ibm-evidence", "train")}) == 39
+    assert len({m.graph.graph["motion"] for m in read_ibm_evidence(CORPORA / "ibm-evidence", "held-out")}) == 19
+    assert_well_formed(maps[::100])
+    assert_groups_never_straddle_folds(maps)
+
+
+# --- suggestbot ----------------------------------------------------------------------------------------
+
+def test_suggestbot_fixture_types_stances_and_quirks() -> None:
+    statistical, testimonial, anecdotal, untyped = read_suggestbot(FIX / "suggestbot")
+    assert [m.source for m in (statistical, testimonial, anecdotal, untyped)] == [
+        "suggestbot:1", "suggestbot:2", "suggestbot:3", "suggestbot:4",
+    ]
+    assert units_of(statistical) == [
+        ("C", "claim", "", "", 0, "Cheaper buses bring more riders."),
+        ("E", "evidence", "statistics", "", 1,
+         "Bus ridership rose 40 percent after fares were cut, the 2019 city audit reports."),
+    ]
+    assert relations_of(statistical) == {("E", "C", "support")}
+    # Quoted field: the tab that replaced a comma is a comma again; the non-UTF-8 bytes are read as latin-1.
+    assert units_of(testimonial) == [
+        ("C", "claim", "", "", 0, "So, in short, free buses change habits."),
+        ("E", "evidence", "testimony", "", 1, "\x93I stopped driving the day the bus became free,\x94 said one commuter."),
+    ]
+    assert relations_of(testimonial) == {("E", "C", "attack")}  # info_stance 2: refutes
+    assert units_of(anecdotal)[1][2] == "anecdote" and anecdotal.relations == []  # no stance, no relation
+    assert anecdotal.graph.graph["skipped"] == {"relation without a stance": 1}
+    assert units_of(untyped)[1][1:3] == ("evidence", "")
+    assert [map_group(m) for m in (statistical, anecdotal)] == ["suggestbot:501", "suggestbot:502"]
+    assert_well_formed([statistical, testimonial, anecdotal, untyped])
+    assert read_suggestbot(FIX / "suggestbot" / "additionalinfo.tsv") == [statistical, testimonial, anecdotal, untyped]
+    alone = read_suggestbot(FIX / "suggestbot", with_claim=False)[0]
+    assert alone.text == units_of(statistical)[1][5] and len(alone) == 1
+
+
+def _suggestbot_copy(tmp_path: Path, old: bytes, new: bytes) -> Path:
+    shutil.copytree(FIX / "suggestbot", tmp_path / "suggestbot")
+    tsv = tmp_path / "suggestbot" / "additionalinfo.tsv"
+    data = tsv.read_bytes()
+    assert old in data
+    tsv.write_bytes(data.replace(old, new, 1))
+    return tmp_path / "suggestbot"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (b"\tall\t11", b"\tall\t11\textra", r"row 2: 13 fields, expected 12"),
+        (b"\t2\t1\tall\t11", b"\t5\t1\tall\t11", r"row 2: info_type '5' is not 1, 2, 3 or empty"),
+        (b"\t2\t1\tall\t11", b"\t2\t0\tall\t11", r"row 2: info_stance '0' is not 1, 2 or empty"),
+        (b"info_text", b"snippet", r"the header is not the twelve suggestbot columns"),
+        (b"My aunt still drives although her bus is free.", b" ", r"row 4: the evidence text is empty"),
+    ],
+)
+def test_suggestbot_malformed_rows_are_named(tmp_path: Path, old: bytes, new: bytes, message: str) -> None:
+    with pytest.raises(CorpusFormatError, match=rf"additionalinfo\.tsv: {message}"):
+        read_suggestbot(_suggestbot_copy(tmp_path, old, new))
+
+
+@needs_corpora
+def test_suggestbot_published_counts() -> None:
+    maps = read_suggestbot(CORPORA / "suggestbot")
+    stats = corpus_stats(maps, "suggestbot")
+    assert (stats["documents"], stats["groups"]) == (1414, 943)
+    assert stats["evidence_types"] == {"statistics": 937, "testimony": 401, "anecdote": 69, "untyped": 7}
+    assert stats["relations_per_label"] == {"support": 1090, "attack": 323}
+    assert stats["skipped"] == {"relation without a stance": 1}
+    assert not any("\t" in m.text for m in maps)
+    assert_well_formed(maps[::20])
+    assert_groups_never_straddle_folds(maps)
+
+
 # --- registry and CLI -----------------------------------------------------------------------------------
 
 WEB_CORPORA = [
     ("webdiscourse", FIX / "webdiscourse"),
     ("cmv-modes", FIX / "cmv-modes"),
     ("cmv-units", FIX / "cmv-units"),
+    ("ibm-evidence", FIX / "ibm-evidence"),
+    ("suggestbot", FIX / "suggestbot"),
 ]
 
 

@@ -27,9 +27,11 @@ from argmine.corpora.cmv_units import read_cmv_units
 from argmine.corpora.editorials import read_editorials
 from argmine.corpora.errors import CorpusError, CorpusFormatError, existing_path
 from argmine.corpora.folds import document_groups, kfold_split, map_group
+from argmine.corpora.ibm_evidence import read_ibm_evidence
 from argmine.corpora.microtexts import read_microtexts
 from argmine.corpora.project import read_project
 from argmine.corpora.stats import corpus_stats
+from argmine.corpora.suggestbot import read_suggestbot
 from argmine.corpora.webdiscourse import read_webdiscourse
 
 Reader = Callable[..., list[ArgumentMap]]
@@ -42,6 +44,8 @@ CORPORA: dict[str, Reader] = {
     "webdiscourse": read_webdiscourse,
     "cmv-modes": read_cmv_modes,
     "cmv-units": read_cmv_units,
+    "ibm-evidence": read_ibm_evidence,
+    "suggestbot": read_suggestbot,
     "json": read_project,
 }
 
@@ -69,7 +73,9 @@ __all__ = [
     "read_cmv_units",
     "read_corpus",
     "read_editorials",
+    "read_ibm_evidence",
     "read_microtexts",
     "read_project",
+    "read_suggestbot",
     "read_webdiscourse",
 ]
