@@ -50,6 +50,22 @@ def assert_groups_never_straddle_folds(maps: list[ArgumentMap]) -> None:
             assert fold_of_group.setdefault(map_group(amap), n) == n, map_group(amap)
 
 
+def test_kfold_split_deals_whole_groups_largest_first_to_the_emptiest_fold() -> None:
+    maps = []
+    for group, n in (("b", 2), ("a", 3), ("d", 1), ("c", 2)):
+        for j in range(n):
+            amap = ArgumentMap("text", source=f"{group}{j}")
+            amap.graph.graph["group"] = group
+            maps.append(amap)
+    # a (3) -> fold 1; b (2) -> fold 2; c (2) -> fold 2, which holds fewer; d (1) -> fold 1.
+    assert [m.source for m in kfold_split(maps, 2, 1)[1]] == ["a0", "a1", "a2", "d0"]
+    train, held = kfold_split(maps, 2, 2)
+    assert [m.source for m in held] == ["b0", "b1", "c0", "c1"] and len(train) == 4
+    assert [g for g, _ in document_groups(maps[:3])] == ["b", "b", "a"]
+    ungrouped = ArgumentMap("text", source="solo")
+    assert map_group(ungrouped) == "solo"
+
+
 # --- webdiscourse ---------------------------------------------------------------------------------------
 
 def test_webdiscourse_fixture_roles_and_relations() -> None:
@@ -150,8 +166,8 @@ def test_webdiscourse_empty_folder(tmp_path: Path) -> None:
 @needs_corpora
 def test_webdiscourse_published_counts() -> None:
     maps = read_webdiscourse(CORPORA / "webdiscourse")
-    assert len(maps) == 280
     stats = corpus_stats(maps, "webdiscourse")
+    assert (stats["documents"], stats["groups"]) == (280, 280)
     assert stats["original"]["labels"] == {
         "Backing": 179, "Claim": 303, "Premise": 433, "Rebuttal": 49, "Refutation": 20,
     }

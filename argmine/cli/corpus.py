@@ -30,7 +30,7 @@ DATA_ERROR = 1
 @corpus_app.command("stats")
 def stats(
     kind: Annotated[str, typer.Argument(help=f"Corpus kind: {', '.join(CORPORA)}.", show_default=False)],
-    path: Annotated[Path, typer.Argument(help="Corpus folder (or file, for json and microtexts).")],
+    path: Annotated[Path, typer.Argument(help="Corpus folder (or file, for json, microtexts, webdiscourse and suggestbot).")],
     split: Annotated[
         str | None,
         typer.Option("--split", help="Split to count (e.g. train, test, fold1of5); all when omitted."),

@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError, Unit
-from argmine.corpora.brat import read_brat
+from argmine.corpora.brat import BratDocument, read_brat
 from argmine.corpora.errors import CorpusError, CorpusFormatError, Malformed, existing_path
 from argmine.corpora.folds import check_fold_split, fold_split, set_group
 from argmine.corpora.stats import set_original, set_unit_labels
@@ -47,9 +47,10 @@ def read_cmv_units(path: str | os.PathLike, split: str | None = None) -> list[Ar
     root = existing_path(path, "CMV units")
     check_fold_split(split, "CMV units")
     for candidate in (root / "dataset" / "brat_fromat", root / "brat_fromat", root):
-        folders = sorted(d for d in candidate.iterdir() if d.is_dir() and d.name.isdigit()) if candidate.is_dir() else []
-        if folders:
-            break
+        if candidate.is_dir():
+            folders = sorted(d for d in candidate.iterdir() if d.is_dir() and d.name.isdigit())
+            if folders:
+                break
     else:
         raise CorpusError(f"not a CMV units folder: no numbered discussion folders in {root}")
     maps = [_read_part(folder, part) for folder in folders for part in PARTS]
@@ -74,7 +75,7 @@ def _read_part(folder: Path, part: str) -> ArgumentMap:
     return amap
 
 
-def _part_map(doc, text: str, source: str) -> ArgumentMap:
+def _part_map(doc: BratDocument, text: str, source: str) -> ArgumentMap:
     if doc.relations:
         raise Malformed("has relation (R) lines; this reader knows the corpus without relations")
     paragraph_of = ParagraphIndex(text)

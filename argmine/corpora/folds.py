@@ -2,14 +2,16 @@
 
 A reader whose documents come in groups (the threads of one Reddit original post, the three files of one
 CMV-units folder, the evidence of one IBM motion) names each map's group in its graph attribute `group`;
-a map without one is a group of its own (the microtexts, webdiscourse: one document each). `kfold_split`
-deals whole groups, sorted by name, round-robin to the folds, so a map without a group folds exactly as a
-single document would. Readers accept the split names `fold<i>of5` (held-out fold i) and `train<i>of5`
+a map without one is a group of its own (the microtexts: one document each). `kfold_split` deals whole
+groups, largest first (ties by name), each to the fold holding the fewest maps so far (ties: the first such
+fold), so folds come out about equal in size; groups of one map are thereby dealt round-robin in order of
+name, exactly as the microtexts were before groups existed. Readers accept the split names `fold<i>of5` (held-out fold i) and `train<i>of5`
 (the other four folds) through `fold_split`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from argmine.argmap import ArgumentMap
@@ -35,14 +37,19 @@ def document_groups(maps: Iterable[ArgumentMap]) -> list[tuple[str, ArgumentMap]
 
 
 def kfold_split(maps: list[ArgumentMap], k: int, i: int) -> tuple[list[ArgumentMap], list[ArgumentMap]]:
-    """(train, held-out) for fold `i` (1-based) of `k`: groups sorted by name, dealt round-robin to folds.
-
-    Maps keep their order by source inside both parts.
+    """(train, held-out) for fold `i` (1-based) of `k`: whole groups dealt to the folds as the module
+    docstring says. Maps keep their order by source inside both parts.
     """
     if not 1 <= i <= k:
         raise CorpusError(f"fold {i} does not exist in a {k}-fold split")
     ordered = sorted(maps, key=lambda m: m.source)
-    fold_of = {g: n % k for n, g in enumerate(sorted({map_group(m) for m in ordered}))}
+    sizes = Counter(map_group(m) for m in ordered)
+    filled = [0] * k
+    fold_of = {}
+    for group in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        fold = min(range(k), key=lambda f: (filled[f], f))
+        fold_of[group] = fold
+        filled[fold] += sizes[group]
     held = [m for m in ordered if fold_of[map_group(m)] == i - 1]
     train = [m for m in ordered if fold_of[map_group(m)] != i - 1]
     return train, held

@@ -17,8 +17,8 @@ they are not units, and relations to them are left out; both are counted in the 
 and the original counts still include them (303 claims, 693 relations). A document whose only claim is
 implicit has no major claim. `types:ArgumentComponent` (pathos passages) is not a Toulmin component.
 
-Each map is one document and its own cross-validation group (`folds.kfold_split` deals documents); the
-graph attributes `doc_type` and `topic` hold the document's `WebArgumentMetadata`.
+Each map is one document and its own cross-validation group (`group` is its source, so the `fold<i>of5`
+splits deal documents); the graph attributes `doc_type` and `topic` hold the document's `WebArgumentMetadata`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError, Relation, Unit
 from argmine.corpora.errors import CorpusError, CorpusFormatError, Malformed, existing_path
-from argmine.corpora.folds import check_fold_split, fold_split
+from argmine.corpora.folds import check_fold_split, fold_split, set_group
 from argmine.corpora.spans import trim_span
 from argmine.corpora.stats import set_original, set_skipped, set_unit_labels
 from argmine.read.layout import ParagraphIndex
@@ -140,6 +140,7 @@ def _document_map(root: ET.Element, source: str) -> ArgumentMap:
     amap = ArgumentMap(text, units, relations, source=source)
     if amap.graph.number_of_edges() != len(relations):
         raise Malformed("two relations between the same pair of components")
+    set_group(amap, source)  # cross-validation is by document
     amap.graph.graph["doc_type"] = metadata.get("docType", "")
     amap.graph.graph["topic"] = metadata.get("topic", "")
     set_original(amap, Counter(v[0] for v in components.values()), {"ArgumentRelation": len(links)})
