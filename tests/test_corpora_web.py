@@ -262,6 +262,7 @@ def _cmv_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
         ("positive/2.ann", "A1\tType1 T1", "A1\tType1 T8", "an attribute names T8, which no T line defines"),
         ("positive/2.ann", "T5\tpremise", "T5\tbacking", "T5 has label 'backing'"),
         ("positive/2.ann", "R1\t", "E1\t", "unsupported annotation line 'E1"),
+        ("positive/2.ann", "T5\t", "T4\t", "T4 is defined twice"),
         ("positive/2.metadata", "Content abc123", "Contents abc123",
          "its .metadata names post r2x1 first, but its Source is submission abc123"),
         ("positive/2.metadata", "Content ", "Contents ", "its .metadata has no `Content` line"),

@@ -30,10 +30,15 @@ DATA_ERROR = 1
 @corpus_app.command("stats")
 def stats(
     kind: Annotated[str, typer.Argument(help=f"Corpus kind: {', '.join(CORPORA)}.", show_default=False)],
-    path: Annotated[Path, typer.Argument(help="Corpus folder (or file, for json, microtexts, webdiscourse and suggestbot).")],
+    path: Annotated[
+        Path, typer.Argument(help="Corpus folder (or file, for json, microtexts, webdiscourse and suggestbot).")
+    ],
     split: Annotated[
         str | None,
-        typer.Option("--split", help="Split to count (e.g. train, test, fold1of5); all when omitted."),
+        typer.Option(
+            "--split",
+            help="Split to count (e.g. train, test, fold1of5: by group where a corpus has groups); all when omitted.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:

@@ -72,6 +72,8 @@ def _parse_line(line: str, doc: BratDocument, offsets: _Offsets) -> None:
         label, start, end = parts
         if not (start.isdigit() and end.isdigit()):
             raise Malformed(f"{ident} has offsets {start!r} {end!r}, not numbers")
+        if ident in doc.spans:
+            raise Malformed(f"{ident} is defined twice")
         doc.spans[ident] = offsets.span(ident, label, int(start), int(end), covered)
     elif ident[:1] == "A":
         parts = rest.split(" ")

@@ -6,9 +6,12 @@ did not win a delta. Every file is one map (`cmv-units:NNN:op`, ...), its text e
 lines (`op_id: N`, `op_title: ...`) included; offsets are characters (read by `argmine.corpora.brat`).
 
 Mapping: Major_Claim (the op_title) -> major_claim; Policy, Value -> claim (a course of action, a value
-judgement: what a writer argues for); Fact, Rhetorical_Statement -> premise; Testimony -> evidence of type
-anecdote (Egawa et al. define it as the writer's own experience, which is what the project's `anecdote`
-means; `testimony` is the word of an expert or witness). The unit labels stay in `unit_labels`.
+judgement: what a writer argues for; without relations there is no structure to tell a value that is argued
+for from one that argues, as the CDCP reader does); Fact, Rhetorical_Statement -> premise (a verifiable
+statement fits none of the evidence types, as CDCP's fact); Testimony -> evidence of type anecdote (Egawa
+et al. define it as the writer's own experience, which is what the project's `anecdote` means; `testimony`
+is the word of an expert or witness. The CDCP reader maps CDCP's testimony, defined the same way, to
+`testimony`: one of the two should follow the other). The unit labels stay in `unit_labels`.
 
 Groups: the three files of a folder share the original post, so a map's `group` is its folder
 (`cmv-units:NNN`); the `fold<i>of5` / `train<i>of5` splits keep a folder in one fold. Graph attributes:

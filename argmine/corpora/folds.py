@@ -5,8 +5,8 @@ CMV-units folder, the evidence of one IBM motion) names each map's group in its 
 a map without one is a group of its own (the microtexts: one document each). `kfold_split` deals whole
 groups, largest first (ties by name), each to the fold holding the fewest maps so far (ties: the first such
 fold), so folds come out about equal in size; groups of one map are thereby dealt round-robin in order of
-name, exactly as the microtexts were before groups existed. Readers accept the split names `fold<i>of5` (held-out fold i) and `train<i>of5`
-(the other four folds) through `fold_split`.
+name, exactly as the microtexts were before groups existed. Readers accept the split names `fold<i>of5`
+(held-out fold i) and `train<i>of5` (the other four folds) through `check_fold_split` and `fold_split`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from argmine.corpora.folds import FOLDS, check_fold_split, fold_split, kfold_spl
 from argmine.corpora.stats import set_original
 from argmine.read.layout import ParagraphIndex
 
-__all__ = ["FOLDS", "kfold_split", "read_microtexts"]  # kfold_split moved to folds; imported from here too
+__all__ = ["FOLDS", "kfold_split", "read_microtexts"]  # kfold_split lives in folds; training imports it here
 
 _SUPPORT = {"sup": "support", "exa": "support", "add": "support", "reb": "attack", "und": "attack"}
 
