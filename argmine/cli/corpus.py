@@ -30,10 +30,15 @@ DATA_ERROR = 1
 @corpus_app.command("stats")
 def stats(
     kind: Annotated[str, typer.Argument(help=f"Corpus kind: {', '.join(CORPORA)}.", show_default=False)],
-    path: Annotated[Path, typer.Argument(help="Corpus folder (or file, for json and microtexts).")],
+    path: Annotated[
+        Path, typer.Argument(help="Corpus folder (or file, for json, microtexts, webdiscourse and suggestbot).")
+    ],
     split: Annotated[
         str | None,
-        typer.Option("--split", help="Split to count (e.g. train, test, fold1of5); all when omitted."),
+        typer.Option(
+            "--split",
+            help="Split to count (e.g. train, test, fold1of5: by group where a corpus has groups); all when omitted.",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
@@ -65,8 +70,9 @@ def stats_table(counts: dict) -> Table:
     table = Table(title=title, show_header=True, header_style="bold")
     table.add_column("count")
     table.add_column("n", justify="right")
-    for name in ("documents", "paragraphs", "words", "units"):
-        table.add_row(name, f"{counts[name]:,}")
+    for name in ("documents", "groups", "paragraphs", "words", "units"):
+        if name in counts:
+            table.add_row(name, f"{counts[name]:,}")
     table.add_section()
     for name, n in counts["units_per_kind"].items():
         table.add_row(f"units: {name}", f"{n:,}")
@@ -81,6 +87,10 @@ def stats_table(counts: dict) -> Table:
     for source_kind, per_label in counts["relations_per_source_kind"].items():
         for name, n in per_label.items():
             table.add_row(f"relations: {source_kind} {name}", f"{n:,}")
+    if counts.get("skipped"):
+        table.add_section()
+        for reason, n in counts["skipped"].items():
+            table.add_row(f"skipped: {reason}", f"{n:,}")
     original = counts.get("original")
     if original:
         table.add_section()

@@ -15,6 +15,11 @@ class CorpusFormatError(CorpusError):
     """A corpus file that does not follow its format; the message names the file."""
 
 
+class Malformed(ValueError):
+    """A record that parses but breaks its format's rules; the reader turns it into a `CorpusFormatError`
+    that names the file (the message says what is wrong, without a Python type name)."""
+
+
 def existing_path(path: str | os.PathLike, what: str) -> Path:
     """`path` as a `Path`, or a `CorpusError` saying which corpus was looked for where."""
     path = Path(path)

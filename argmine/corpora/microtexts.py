@@ -32,10 +32,12 @@ from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError, Relation, Unit
 from argmine.corpora.errors import CorpusError, CorpusFormatError, existing_path
+from argmine.corpora.folds import FOLDS, check_fold_split, fold_split, kfold_split
 from argmine.corpora.stats import set_original
 from argmine.read.layout import ParagraphIndex
 
-FOLDS = 5
+__all__ = ["FOLDS", "kfold_split", "read_microtexts"]  # kfold_split lives in folds; training imports it here
+
 _SUPPORT = {"sup": "support", "exa": "support", "add": "support", "reb": "attack", "und": "attack"}
 
 
@@ -46,7 +48,7 @@ def read_microtexts(path: str | os.PathLike, split: str | None = None) -> list[A
     "train<i>of5" for the other four folds.
     """
     path = existing_path(path, "microtexts")
-    fold = _parse_split(split)
+    check_fold_split(split, "microtexts")
     if path.is_dir():
         folder = path / "en" if not any(path.glob("*.xml")) and (path / "en").is_dir() else path
         files = sorted(folder.glob("*.xml"))
@@ -54,35 +56,7 @@ def read_microtexts(path: str | os.PathLike, split: str | None = None) -> list[A
             raise CorpusError(f"no microtext XML files in {folder}")
     else:
         files = [path]
-    maps = [_read_file(f) for f in files]
-    if fold is None:
-        return maps
-    held_out, i = fold
-    return kfold_split(maps, FOLDS, i)[1 if held_out else 0]
-
-
-def kfold_split(maps: list[ArgumentMap], k: int, i: int) -> tuple[list[ArgumentMap], list[ArgumentMap]]:
-    """(train, held-out) for fold `i` (1-based) of `k`: maps sorted by source, dealt round-robin to folds."""
-    if not 1 <= i <= k:
-        raise CorpusError(f"fold {i} does not exist in a {k}-fold split")
-    ordered = sorted(maps, key=lambda m: m.source)
-    held = [m for n, m in enumerate(ordered) if n % k == i - 1]
-    train = [m for n, m in enumerate(ordered) if n % k != i - 1]
-    return train, held
-
-
-def _parse_split(split: str | None) -> tuple[bool, int] | None:
-    if split is None:
-        return None
-    for prefix, held_out in (("fold", True), ("train", False)):
-        rest = split[len(prefix) :] if split.startswith(prefix) else ""
-        number, _, of = rest.partition("of")
-        if number.isdigit() and of == str(FOLDS) and 1 <= int(number) <= FOLDS:
-            return held_out, int(number)
-    raise CorpusError(
-        f"microtexts has no split {split!r}; choose None (all), 'fold<i>of{FOLDS}' or 'train<i>of{FOLDS}' "
-        f"with i in 1..{FOLDS}"
-    )
+    return fold_split([_read_file(f) for f in files], split)
 
 
 def _read_file(path: Path) -> ArgumentMap:
