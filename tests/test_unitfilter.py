@@ -94,3 +94,9 @@ def test_no_unit_of_a_map_lies_in_metadata_or_has_no_word(model):
     for unit in amap.units:
         assert any(ch.isalnum() for ch in OPED[unit.start : unit.end])
         assert not any(a < unit.end and unit.start < b for a, b in meta), OPED[unit.start : unit.end]
+
+
+def test_a_date_prefix_glued_to_the_lede_is_cut_off_and_the_lede_kept(nlp):
+    text = "date 2026-02-12 More than a year after the vote, the council still has no plan for the river."
+    units = filtered(nlp, text, [text[:-1]])
+    assert units == ["More than a year after the vote, the council still has no plan for the river"]

@@ -113,7 +113,10 @@ def render_summary(analysis: Analysis) -> RenderableType:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(justify="right")
-    rows: list[tuple[str, int]] = [("units", analysis.units), ("relations", analysis.relations)]
+    cov = analysis.coverage
+    rows: list[tuple[str, int]] = [("sentences", cov.sentences), ("  mapped", cov.mapped),
+                                   ("  left out", len(cov.unmapped))]
+    rows += [("units", analysis.units), ("relations", analysis.relations)]
     rows += [(f"  {name}", n) for name, n in analysis.relation_types.items()]
     rows += [(kind.replace("_", " "), n) for kind, n in analysis.kinds.items()]
     rows += [(f"  evidence: {name}", n) for name, n in analysis.evidence_types.items()]

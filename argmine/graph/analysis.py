@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 import networkx as nx
 
 from argmine.argmap import EVIDENCE_TYPES, KINDS, ArgumentMap, Unit
+from argmine.graph.coverage import Coverage, coverage
 from argmine.graph.decode import thesis_of
 
 UNTYPED = "untyped"
@@ -59,10 +60,11 @@ class Analysis:
     unattached: list[UnitRef]
     depth: int
     evidence_ranking: list[EvidenceLoad]
+    coverage: Coverage
 
     def to_dict(self) -> dict:
         """Plain data (dicts, lists, strings, numbers) for `json.dumps`."""
-        return asdict(self)
+        return {**asdict(self), "coverage": self.coverage.to_dict()}
 
 
 def _claims(amap: ArgumentMap, thesis: Unit | None) -> list[Unit]:
@@ -136,4 +138,5 @@ def analyse(amap: ArgumentMap) -> Analysis:
         unattached=[UnitRef.of(amap, u) for u in unattached],
         depth=tree_depth(g),
         evidence_ranking=ranking,
+        coverage=coverage(amap),
     )

@@ -82,11 +82,7 @@ def _touches(doc: Doc, a_end: int, b_start: int) -> bool:
 def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
     """The spans a reader accepts (see the module docstring), merged and in reading order."""
     layout = get_layout(doc)
-    meta = layout.metadata
-    kept = [
-        s for s in spans
-        if _words(s) and not any(ms < s.end_char and s.start_char < me for ms, me in meta)
-    ]
+    kept = [t for t in (_outside(s, layout.metadata) for s in spans) if t is not None and _words(t)]
     sent_of = layout.sent_start
     n = len(doc)
 
@@ -127,6 +123,25 @@ def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
             merged[-1] = _span(doc, prev.start, s.end, prev.label_ or s.label_)
         i += 1
     return merged
+
+
+def _outside(span: Span, metadata: list[tuple[int, int]]) -> Span | None:
+    """`span` without the metadata it overlaps (a date prefix glued to the lede: the lede stays)."""
+    start, end = span.start, span.end
+    for ms, me in metadata:
+        if ms < span.doc[end - 1].idx + len(span.doc[end - 1]) and span.doc[start].idx < me:
+            while start < end and span.doc[start].idx < me:
+                start += 1
+            if start == end:  # all of it was metadata, or it ended there: what precedes the metadata
+                start, end = span.start, span.start
+                while end < span.end and span.doc[end].idx + len(span.doc[end]) <= ms:
+                    end += 1
+                if start == end:
+                    return None
+    if (start, end) == (span.start, span.end):
+        return span
+    start, end = _core(span.doc, start, end)
+    return _span(span.doc, start, end, span.label_) if start < end else None
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span:
