@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,14 +132,23 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     expect = _check_stream(dest.stream, sources, record, force)
     if dest.report is not None:
         result.runs = earlier_runs(dest.report)
-    if record is not None:
-        remove_stale_temps([record.path])
-        record.begin()
     todo = [
         Task(index, doc.source, doc=doc, size=doc.size)
         for index, doc in docs
         if result.entries[index].status != "skipped" and (dest.outdir is None or index in targets)
     ]
+    if record is not None:
+        remove_stale_temps([record.path])
+        try:
+            record.begin()
+        except OSError as err:
+            # Without the record no output can be written (argmine must know what it wrote): every input
+            # to map fails with the reason, and the report is still attempted.
+            why = f"cannot write argmine's record of outputs {record.path}: {err.strerror or one_line(err)}"
+            result.errors.append(why)
+            for task in todo:
+                result.entries[task.index].reason = f"{result.entries[task.index].input}: {why}"
+            todo, record = [], None
     queued = {task.index for task in todo}
     observer.start(len(result.entries), result.count("skipped"))
     for index, entry in enumerate(result.entries):
@@ -151,19 +160,21 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     chunks = list(chunked(todo, _chunk_bytes(todo)))
     results = _execute(chunks, fmt, model, engine, result.workers, scheduler, retries, read, result)
     try:
-        if dest.outdir is not None:
+        if dest.folder is not None and record is None:
+            pass  # the record could not be begun: every input already failed, nothing may be written
+        elif dest.outdir is not None:
             assert record is not None
             _write_files(results, result, targets, record, observer)
         else:
-            stream = dest.stream
             line_record = None
-            if stream is not None and record is not None:
+            if dest.stream is not None:
+                assert record is not None
                 meta = {**run, "documents": len(todo)}
 
-                def line_record(sha: str, rel: str = stream.name) -> None:
+                def line_record(sha: str, rel: str = dest.stream.name) -> None:
                     record.add(rel, {**meta, "sha256": sha, "replaces": expect})
 
-            _write_lines(results, result, [t.index for t in todo], stream, expect, line_record, observer)
+            _write_lines(results, result, [t.index for t in todo], dest.stream, expect, line_record, observer)
     finally:
         if record is not None:
             try:
@@ -297,11 +308,12 @@ def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
 
 
 def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, order: list[int],
-                 target: Path | None, expect: str | None, record, observer: Observer) -> None:
+                 target: Path | None, expect: str | None, record: Callable[[str], None] | None,
+                 observer: Observer) -> None:
     try:
         sink = LineSink(target, order, expect, record)
     except OSError as err:
-        _lost_stream(report, order, target, err, observer, results)
+        _lost_stream(report, order, target, err, results)
         return
     try:
         for _, outcomes in results:
@@ -318,14 +330,14 @@ def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
         if target is None:
             raise  # stdout went away (a closed pipe): as `argmine map`
         sink.abort()
-        _lost_stream(report, order, target, err, observer, results)
+        _lost_stream(report, order, target, err, results)
     except BaseException:
         sink.abort()
         raise
 
 
-def _lost_stream(report: Report, order: list[int], target: Path | None, err: OSError, observer: Observer,
-                 results: Iterator) -> None:
+def _lost_stream(report: Report, order: list[int], target: Path | None, err: OSError, results: Iterator
+                 ) -> None:
     """The JSON Lines file could not be written: no input of it is `ok`, and each says why."""
     why = err.strerror or one_line(err)
     for index in order:
