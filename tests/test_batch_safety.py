@@ -109,6 +109,20 @@ def test_a_map_the_user_edited_is_kept(here):
         assert edited.read_text() == '{"edited": true}\n'
 
 
+def test_a_file_that_appears_while_the_batch_runs_is_kept(here):
+    _write(here / "in" / "x.txt", ESSAY)
+
+    class Squatter(Observer):
+        def start(self, total, skipped):
+            _write(here / "out" / "x.json", "someone else's\n")
+
+    result = run_batch(["in"], "out", model="rules", workers=1, observer=Squatter())
+    entry = result.entries[0]
+    assert entry.status == "failed" and "out/x.json" in entry.reason and "appeared" in entry.reason
+    assert (here / "out" / "x.json").read_text() == "someone else's\n"
+    assert not [p for p in (here / "out").iterdir() if p.name.endswith(".tmp")]
+
+
 def test_jsonl_output_that_is_an_input_is_a_usage_error_even_with_force(here):
     feed = _write(here / "feed.jsonl", json.dumps({"id": "r1", "text": ESSAY}) + "\n")
     before = feed.read_bytes()

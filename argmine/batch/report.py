@@ -11,6 +11,7 @@ from argmine.export.atomic import write_atomic
 
 REPORT_NAME = "argmine-report.json"
 REPORT_FORMAT = "argmine-report/1"
+MAX_RUNS = 100  # earlier runs a report keeps (with their documents): a nightly resume must not grow it forever
 STATUSES = ("ok", "failed", "skipped")
 
 
@@ -86,8 +87,9 @@ class Report:
 
     def run_dict(self) -> dict:
         """This run as plain data (without the earlier runs)."""
+        last = self.runs[-1].get("run") if self.runs else 0
         data = {
-            "run": len(self.runs) + 1,
+            "run": (last if isinstance(last, int) else len(self.runs)) + 1,
             "model": self.model,
             "model_sha256": self.model_sha256,
             "output_format": self.output_format,
@@ -145,4 +147,4 @@ def earlier_runs(path: str | os.PathLike) -> list[dict]:
     runs = [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
     data.pop("format", None)
     data.setdefault("run", len(runs) + 1)
-    return [*runs, data]
+    return [*runs, data][-MAX_RUNS:]
