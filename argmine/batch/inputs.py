@@ -160,7 +160,14 @@ def _match(folder: str, parts: tuple[str, ...], follow: bool) -> Iterator[str]:
     head, rest = parts[0], parts[1:]
     if head == "**":
         for sub in _folders(folder or ".", follow):
-            yield from _match(_join(folder, sub), rest, follow)
+            here = _join(folder, sub)
+            if rest:
+                yield from _match(here, rest, follow)
+                continue
+            # A final `**` matches everything below, as glob's does: folders and files
+            if here:
+                yield here
+            yield from _match(here, ("*",), follow)
         return
     if not _MAGIC & set(head):  # a fixed part below a pattern: named by the user, taken as named
         yield from _match(_join(folder, head), rest, follow)
