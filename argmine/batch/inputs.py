@@ -25,7 +25,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _MAGIC = set("*?[")
 _LINE_CHUNK = 1 << 20
 # Lone surrogates: a JSON `"\ud800"` or a file name with undecodable bytes (os.fsdecode's surrogateescape).
-_SURROGATES = re.compile("[\ud800-\udfff]")
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def record_byte_limit(max_chars: int | None) -> int | None:
@@ -39,7 +39,7 @@ def record_byte_limit(max_chars: int | None) -> int | None:
 
 def clean_name(name: str) -> str:
     """`name` with lone surrogates as U+FFFD: a map's `source` must be valid Unicode to be written."""
-    return _SURROGATES.sub("\ufffd", name)
+    return LONE_SURROGATES.sub("\ufffd", name)
 
 
 @dataclass(frozen=True)

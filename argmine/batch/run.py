@@ -128,7 +128,9 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
         reserved = reserved_names(dest.outdir, dest.report)
         targets = plan_outputs(result.entries, docs, dest.outdir, suffix, record=record, run=run, inputs=sources,
                                reserved=reserved, force=force, max_chars=limit)
-        remove_stale_temps([t.path for t in targets.values()])
+        # Temporary files of a killed run, for every output of this batch (skipped ones too); the lock
+        # is held, so none belongs to a live run.
+        remove_stale_temps([dest.outdir / e.output for e in result.entries if e.output is not None])
     expect = _check_stream(dest.stream, sources, record, force)
     if dest.report is not None:
         result.runs = earlier_runs(dest.report)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from argmine.argmap import ArgumentMap
 from argmine.batch.errors import ModelLoadError
-from argmine.batch.inputs import _SURROGATES, Document, read_line, record_byte_limit
+from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_byte_limit
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
 JSONL = "jsonl"
@@ -89,10 +89,10 @@ def read_record(doc: Document, read: dict | None = None) -> Decoded:
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise InputError(f'{where}: a JSONL record must be an object with a string "text"')
     text = record["text"]
-    lone = len(_SURROGATES.findall(text))
+    lone = len(LONE_SURROGATES.findall(text))
     # JSON can spell a lone surrogate (`"\\ud800"`), which is no character: it becomes U+FFFD, as a broken
     # byte of a file does, so the text can be encoded and mapped.
-    text = _SURROGATES.sub("\ufffd", text) if lone else text
+    text = LONE_SURROGATES.sub("\ufffd", text) if lone else text
     # Through the same decoder as files, so records get the same checks (binary, limits, HTML...).
     decoded = decode_bytes(text.encode("utf-8"), where, **options)
     if lone:
