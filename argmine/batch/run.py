@@ -177,6 +177,8 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
                     record.add(rel, {**meta, "sha256": sha, "replaces": expect})
 
             _write_lines(results, result, [t.index for t in todo], dest.stream, expect, line_record, observer)
+            if dest.stream is not None and record is not None and not result.errors:
+                record.written(dest.stream.name)
     finally:
         if record is not None:
             try:

@@ -24,7 +24,9 @@ def batch_command(
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: all cores)."
     ),
-    force: bool = typer.Option(False, "--force", help="Redo every input whose output argmine wrote, even if it is up to date."),
+    force: bool = typer.Option(
+        False, "--force", help="Redo outputs argmine wrote, even up-to-date ones (never an input or another file)."
+    ),
     model: Optional[str] = typer.Option(
         None, "--model", "-m", help="Model name or folder; 'rules' = baseline."
     ),
