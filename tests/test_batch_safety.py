@@ -217,6 +217,35 @@ def test_the_record_says_what_made_each_output(here):
     assert entry["words"] == len(ESSAY.split())
 
 
+def test_a_run_killed_between_recording_and_renaming_resumes(here):
+    from argmine.batch.record import RECORD_NAME
+
+    _write(here / "in" / "x.txt", ESSAY)
+    run_batch(["in"], "out", model="rules", workers=1)
+    record = here / "out" / RECORD_NAME
+    (line,) = [json.loads(raw) for raw in record.read_text().splitlines()[1:]]
+    # A second run appended its record of the new x.json, then was killed before the rename; the old
+    # x.json is still there, and a torn half line ends the file.
+    _write(here / "in" / "x.txt", ESSAY_B)
+    with open(record, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({**line, "sha256": "f" * 64, "replaces": line["sha256"]}) + "\n")
+        fh.write('{"output": "x.json", "sha2')
+    again = run_batch(["in"], "out", model="rules", workers=1)
+    assert again.entries[0].status == "ok", again.entries[0].reason
+    assert export.read(here / "out" / "x.json").text == ESSAY_B
+    assert run_batch(["in"], "out", model="rules", workers=1).entries[0].status == "skipped"
+
+
+def test_a_record_file_that_is_not_argmines_is_a_usage_error(here):
+    from argmine.batch.record import RECORD_NAME
+
+    _write(here / "in" / "x.txt", ESSAY)
+    fake = _write(here / "out" / RECORD_NAME, '{"output": "x.json", "sha256": "0"}\n')
+    with pytest.raises(BatchUsageError, match="not argmine's record"):
+        run_batch(["in"], "out", model="rules", workers=1)
+    assert fake.read_text() == '{"output": "x.json", "sha256": "0"}\n' and not (here / "out" / "x.json").exists()
+
+
 def test_a_rerun_keeps_the_earlier_runs_in_the_report(here):
     _write(here / "in" / "x.txt", ESSAY)
     run_batch(["in"], "out", model="rules", workers=1)
