@@ -32,6 +32,7 @@ from argmine.batch import (
 from argmine.batch.inputs import Document, Missing
 from argmine.batch.names import UnsafePath, assign_outputs, inside, safe_component, safe_relpath
 from argmine.batch.pool import Chunk
+from argmine.batch.record import RECORD_NAME
 from argmine.batch.progress import ConsoleObserver
 from argmine.cli import app
 
@@ -224,7 +225,7 @@ def test_batch_maps_reports_and_isolates_failures(mixed):
     assert "in/essay.txt" in docs["in/feed.jsonl:3"]["note"]
     assert docs["in/feed.jsonl:4"]["output"] == "feed-4.json"
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert written == sorted([REPORT_NAME] + [d["output"] for d in docs.values() if d["status"] == "ok"])
+    assert written == sorted([REPORT_NAME, RECORD_NAME] + [d["output"] for d in docs.values() if d["status"] == "ok"])
     assert not list(mixed.glob("escape*")) and not (mixed.parent / "escape.json").exists()
     # every output parses back to exactly what map_text gives, source and model included
     for name, doc in docs.items():
@@ -252,15 +253,21 @@ def test_resume_skips_up_to_date_outputs_and_force_redoes(mixed, monkeypatch):
     assert docs["in/essay.txt"]["words"] == len(ESSAY.split())  # carried over from the first report
     assert {p: p.stat().st_mtime_ns for p in before} == before
 
-    # an input edited after its output was written is mapped again
+    # an input touched but unchanged is not mapped again (what counts is its content, not its time)
     later = time.time() + 5
-    os.utime(mixed / "in" / "sub" / "essay.txt", (later, later))
+    os.utime(mixed / "in" / "essay.txt", (later, later))
+    assert run_batch(["in"], "out", model="rules", workers=1).count("skipped") == 7
+    # an input edited after its output was written is mapped again
+    _write(mixed / "in" / "sub" / "essay.txt", ESSAY_2 + "\nA new closing line must count.\n")
     third = _by_input(run_batch(["in"], "out", model="rules", workers=1).to_dict())
     assert third["in/sub/essay.txt"]["status"] == "ok" and third["in/essay.txt"]["status"] == "skipped"
 
-    # a model newer than the outputs redoes everything, as does --force
+    # another model (its manifest's hash) redoes everything, as does --force
     with monkeypatch.context() as m:
-        m.setattr("argmine.batch.run.model_mtime", lambda where: time.time() + 60)
+        from argmine.batch import record
+
+        real = record.model_identity
+        m.setattr("argmine.batch.run.model_identity", lambda where: {**real(where), "model_sha256": "0" * 64})
         assert run_batch(["in"], "out", model="rules", workers=1).count("skipped") == 0
     forced = run_batch(["in"], "out", model="rules", workers=1, force=True)
     assert forced.count("skipped") == 0 and forced.count("ok") == 7
@@ -298,9 +305,9 @@ def test_usage_errors(mixed):
         run_batch(["in"], "out", engine="dask")
     with pytest.raises(export.UnknownFormat, match="jsonl"):
         run_batch(["in"], "out", fmt="docx")
-    _write(mixed / "maps.jsonl", "")
-    with pytest.raises(BatchUsageError, match="--force"):
-        run_batch(["in"], "maps.jsonl", fmt="jsonl", model="rules")
+    _write(mixed / "maps.jsonl", "")  # not argmine's: kept, --force or not
+    with pytest.raises(BatchUsageError, match="did not write"):
+        run_batch(["in"], "maps.jsonl", fmt="jsonl", model="rules", force=True)
 
 
 # ---- the command line --------------------------------------------------------------------------------
@@ -520,7 +527,8 @@ def test_thousand_opeds_survive_a_kill_and_a_rerun(tmp_path):
         if path.name != REPORT_NAME:
             source = tmp_path / "in" / path.relative_to(out).with_suffix(".txt")
             assert export.read(path).text == source.read_text(encoding="utf-8")
-    assert [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")] == []
+    # no temporary file and no lock left; argmine's record of its outputs stays, for the next resume
+    assert [p for p in out.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".")] == [out / RECORD_NAME]
     assert {d["output"] for d in report["documents"]} == {
         p.relative_to(out).as_posix() for p in outputs if p.name != REPORT_NAME
     }

@@ -19,7 +19,7 @@ import pytest
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (argmine[dask])")
 
 from argmine import export  # noqa: E402
-from argmine.batch import REPORT_NAME, Observer, run_batch  # noqa: E402
+from argmine.batch import RECORD_NAME, REPORT_NAME, Observer, run_batch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,7 +115,7 @@ def archive(tmp_path_factory):
 
 def _outputs(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != REPORT_NAME}
+            if p.is_file() and p.name not in (REPORT_NAME, RECORD_NAME)}
 
 
 def _statuses(folder: Path) -> list[tuple]:

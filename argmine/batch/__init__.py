@@ -10,6 +10,7 @@ from argmine.batch.inputs import JSONL_SUFFIXES, TEXT_SUFFIXES, Document, discov
 from argmine.batch.jsonl import from_jsonl, read_jsonl, to_jsonl
 from argmine.batch.names import UnsafePath, safe_component
 from argmine.batch.parallel import map_parallel
+from argmine.batch.record import LOCK_NAME, RECORD_NAME
 from argmine.batch.pool import WorkerDied, WorkerPool, WorkerStartError, default_workers
 from argmine.batch.report import REPORT_NAME, Entry, Report
 from argmine.batch.run import ENGINES, Observer, run_batch
@@ -17,6 +18,8 @@ from argmine.batch.run import ENGINES, Observer, run_batch
 __all__ = [
     "ENGINES",
     "JSONL_SUFFIXES",
+    "LOCK_NAME",
+    "RECORD_NAME",
     "REPORT_NAME",
     "TEXT_SUFFIXES",
     "BatchUsageError",

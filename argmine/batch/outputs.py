@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import re
 import sys
@@ -10,9 +12,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import BinaryIO
 
+from argmine.batch.plan import Target
+from argmine.batch.record import OutputRecord, file_sha256
 from argmine.batch.report import Entry
 from argmine.batch.work import one_line
-from argmine.export.atomic import open_temporary, write_atomic
+from argmine.export.atomic import open_temporary
 
 # tempfile.mkstemp's names, as export/atomic.py makes them: `.<output name>.` + 8 random characters + `.tmp`.
 _TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp\Z")
@@ -37,22 +41,94 @@ def remove_stale_temps(targets: Iterable[Path]) -> None:
                     pass
 
 
+class OutputChanged(OSError):
+    """The file at an output path changed while the batch ran: argmine did not write it, so it is kept."""
+
+
+def _state(path: Path) -> str | None:
+    """The sha256 of the file at `path`, None when there is none ("" for something that is not a file)."""
+    if not os.path.lexists(path):
+        return None
+    if path.is_symlink() or not path.is_file():
+        return ""
+    return file_sha256(path) or ""
+
+
+def place(tmp: str, target: Path, expect: str | None) -> None:
+    """Move the finished temporary file `tmp` to `target`, never over a file argmine did not write.
+
+    `expect` is the hash of argmine's own file being replaced, or None when there must be none. A new
+    output is hard-linked into place, which fails if a file appeared meanwhile (no check-then-write race);
+    file systems without hard links get a check just before the rename.
+    """
+    if expect is None:
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            raise OutputChanged(errno.EEXIST, "a file appeared there while the batch ran; argmine did not "
+                                              "write it, so it is kept") from None
+        except OSError as err:
+            if err.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV,
+                                 errno.ENOSYS):
+                raise
+        else:
+            os.unlink(tmp)
+            return
+    if _state(target) != expect:
+        raise OutputChanged(errno.EEXIST, "the file there changed while the batch ran; argmine did not write "
+                                          "it, so it is kept")
+    os.replace(tmp, target)
+
+
+def write_output(target: Path, payload: bytes, expect: str | None, record: Callable[[str], None]) -> None:
+    """Write `payload` to `target` atomically; `record(sha256)` runs just before it is moved into place."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = open_temporary(target)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        record(hashlib.sha256(payload).hexdigest())
+        place(tmp, target, expect)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def write_error(entry: Entry, target: Path, err: BaseException) -> str:
+    """The one-line reason for an output that could not be written: the input, the file, the cause."""
+    reason = err.strerror if isinstance(err, OSError) and err.strerror else one_line(err)
+    return f"{entry.input}: cannot write {target}: {reason}"
+
+
 class FileWriter:
     """Writes outputs atomically on a few threads: each write waits for an fsync, and they overlap well.
 
-    `done(entry)` is called from the caller's thread (in `collect` and `close`) once an entry's output is on
-    disk (status `ok`) or could not be written (status `failed`).
+    Every output is entered in `record` before it is moved into place. `done(entry)` is called from the
+    caller's thread (in `collect` and `close`) once an entry's output is on disk (status `ok`) or could not
+    be written (status `failed`).
     """
 
-    def __init__(self, done: Callable[[Entry], None], threads: int = 4, backlog: int = 64) -> None:
+    def __init__(self, done: Callable[[Entry], None], record: OutputRecord, threads: int = 4,
+                 backlog: int = 64) -> None:
         self.done = done
+        self.record = record
         self.backlog = backlog
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="argmine-write")
-        self.pending: dict[Future, Entry] = {}
+        self.pending: dict[Future, tuple[Entry, Target]] = {}
 
-    def submit(self, entry: Entry, target: Path, payload: bytes) -> None:
+    def submit(self, entry: Entry, target: Target, payload: bytes) -> None:
         """Write `payload` to `target` in the background."""
-        self.pending[self.pool.submit(_write, target, payload)] = entry
+        meta = {**target.meta, "words": entry.words}
+
+        def record(sha: str) -> None:
+            self.record.add(target.rel, {**meta, "sha256": sha, "replaces": target.expect})
+
+        future = self.pool.submit(write_output, target.path, payload, target.expect, record)
+        self.pending[future] = (entry, target)
         if len(self.pending) > self.backlog:
             self.collect(wait_for_one=True)
 
@@ -61,13 +137,13 @@ class FileWriter:
         if wait_for_one and self.pending:
             wait(list(self.pending), return_when=FIRST_COMPLETED)
         for future in [f for f in self.pending if f.done()]:
-            entry = self.pending.pop(future)
+            entry, target = self.pending.pop(future)
             err = future.exception()
             if err is None:
+                self.record.written(target.rel)
                 entry.status, entry.reason = "ok", ""
             else:
-                reason = err.strerror if isinstance(err, OSError) and err.strerror else one_line(err)
-                entry.status, entry.reason = "failed", f"cannot write {entry.output}: {reason}"
+                entry.status, entry.reason = "failed", write_error(entry, target.path, err)
             self.done(entry)
 
     def close(self, cancel: bool = False) -> None:
@@ -77,16 +153,19 @@ class FileWriter:
             self.collect()
 
 
-def _write(target: Path, payload: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, payload)
-
-
 class LineSink:
-    """JSON Lines in input order: to stdout as results come, or to a file moved into place at the end."""
+    """JSON Lines in input order: to stdout as results come, or to a file moved into place at the end.
 
-    def __init__(self, target: Path | None, order: Iterable[int]) -> None:
+    For a file, `expect` is the hash of argmine's own earlier file being replaced (None: there is none),
+    and `record(sha256)` enters the new file in the folder's record just before it is moved into place.
+    """
+
+    def __init__(self, target: Path | None, order: Iterable[int], expect: str | None = None,
+                 record: Callable[[str], None] | None = None) -> None:
         self.target = target
+        self.expect = expect
+        self.record = record
+        self.digest = hashlib.sha256()
         self.pending: dict[int, bytes | None] = {}
         self.order: Iterator[int] = iter(order)
         self.next: int | None = next(self.order, None)
@@ -96,7 +175,7 @@ class LineSink:
             self.stream = sys.stdout.buffer
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_temps([target])
+            remove_stale_temps([target])  # the folder's lock is held: no other run's temporary file
             fd, self._tmp = open_temporary(target)
             self.stream = os.fdopen(fd, "wb")
 
@@ -107,23 +186,29 @@ class LineSink:
             out = self.pending.pop(self.next)
             if out is not None:
                 self.stream.write(out)
+                self.digest.update(out)
             self.next = next(self.order, None)
         self.stream.flush()
 
     def close(self) -> None:
-        """For a file: make it durable and move it into place."""
+        """For a file: make it durable, record it and move it into place."""
         self.stream.flush()
         if self._tmp is not None:
             assert self.target is not None
             os.fsync(self.stream.fileno())
             self.stream.close()
-            os.replace(self._tmp, self.target)
+            if self.record is not None:
+                self.record(self.digest.hexdigest())
+            place(self._tmp, self.target, self.expect)
             self._tmp = None
 
     def abort(self) -> None:
         """Remove the unfinished file (stdout keeps what was already written)."""
         if self._tmp is not None:
-            self.stream.close()
+            try:
+                self.stream.close()
+            except OSError:
+                pass
             try:
                 os.unlink(self._tmp)
             except OSError:

@@ -11,6 +11,7 @@ from argmine.export.atomic import write_atomic
 
 REPORT_NAME = "argmine-report.json"
 REPORT_FORMAT = "argmine-report/1"
+MAX_RUNS = 100  # earlier runs a report keeps (with their documents): a nightly resume must not grow it forever
 STATUSES = ("ok", "failed", "skipped")
 
 
@@ -54,6 +55,10 @@ class Report:
     seconds: float = 0.0
     restarts: int = 0  # worker deaths survived
     path: Path | None = None  # where the report was written
+    model_sha256: str = ""
+    options: dict = field(default_factory=dict)  # what changes a map: format, html, max_chars
+    runs: list[dict] = field(default_factory=list)  # the earlier runs' reports, oldest first
+    errors: list[str] = field(default_factory=list)  # what went wrong for the run as a whole (a full disk)
 
     def count(self, status: str) -> int:
         """How many inputs ended with `status`."""
@@ -61,8 +66,8 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """0 when every input was mapped or skipped, 1 when any failed."""
-        return 1 if self.count("failed") else 0
+        """0 when every input was mapped or skipped, 1 when any failed or the run could not record itself."""
+        return 1 if self.count("failed") or self.errors else 0
 
     @property
     def words(self) -> int:
@@ -80,22 +85,37 @@ class Report:
             "worker_restarts": self.restarts,
         }
 
-    def to_dict(self) -> dict:
-        """The report as plain data."""
-        return {
-            "format": REPORT_FORMAT,
+    def run_dict(self) -> dict:
+        """This run as plain data (without the earlier runs)."""
+        last = self.runs[-1].get("run") if self.runs else 0
+        data = {
+            "run": (last if isinstance(last, int) else len(self.runs)) + 1,
             "model": self.model,
+            "model_sha256": self.model_sha256,
             "output_format": self.output_format,
+            "options": self.options,
             "engine": self.engine,
             "workers": self.workers,
             "totals": self.totals(),
             "documents": [e.to_dict() for e in self.entries],
         }
+        if self.errors:
+            data["errors"] = self.errors
+        return data
+
+    def to_dict(self) -> dict:
+        """The report as plain data: this run, then every earlier run into the same place (`runs`)."""
+        return {"format": REPORT_FORMAT, **self.run_dict(), "runs": self.runs}
 
     def write(self, path: str | os.PathLike) -> None:
-        """Write the report as JSON, atomically."""
+        """Write the report as JSON, atomically.
+
+        Lone surrogates (a JSONL id `"\\ud800"`, a file name with undecodable bytes) are written as the
+        `\\udXXX` escapes JSON has for them: the report is always valid UTF-8 and reads back as it was.
+        """
+        data = json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        write_atomic(path, data.encode("utf-8", "backslashreplace"))
         self.path = Path(path)
-        write_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n")
 
     def summary(self) -> str:
         """One line: counts, words and speed."""
@@ -105,14 +125,26 @@ class Report:
                 f"{t['words']} words in {t['seconds']:.1f} s ({t['words_per_second']:.0f} words/s)")
 
 
-def previous_words(path: str | os.PathLike) -> dict[tuple[str, str | None], int]:
-    """Words per (input, output) from an earlier report at `path`, to fill in inputs skipped on resume."""
+def is_report(path: str | os.PathLike) -> bool:
+    """Whether the file at `path` is an argmine report (judged by its start, never read whole)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return head.replace(b" ", b"").replace(b"\n", b"").startswith(b'{"format":"argmine-report/')
+
+
+def earlier_runs(path: str | os.PathLike) -> list[dict]:
+    """The runs an earlier report at `path` holds (its own run last), for the next report to keep."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return {
-            (d["input"], d.get("output")): d["words"]
-            for d in data.get("documents", [])
-            if d.get("status") in ("ok", "skipped") and isinstance(d.get("words"), int)
-        }
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
+        return []
+    runs = data.pop("runs", [])
+    runs = [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
+    data.pop("format", None)
+    data.setdefault("run", len(runs) + 1)
+    return [*runs, data][-MAX_RUNS:]

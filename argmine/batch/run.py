@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from argmine.batch.errors import BatchUsageError, ModelLoadError
 from argmine.batch.inputs import Document, Missing, discover
 from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps
-from argmine.batch.plan import model_mtime, model_name, plan_outputs, reserved_names
+from argmine.batch.plan import InputSet, Target, existing, not_ours, plan_outputs, reserved_names
 from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers
-from argmine.batch.report import REPORT_NAME, Entry, Report, previous_words
+from argmine.batch.record import FolderLock, OutputRecord, model_identity
+from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_report
+from argmine.read.decode import DEFAULT_MAX_CHARS
 from argmine.batch.work import JSONL, Outcome, Task, map_chunk, one_line, process
 
 ENGINES = ("local", "dask")
@@ -45,6 +47,13 @@ class _Destination:
     stream: Path | None  # jsonl into a file (None with outdir None: stdout)
     report: Path | None
 
+    @property
+    def folder(self) -> Path | None:
+        """The folder whose lock and record this run takes: the output folder, or the JSONL file's."""
+        if self.outdir is not None:
+            return self.outdir
+        return self.stream.parent if self.stream is not None else None
+
 
 def run_batch(
     inputs: Sequence[str],
@@ -60,14 +69,19 @@ def run_batch(
     retries: int = 2,
     html: bool | None = None,
     max_chars: int | None = None,
+    follow_links: bool = False,
     observer: Observer | None = None,
 ) -> Report:
     """Map every document `inputs` name into `output` (a folder; for `jsonl` a file, or None/`-` for stdout).
 
     `html` and `max_chars` go to the decoder (None: its defaults, HTML detected and its size limit).
+    `follow_links` follows symbolic links met in folder walks and globs (named inputs are always followed).
+    An output is written only where there is no file, or where argmine's record says it wrote the file
+    there; it is skipped when its record matches the input, model and options, unless `force`.
     Returns the report (also written to `report`, by default `output/argmine-report.json`). Raises
-    `BatchUsageError`, `UnknownFormat` or `ModelNotFound` before any work for arguments that cannot work,
-    and `ModelLoadError` when the model does not load.
+    `BatchUsageError`, `UnknownFormat` or `ModelNotFound` before any work for arguments that cannot work
+    (an output that is an input, another run writing the same folder), and `ModelLoadError` when the model
+    does not load.
     """
     from argmine.nlp.models import resolve_model
 
@@ -81,36 +95,97 @@ def run_batch(
         raise BatchUsageError(f"--workers must be at least 1, not {workers}")
     suffix = _suffix(fmt)
     where = resolve_model(model)
-    dest = _destination(fmt, output, report, force)
+    dest = _destination(fmt, output, report)
+    lock = FolderLock(dest.folder) if dest.folder is not None else None
+    if lock is not None:
+        lock.acquire()
+    try:
+        return _run(inputs, dest, fmt=fmt, suffix=suffix, model=model, where=where, workers=workers,
+                    force=force, engine=engine, scheduler=scheduler, retries=retries, html=html,
+                    max_chars=max_chars, follow_links=follow_links, observer=observer, started=started)
+    finally:
+        if lock is not None:
+            lock.release()
 
-    result = Report(model=model_name(where), output_format=fmt, engine=engine)
-    docs = _collect(inputs, dest.outdir, result)
-    targets: dict[int, Path] = {}
+
+def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, model, where, workers, force: bool,
+         engine: str, scheduler, retries: int, html, max_chars, follow_links: bool, observer: Observer,
+         started: float) -> Report:
+    """`run_batch` once the destination folder is locked."""
+    limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    identity = model_identity(where)
+    options = {"format": fmt, "html": html, "max_chars": limit}
+    run = {**identity, "options": options}
+    result = Report(model=identity["model"], model_sha256=identity["model_sha256"], output_format=fmt,
+                    engine=engine, options=options)
+    record = OutputRecord(dest.folder).load() if dest.folder is not None else None
+    docs = _collect(inputs, dest.outdir, result, follow_links, limit)
+    sources = InputSet(doc.path for _, doc in docs)
+    _check_report(dest.report, sources)
+    targets: dict[int, Target] = {}
     if dest.outdir is not None:
-        previous = previous_words(dest.report) if dest.report and not force else {}
+        assert record is not None
         reserved = reserved_names(dest.outdir, dest.report)
-        targets = plan_outputs(result.entries, docs, dest.outdir, suffix, reserved=reserved, force=force,
-                               newest_model=model_mtime(where), previous=previous)
-        remove_stale_temps(targets.values())
+        targets = plan_outputs(result.entries, docs, dest.outdir, suffix, record=record, run=run, inputs=sources,
+                               reserved=reserved, force=force, max_chars=limit)
+        # Temporary files of a killed run, for every output of this batch (skipped ones too); the lock
+        # is held, so none belongs to a live run.
+        remove_stale_temps([dest.outdir / e.output for e in result.entries if e.output is not None])
+    expect = _check_stream(dest.stream, sources, record, force)
+    if dest.report is not None:
+        result.runs = earlier_runs(dest.report)
     todo = [
         Task(index, doc.source, doc=doc, size=doc.size)
         for index, doc in docs
         if result.entries[index].status != "skipped" and (dest.outdir is None or index in targets)
     ]
+    if record is not None:
+        remove_stale_temps([record.path])
+        try:
+            record.begin()
+        except OSError as err:
+            # Without the record no output can be written (argmine must know what it wrote): every input
+            # to map fails with the reason, and the report is still attempted.
+            why = f"cannot write argmine's record of outputs {record.path}: {err.strerror or one_line(err)}"
+            result.errors.append(why)
+            for task in todo:
+                result.entries[task.index].reason = f"{result.entries[task.index].input}: {why}"
+            todo, record = [], None
     queued = {task.index for task in todo}
     observer.start(len(result.entries), result.count("skipped"))
     for index, entry in enumerate(result.entries):
-        if entry.status == "failed" and index not in queued:  # no such input, unsafe name
+        if entry.status == "failed" and index not in queued:  # no such input, unsafe name, not argmine's
             observer.done(entry)
 
     result.workers = workers or default_workers()
     read = {key: value for key, value in (("html", html), ("max_chars", max_chars)) if value is not None}
     chunks = list(chunked(todo, _chunk_bytes(todo)))
     results = _execute(chunks, fmt, model, engine, result.workers, scheduler, retries, read, result)
-    if dest.outdir is not None:
-        _write_files(results, result, targets, observer)
-    else:
-        _write_lines(results, result, LineSink(dest.stream, [t.index for t in todo]), observer)
+    try:
+        if dest.folder is not None and record is None:
+            pass  # the record could not be begun: every input already failed, nothing may be written
+        elif dest.outdir is not None:
+            assert record is not None
+            _write_files(results, result, targets, record, observer)
+        else:
+            line_record = None
+            if dest.stream is not None:
+                assert record is not None
+                meta = {**run, "documents": len(todo)}
+
+                def line_record(sha: str, rel: str = dest.stream.name) -> None:
+                    record.add(rel, {**meta, "sha256": sha, "replaces": expect})
+
+            _write_lines(results, result, [t.index for t in todo], dest.stream, expect, line_record, observer)
+            if dest.stream is not None and record is not None and not result.errors:
+                record.written(dest.stream.name)
+    finally:
+        if record is not None:
+            try:
+                record.finish()
+            except OSError as err:
+                result.errors.append(f"cannot write argmine's record of outputs {record.path}: "
+                                     f"{err.strerror or one_line(err)}")
 
     for index in queued:
         entry = result.entries[index]
@@ -118,9 +193,12 @@ def run_batch(
             entry.reason = f"{entry.input}: no result came back for this input"
     result.seconds = time.perf_counter() - started
     if dest.report is not None:
-        dest.report.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temps([dest.report])
-        result.write(dest.report)
+        try:
+            dest.report.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temps([dest.report])
+            result.write(dest.report)
+        except OSError as err:
+            result.errors.append(f"cannot write the report {dest.report}: {err.strerror or one_line(err)}")
     observer.finish(result)
     return result
 
@@ -137,7 +215,7 @@ def _suffix(fmt: str) -> str:
         raise UnknownFormat(f"unknown format {fmt!r}; choose from {', '.join(names)}") from None
 
 
-def _destination(fmt: str, output, report, force: bool) -> _Destination:
+def _destination(fmt: str, output, report) -> _Destination:
     """Check where outputs and the report go, creating the output folder."""
     to_stdout = output is None or str(output) == "-"
     if fmt != JSONL:
@@ -153,15 +231,45 @@ def _destination(fmt: str, output, report, force: bool) -> _Destination:
     target = Path(output)
     if target.is_dir():
         raise BatchUsageError(f"{target}: -f jsonl writes one file; this is a folder")
-    if target.exists() and not force:
-        raise BatchUsageError(f"{target}: exists; pass --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
     return _Destination(None, target, Path(report) if report else target.with_suffix(".report.json"))
 
 
-def _collect(inputs: Sequence[str], outdir: Path | None, result: Report) -> list[tuple[int, Document]]:
+def _check_report(path: Path | None, sources: InputSet) -> None:
+    """The report never replaces an input, nor a file that is not an argmine report."""
+    if path is None:
+        return
+    if path in sources:
+        raise BatchUsageError(f"{path}: the report would replace an input of this batch; choose another --report")
+    if os.path.lexists(path) and (path.is_symlink() or not path.is_file() or not is_report(path)):
+        raise BatchUsageError(f"{path}: exists and is not an argmine report; argmine did not write it, so it "
+                              "is kept (choose another --report)")
+
+
+def _check_stream(target: Path | None, sources: InputSet, record: OutputRecord | None, force: bool
+                  ) -> str | None:
+    """For `-f jsonl -o FILE`: refuse an input or a file argmine did not write; the hash of its own file."""
+    if target is None:
+        return None
+    if target in sources:
+        raise BatchUsageError(f"{target}: is an input of this batch; argmine never writes over an input, "
+                              "--force or not")
+    found, sha, why = existing(target)
+    if not found:
+        return None
+    assert record is not None
+    if why or not record.owns(target.name, sha):
+        raise BatchUsageError(not_ours(target, why, record, target.name))
+    if not force:
+        raise BatchUsageError(f"{target}: exists; pass --force to replace it")
+    return sha
+
+
+def _collect(inputs: Sequence[str], outdir: Path | None, result: Report, follow_links: bool,
+             max_chars: int | None) -> list[tuple[int, Document]]:
     """An entry per input found (a failed one per input that names nothing); (entry index, document)s."""
     docs = []
-    for item in discover(inputs, exclude=outdir):
+    for item in discover(inputs, exclude=outdir, follow_links=follow_links, max_chars=max_chars):
         if isinstance(item, Missing):
             result.entries.append(Entry(input=item.input, reason=item.reason))
         else:
@@ -183,9 +291,9 @@ def _record(entry: Entry, out: Outcome) -> None:
         entry.status, entry.reason = "failed", out.reason
 
 
-def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, targets: dict[int, Path],
-                 observer: Observer) -> None:
-    writer = FileWriter(observer.done)
+def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, targets: dict[int, Target],
+                 record: OutputRecord, observer: Observer) -> None:
+    writer = FileWriter(observer.done, record)
     try:
         for _, outcomes in results:
             for out in outcomes:
@@ -203,8 +311,14 @@ def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
     writer.close()
 
 
-def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, sink: LineSink,
+def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, order: list[int],
+                 target: Path | None, expect: str | None, record: Callable[[str], None] | None,
                  observer: Observer) -> None:
+    try:
+        sink = LineSink(target, order, expect, record)
+    except OSError as err:
+        _lost_stream(report, order, target, err, results)
+        return
     try:
         for _, outcomes in results:
             for out in outcomes:
@@ -215,10 +329,29 @@ def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
                     entry.status, entry.reason = "ok", ""
                 sink.put(out.index, out.payload if out.ok else None)
                 observer.done(entry)
+        sink.close()
+    except OSError as err:
+        if target is None:
+            raise  # stdout went away (a closed pipe): as `argmine map`
+        sink.abort()
+        _lost_stream(report, order, target, err, results)
     except BaseException:
         sink.abort()
         raise
-    sink.close()
+
+
+def _lost_stream(report: Report, order: list[int], target: Path | None, err: OSError, results: Iterator
+                 ) -> None:
+    """The JSON Lines file could not be written: no input of it is `ok`, and each says why."""
+    why = err.strerror or one_line(err)
+    for index in order:
+        entry = report.entries[index]
+        if entry.status != "failed" or not entry.reason:
+            entry.status, entry.reason = "failed", f"{entry.input}: cannot write {target}: {why}"
+    close = getattr(results, "close", None)
+    if close is not None:
+        close()  # stop the workers: nothing more can be written
+    report.errors.append(f"cannot write {target}: {why}")
 
 
 def _execute(

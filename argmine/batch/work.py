@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from argmine.argmap import ArgumentMap
 from argmine.batch.errors import ModelLoadError
-from argmine.batch.inputs import Document
-from argmine.read.decode import Decoded, InputError, decode_bytes, read_input
+from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_byte_limit
+from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
 JSONL = "jsonl"
 
@@ -59,22 +59,46 @@ class Outcome:
 
 
 def read_record(doc: Document, read: dict | None = None) -> Decoded:
-    """Read and decode the `text` of one JSONL record (`doc.path`, line `doc.line`) like a file's bytes."""
+    """Read and decode the `text` of one JSONL record (`doc.path`, line `doc.line`) like a file's bytes.
+
+    A line longer than any text of `max_chars` characters can take (`record_byte_limit`) is refused
+    without being read into memory.
+    """
     where = f"{doc.path}:{doc.line}"
+    options = dict(read or {})
+    max_chars = options.get("max_chars", DEFAULT_MAX_CHARS)
+    limit = record_byte_limit(max_chars)
+    too_large = InputError(
+        f"{where}: record too large to map (over {limit or 0:,} bytes, more than a text of {max_chars or 0:,} "
+        "characters can take); raise --max-chars or split the text"
+    )
+    if limit is not None and doc.size > limit:
+        raise too_large
     try:
         with open(doc.path, "rb") as fh:
             fh.seek(doc.offset)
-            raw = fh.readline()
+            raw, _ = read_line(fh, limit)
     except OSError as err:
         raise InputError(f"{doc.path}: cannot read ({err.strerror})") from None
+    if raw is None:  # the file grew since it was listed
+        raise too_large
     try:
         record = json.loads(raw)
     except ValueError as err:
         raise InputError(f"{where}: not a valid JSON record ({str(err).splitlines()[0]})") from None
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         raise InputError(f'{where}: a JSONL record must be an object with a string "text"')
+    text = record["text"]
+    lone = len(LONE_SURROGATES.findall(text))
+    # JSON can spell a lone surrogate (`"\\ud800"`), which is no character: it becomes U+FFFD, as a broken
+    # byte of a file does, so the text can be encoded and mapped.
+    text = LONE_SURROGATES.sub("\ufffd", text) if lone else text
     # Through the same decoder as files, so records get the same checks (binary, limits, HTML...).
-    return decode_bytes(record["text"].encode("utf-8"), where, **(read or {}))
+    decoded = decode_bytes(text.encode("utf-8"), where, **options)
+    if lone:
+        plural = "s" if lone > 1 else ""
+        decoded.warnings.insert(0, f"{where}: {lone} lone surrogate{plural} (\\udXXX) replaced with U+FFFD")
+    return decoded
 
 
 # ---- per-process state: one model per worker process -------------------------------------------------

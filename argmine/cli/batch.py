@@ -24,7 +24,9 @@ def batch_command(
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: all cores)."
     ),
-    force: bool = typer.Option(False, "--force", help="Redo every input, even if its output is up to date."),
+    force: bool = typer.Option(
+        False, "--force", help="Redo outputs argmine wrote, even up-to-date ones (never an input or another file)."
+    ),
     model: Optional[str] = typer.Option(
         None, "--model", "-m", help="Model name or folder; 'rules' = baseline."
     ),
@@ -39,12 +41,16 @@ def batch_command(
     max_chars: Optional[int] = typer.Option(
         None, "--max-chars", min=1, help="Fail inputs longer than this many characters (default: 1,000,000)."
     ),
+    follow_links: bool = typer.Option(
+        False, "--follow-links", help="Follow symbolic links met in folders and globs (loops are detected)."
+    ),
     retries: int = typer.Option(
         2, "--retries", min=0, help="Times a document is retried after its worker process dies."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
-    """Map many op-eds: parallel, resumable (outputs newer than input and model are skipped), reported.
+    """Map many op-eds: parallel, resumable (outputs already made from the same input, model and options are
+    skipped), reported. Never writes over an input or a file argmine did not write, even with --force.
 
     Exit status: 0 when every input was mapped or skipped, 1 when any failed, 2 for usage errors.
     """
@@ -57,7 +63,7 @@ def batch_command(
             result = run_batch(
                 inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
                 scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
-                observer=observer,
+                follow_links=follow_links, observer=observer,
             )
         except (BatchUsageError, ModelLoadError) as err:
             observer.stop()
@@ -73,4 +79,6 @@ def batch_command(
             observer.stop()
             print("argmine: interrupted; run the same command again to resume", file=sys.stderr)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+    for error in result.errors:  # the run as a whole: a report or record that could not be written
+        print(f"argmine: {error}", file=sys.stderr)
     raise typer.Exit(result.exit_code)
