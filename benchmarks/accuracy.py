@@ -253,7 +253,8 @@ class Systems:
         for meta in sorted(folder.glob("*/meta.json")):
             holdout = json.loads(meta.read_text(encoding="utf-8")).get("argmine", {}).get("holdout")
             if holdout and (meta.parent / "config.cfg").is_file():
-                out.setdefault(holdout, meta.parent)
+                for part in holdout.split(","):  # one model may hold out several parts
+                    out.setdefault(part.strip(), meta.parent)
         return out
 
     def _load(self, where: str) -> object:

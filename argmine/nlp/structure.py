@@ -21,6 +21,8 @@ PARAGRAPH_ROLES = ("meta", "title", "only", "intro", "body", "conclusion")
 SENTENCE_POSITIONS = ("only", "first", "middle", "last")
 
 _TITLE_MAX_WORDS = 25
+# Fewer content paragraphs than this are not laid out as introduction, body and conclusion.
+_ESSAY_PARAGRAPHS = 4
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,12 @@ def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
             content = content[1:]
     if len(content) == 1:
         roles[content[0]] = "only"
+    elif len(content) < _ESSAY_PARAGRAPHS:
+        # Two or three paragraphs (a comment, a forum post): no introduction of background and no concluding
+        # restatement to expect, every paragraph argues; in essays an introduction is background but for
+        # its thesis, and a finder reading "intro" there skipped most of a short post.
+        for i in content:
+            roles[i] = "body"
     elif content:
         roles[content[0]] = "intro"
         roles[content[-1]] = "conclusion"

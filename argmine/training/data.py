@@ -30,9 +30,10 @@ from argmine.training.augment import reflowed
 
 OUTLETS = ("aljazeera", "foxnews")
 # Share of each corpus's documents that get a re-flowed copy per layout (see augment.REFLOWS), and how often
-# each map is repeated: the microtexts are 7,000 words next to AAE's 120,000.
+# each map is repeated: the microtexts are 7,000 words next to AAE's 120,000, and AAE's clause-level units
+# are the scheme argmine draws (the editorials and CDCP cut at other places).
 REFLOW_SHARE = 0.3
-REPEAT = {"microtexts": 2}
+REPEAT = {"aae": 2, "microtexts": 2}
 
 
 class RecipeError(ValueError):
@@ -98,7 +99,7 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
             editorials += read_corpus("editorials", corpora / "editorials", outlet)
     cdcp = read_corpus("cdcp", corpora / "cdcp", "train")
     essays = aae_train + aae_dev
-    data.finder_train = essays + micro * REPEAT["microtexts"]
+    data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"]
     data.finder_train += reflowed(essays + micro, REFLOW_SHARE, seed)
     data.finder_segments = editorials + cdcp + reflowed(editorials + cdcp, REFLOW_SHARE, seed + 1)
     data.kinds = essays + micro
@@ -111,6 +112,6 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
         "editorials": len(editorials),
         "cdcp:train (finder)": len(cdcp),
         "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
-        - len(essays) - len(micro) * REPEAT["microtexts"] - len(editorials) - len(cdcp),
+        - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(editorials) - len(cdcp),
     }
     return data
