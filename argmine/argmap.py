@@ -273,7 +273,7 @@ class ArgumentMap:
             amap.add_unit(unit)
             if "text" in item and item["text"] != amap.unit_text(unit):
                 raise MapError(
-                    f"unit {unit.id!r}: its text {_show(item['text'])} does not match offsets "
+                    f"unit {unit.id!r}: text {_show(item['text'])} does not match offsets "
                     f"{unit.start}:{unit.end} ({_show(amap.unit_text(unit))})"
                 )
         for item in _items(data.get("relations", []), "relations"):
