@@ -143,7 +143,10 @@ class Relation:
         source, target = _id(data["source"], "a relation's source"), _id(data["target"], "a relation's target")
         what = f"relation {source!r} -> {target!r}"
         return cls(
-            source, target, _label(data["relation"], RELATIONS, what), _score(data.get("score", 1.0), f"{what}: score")
+            source,
+            target,
+            _label(data["relation"], RELATIONS, f"{what}: relation"),
+            _score(data.get("score", 1.0), f"{what}: score"),
         )
 
 
