@@ -286,7 +286,7 @@ def test_deep_nesting_is_refused_cleanly(depth, suffix):
 PIECES = st.sampled_from(
     ["Buses matter. ", "Because fares fall, people ride.", "\n", "\r", "\r\n", "\n\n", "\x00", "\x07", "\ufeff",
      "é", "€", "🚌", "“", "”", "<p>", "</p>", "<article>", "&amp;", "=" * 50, "-", "(" * 30, ")" * 30, "!?" * 20,
-     "'s" * 10, "a" * 200, "$" * 40, "1" * 100, " ", "\t", "https://example.org/a?b=c."]
+     "'s" * 10, "a" * 200, "$" * 40, "1" * 100, " ", "\t", "https://example.org/a?b=c.", "x:" * 40, "a:b@", ":"]
 )
 ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32", "cp1252"])
 _TOKENIZER = spacy.blank("en").tokenizer

@@ -492,6 +492,17 @@ def test_every_line_ending_keeps_its_paragraphs(eol, miner):
 # ---- text the tokenizer would take minutes over ----------------------------------------------------------
 
 
+def test_a_long_stretch_of_colons_is_refused_at_once():
+    # spaCy's URL pattern backtracks over every colon of a piece: `x:` 10,000 times took 1.5 s, and the cost
+    # grows with the square of the length; the old guard let it through (no two marks in a row).
+    for text in ("x:" * 10_000, "Buses matter. " + "a:b@" * 5_000):
+        start = time.perf_counter()
+        with pytest.raises(InputError, match="not prose"):
+            decode_bytes(text.encode(), "c.txt")
+        assert time.perf_counter() - start < 1.0
+    decode_bytes(b"At 10:30 the council met; see https://example.org/a:b for the minutes.", "c.txt")
+
+
 def test_punctuation_runs_just_under_the_old_limit_are_refused_at_once(tmp_path):
     # Issue 14: 999 pieces of 998 `=` around one `-` passed the old 1,000-marks-in-a-row guard and took
     # spaCy's tokenizer 161 s.
@@ -518,6 +529,7 @@ def test_punctuation_runs_just_under_the_old_limit_are_refused_at_once(tmp_path)
         pytest.param(lambda k: "=" * 100 + "-" * (k % 7) + "=" * (k // 7), id="equals"),
         pytest.param(lambda k: "a" * (200 + k) + "'s" * 40, id="possessives"),
         pytest.param(lambda k: "$" * 60 + "1" * (300 + k), id="currency"),
+        pytest.param(lambda k: "x:@" * (300 + k), id="colons"),
     ],
 )
 def test_any_text_the_guard_lets_through_maps_in_bounded_time(piece, miner):

@@ -9,8 +9,8 @@ What each kind of input becomes (the README's table of input classes follows thi
   download), is decoded with those bytes replaced by U+FFFD and a warning; anything else is refused with
   `InputError`.
 - Binary data (zero bytes anywhere, control characters, known file signatures such as PDF or ZIP): refused;
-  so is text whose space-free stretches carry so much punctuation at their ends that spaCy's tokenizer would
-  take more than linear time over them (`_tokenizer_work`), which no prose does.
+  so is text whose space-free stretches carry so much punctuation at their ends, or so many colons, that
+  spaCy's tokenizer would take more than linear time over them (`_tokenizer_work`), which no prose does.
 - HTML (detected, or forced with `html=True`): its visible text, extracted by `argmine.read.html`, is the text.
 - More than `max_chars` characters: refused, and a file larger than any text of that length could be is
   refused before it is read, so memory stays bounded by the limit.
@@ -70,25 +70,29 @@ _MAX_BROKEN_UTF8 = 8
 # spaCy's tokenizer splits the text at whitespace, then peels prefixes and suffixes (punctuation, and `'s`) off
 # each piece one at a time, rescanning the rest of the piece after each: a piece of L characters with p such
 # marks at its ends costs about p * L steps of 0.3-1 µs (1,000 `=` take a quarter of a second, and 999 distinct
-# pieces of 999 `=` and `-` two and a half minutes). `_tokenizer_work` adds that up over the distinct pieces
-# (spaCy caches a piece it has seen); prose comes to about 0.15 per character, code and Markdown to 2. A text
-# over TOKENIZER_WORK_PER_CHAR per character plus TOKENIZER_WORK_ALLOWANCE is not prose and is refused, which
-# bounds the tokenizer's extra work to a few seconds on the longest text and a fraction of one on an op-ed.
+# pieces of 999 `=` and `-` two and a half minutes). Then its URL pattern (`\S+(?::\S*)?@`) backtracks over
+# every colon of what is left: c colons cost c * L steps of 10-30 ns (`x:` 10,000 times takes 1.5 s), counted
+# as 1/_COLON_STEPS of a peel. `_tokenizer_work` adds both up over the distinct pieces (spaCy caches a piece it
+# has seen); prose comes to about 0.15 per character, links, code and Markdown to 2. A text over
+# TOKENIZER_WORK_PER_CHAR per character plus TOKENIZER_WORK_ALLOWANCE is not prose and is refused, which bounds
+# the tokenizer's extra work to a few seconds on the longest text and a fraction of one on an op-ed.
 TOKENIZER_WORK_PER_CHAR = 4
 TOKENIZER_WORK_ALLOWANCE = 2**18
+_COLON_STEPS = 16
 _MARK = r"[^\w\s]"
-# A piece with a mark (or `'s`) at either end; `(?<!\S)` starts only at piece starts, so the search is linear.
-_EDGY_PIECE = re.compile(rf"(?<!\S)(?:{_MARK}\S*|\S*(?:{_MARK}|['’][sS]))(?!\S)")
+# A piece with a colon, or a mark (or `'s`) at either end. `(?<!\S)` tries only piece starts and each
+# lookahead stops at the piece's end, so the search is linear.
+_COSTLY_PIECE = re.compile(rf"(?<!\S)(?=\S*:|{_MARK}|\S*(?:{_MARK}|['’][sS])(?!\S))\S+")
 _LEADING_MARKS = re.compile(rf"{_MARK}+")
 _TRAILING_MARKS_REVERSED = re.compile(rf"(?:{_MARK}|[sS]['’])+")
 
 
-def _tokenizer_work(text: str) -> tuple[int, int]:
-    """An upper bound on the affix-peeling steps spaCy's tokenizer takes over `text`, and where the piece
-    costing most starts. Linear: one regex pass, then two anchored matches per piece with a mark at an end."""
-    work, worst, worst_at = 0, 0, 0
+def _tokenizer_work(text: str) -> tuple[float, int]:
+    """An upper bound on the steps spaCy's tokenizer takes over `text` beyond one pass (in peels; see above),
+    and where the piece costing most starts. Linear: one regex pass, then a few anchored matches per piece."""
+    work, worst, worst_at = 0.0, 0.0, 0
     seen: set[str] = set()
-    for m in _EDGY_PIECE.finditer(text):
+    for m in _COSTLY_PIECE.finditer(text):
         piece = m.group()
         if piece in seen:
             continue
@@ -96,7 +100,7 @@ def _tokenizer_work(text: str) -> tuple[int, int]:
         lead = _LEADING_MARKS.match(piece)
         trail = _TRAILING_MARKS_REVERSED.match(piece[::-1])
         peels = min(len(piece), (lead.end() if lead else 0) + (trail.end() if trail else 0))
-        cost = peels * len(piece)
+        cost = (peels + piece.count(":") / _COLON_STEPS) * len(piece)
         work += cost
         if cost > worst:
             worst, worst_at = cost, m.start()
@@ -145,8 +149,8 @@ def decode_bytes(
     work, worst_at = _tokenizer_work(text)
     if work > TOKENIZER_WORK_PER_CHAR * len(text) + TOKENIZER_WORK_ALLOWANCE:
         raise InputError(
-            f"{name}: not prose: long stretches without a space that start or end in runs of punctuation "
-            f"(the worst at character {worst_at:,}); spaCy's tokenizer would take minutes over them"
+            f"{name}: not prose: long stretches without a space that start or end in runs of punctuation or hold "
+            f"many colons (the worst at character {worst_at:,}); spaCy's tokenizer would take minutes over them"
         )
     if not text.strip():
         warnings.append(f"{name}: {'empty' if not text else 'only whitespace'}; the map has no units")
