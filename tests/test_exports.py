@@ -1043,6 +1043,14 @@ def test_a_map_file_over_the_size_limit_is_refused_unread(tmp_path):
     result = runner.invoke(app, ["convert", str(path), str(tmp_path / "m.json")])
     assert result.exit_code == 1 and "too large to read back" in result.output
     assert result.output.count("\n") == 1
+    # The limit is the caller's: the same in the API and on the command line.
+    small = tmp_path / "small.json"
+    json_format.write_json(sample_map(), small)
+    with pytest.raises(MapError, match="too large"):
+        read(small, max_bytes=1000)
+    result = runner.invoke(app, ["convert", str(small), str(tmp_path / "s.aif"), "--max-bytes", "1000"])
+    assert result.exit_code == 1 and "too large to read back" in result.output
+    assert runner.invoke(app, ["convert", str(small), str(tmp_path / "s.aif")]).exit_code == 0
     with pytest.raises(MapError, match="too large"):
         graphml.from_graphml(graphml.to_graphml(sample_map()), max_bytes=1000)
     with pytest.raises(MapError, match="too large"):

@@ -23,7 +23,7 @@ MAX_MAP_BYTES = 64 * 2**20
 def too_large(what: str, size: int, max_bytes: int) -> MapError:
     return MapError(
         f"{what} is too large to read back ({size:,} bytes, over the limit of {max_bytes:,}); "
-        "pass max_bytes=None to read it anyway"
+        "raise the limit (max_bytes, --max-bytes) to read it anyway"
     )
 
 
