@@ -90,7 +90,8 @@ def read(path: str | os.PathLike, fmt: str | None = None, *, max_bytes: int | No
             if f.name == "json" and not fmt and _looks_like_aif(data):
                 f = FORMATS["aif"]  # AIFdb and OVA save AIF as plain `.json`
             if not isinstance(data, dict):
-                raise MapError(f"not a {f.name.upper()} map: the top level is not an object")
+                what = "an AIF document" if f.name == "aif" else "an argmine JSON map"
+                raise MapError(f"not {what}: the top level is not an object")
             return f.loads(data)
         return f.loads(data, max_bytes=None)
     except MapError as err:
