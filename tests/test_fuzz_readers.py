@@ -8,8 +8,10 @@ key dropped; an edge added; the bytes cut or spliced), plus plain random bytes.
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +35,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
 )
 WORK = Path(tempfile.mkdtemp(prefix="argmine-fuzz-"))
+atexit.register(shutil.rmtree, WORK, ignore_errors=True)
 
 TEXT = (
     "Cities should fund buses.\n\nBecause people need cheap transport, buses matter.\r\n"
