@@ -7,6 +7,8 @@ import os
 import re
 import shutil
 import subprocess
+import time
+import tracemalloc
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -850,3 +852,232 @@ def test_every_export_of_every_corpus_text(path: Path):
     }
     if HAVE_DOT:
         assert len(_svg_nodes(written["svg"])) == len(amap)
+
+
+# --- read-back refuses what is not a well-formed map (issue 14) -------------------------------------------
+
+
+def _json_doc() -> dict:
+    return json.loads(json_format.to_json(sample_map()))
+
+
+def _json_with(change) -> str:
+    doc = _json_doc()
+    change(doc)
+    return json.dumps(doc)  # allow_nan: NaN and Infinity are written as the bare words a hostile file holds
+
+
+def _graphml_with(old: str, new: str, count: int = 1) -> str:
+    doc = graphml.to_graphml(sample_map())
+    assert old in doc
+    return doc.replace(old, new, count)
+
+
+def _set(path: tuple, value):
+    def change(doc):
+        target = doc
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return change
+
+
+def _add_edge(source, target):
+    return lambda doc: doc["edges"].append({"source": source, "target": target, "relation": "support"})
+
+
+_U1_START = span(
+    "The county's plan to close the Brightwater library on Sundays would hurt the people who need it most"
+)[0]
+
+NOT_WELL_FORMED = {
+    "nan score": ("json", _json_with(_set(("nodes", 0, "score"), float("nan"))), "NaN is not a number JSON allows"),
+    "infinite edge score": ("json", _json_with(_set(("edges", 0, "score"), float("inf"))), "not a number JSON allows"),
+    "score over 1": ("json", _json_with(_set(("nodes", 0, "score"), 1.5)), "from 0 to 1"),
+    "text as a list": ("json", _json_with(_set(("graph", "text"), ["a", "b"])), "text must be a string"),
+    "source a number": ("json", _json_with(_set(("graph", "source"), 5)), "source must be a string"),
+    "float offset": ("json", _json_with(_set(("nodes", 0, "start"), _U1_START + 0.5)), "must be an integer"),
+    "integral float offset": ("json", _json_with(_set(("nodes", 0, "start"), float(_U1_START))), "must be an integer"),
+    "boolean offset": ("json", _json_with(_set(("nodes", 0, "start"), True)), "must be an integer, not true"),
+    "1e999 offset": (
+        "json",
+        _json_with(_set(("nodes", 0, "start"), 12345)).replace('"start": 12345', '"start": 1e999'),
+        "out of range",
+    ),
+    "5000-digit offset": (
+        "json",
+        _json_with(_set(("nodes", 0, "start"), 12345)).replace('"start": 12345', '"start": ' + "9" * 5000),
+        "not valid JSON",
+    ),
+    "cycle": ("json", _json_with(_add_edge("u1", "u2")), "cycle"),
+    "duplicate relation": ("json", _json_with(_add_edge("u3", "u2")), "two relations"),
+    "lone surrogate": ("json", _json_with(_set(("graph", "model"), "\ud800")), "surrogate"),
+    "unit text as a list": ("json", _json_with(_set(("nodes", 0, "text"), ["x"])), "does not match"),
+    "unit id a list": ("json", _json_with(_set(("nodes", 0, "id"), ["u1"])), "unit id must be a string"),
+    "nodes an object": ("json", _json_with(_set(("nodes",), {})), "`nodes` list"),
+    "undirected json": ("json", _json_with(_set(("directed",), False)), "not directed"),
+    "nested 100k deep": ("json", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "nested objects": ("json", '{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
+    "graphml start typed string": (
+        "graphml",
+        _graphml_with('attr.name="start" attr.type="long"', 'attr.name="start" attr.type="string"'),
+        "must be an integer, not '",
+    ),
+    "graphml start not a number": (
+        "graphml",
+        _graphml_with(f'<data key="d5">{_U1_START}</data>', '<data key="d5">sixty</data>'),
+        "not valid GraphML",
+    ),
+    "graphml nan score": ("graphml", _graphml_with('<data key="d8">1.0</data>', '<data key="d8">NaN</data>'), "score"),
+    "graphml undirected": (
+        "graphml",
+        _graphml_with('edgedefault="directed"', 'edgedefault="undirected"'),
+        "undirected",
+    ),
+    "graphml no edgedefault": ("graphml", _graphml_with(' edgedefault="directed"', ""), "undirected"),
+    "graphml text does not match offsets": (
+        "graphml",
+        _graphml_with("Sunday is the only day many parents can bring their children</data>", "Sunday!</data>"),
+        "does not match offsets",
+    ),
+    "graphml parallel edges": (
+        "graphml",
+        _graphml_with("</graph>", '<edge source="u3" target="u2"><data key="d11">attack</data></edge></graph>'),
+        "two relations",
+    ),
+    "aif nan score": ("aif", aif.to_aif(sample_map()).replace('"score": 0.9', '"score": NaN'), "not a number"),
+    "aif text a list": (
+        "aif",
+        json.dumps({"nodes": [{"nodeID": "1", "type": "I", "text": ["x"]}], "edges": []}),
+        "not a string",
+    ),
+    "aif node ids a list": (
+        "aif",
+        json.dumps({"nodes": [{"nodeID": ["1"], "type": "I", "text": "x"}], "edges": []}),
+        "nodeID must be a string",
+    ),
+    "aif cycle": (
+        "aif",
+        json.dumps(
+            {
+                "nodes": [
+                    {"nodeID": "1", "type": "I", "text": "Buses help."},
+                    {"nodeID": "2", "type": "I", "text": "Cities grow."},
+                    {"nodeID": "3", "type": "RA"},
+                    {"nodeID": "4", "type": "RA"},
+                ],
+                "edges": [
+                    {"fromID": "1", "toID": "3"},
+                    {"fromID": "3", "toID": "2"},
+                    {"fromID": "2", "toID": "4"},
+                    {"fromID": "4", "toID": "1"},
+                ],
+            }
+        ),
+        "cycle",
+    ),
+}
+
+
+def _write_bad(tmp_path: Path, name: str) -> Path:
+    fmt, content, _ = NOT_WELL_FORMED[name]
+    path = tmp_path / f"bad{FORMATS[fmt].suffix}"
+    path.write_text(content, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(NOT_WELL_FORMED))
+def test_read_refuses_maps_that_are_not_well_formed(tmp_path, name):
+    path = _write_bad(tmp_path, name)
+    with pytest.raises(MapError) as err:
+        read(path)
+    message = str(err.value)
+    assert NOT_WELL_FORMED[name][2] in message and message.startswith(f"{path}: ")
+    assert "\n" not in message and len(message) < 400
+
+
+@pytest.mark.parametrize("name", sorted(NOT_WELL_FORMED))
+def test_convert_refuses_maps_that_are_not_well_formed_with_one_line(tmp_path, name):
+    path = _write_bad(tmp_path, name)
+    result = runner.invoke(app, ["convert", str(path), str(tmp_path / "out.html")])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("argmine: ") and result.output.count("\n") == 1, result.output
+    assert NOT_WELL_FORMED[name][2] in result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out.html").exists()
+
+
+def test_unit_from_dict_is_the_one_record_reader():
+    amap = sample_map()
+    assert ArgumentMap.from_dict(amap.to_dict()) == amap
+    unit = amap.unit("u4")
+    assert Unit.from_dict({**unit.__dict__}) == unit
+    assert Unit.from_dict({"start": 0, "end": 3, "kind": "claim"}, id="x") == Unit("x", 0, 3, "claim")
+    assert Unit.from_dict({"id": 7, "start": 0, "end": 3, "kind": "claim"}).id == "7"  # numbered by hand
+    with pytest.raises(MapError, match="lacks 'kind'"):
+        Unit.from_dict({"id": "x", "start": 0, "end": 3})
+
+
+def test_maps_refuse_nan_scores_and_float_offsets_when_built():
+    # The invariants hold for every map, not only those read back: a NaN would be written as `NaN`.
+    with pytest.raises(MapError, match="score"):
+        ArgumentMap("a claim", [Unit("u", 0, 7, "claim", score=float("nan"))])
+    with pytest.raises(MapError, match="integer"):
+        ArgumentMap("a claim", [Unit("u", 0, 6.5, "claim")])  # type: ignore[arg-type]
+
+
+def test_a_map_file_over_the_size_limit_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.graphml"
+    with open(path, "wb") as fh:  # one 100 MB attribute; sparse, so no disk is spent on it
+        fh.write(b'<?xml version="1.0"?><graphml><graph edgedefault="directed"><data key="d2">')
+        fh.truncate(100 * 2**20)
+    tracemalloc.start()
+    try:
+        with pytest.raises(MapError, match="too large to read back"):
+            read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20  # refused before a byte of it was read
+    result = runner.invoke(app, ["convert", str(path), str(tmp_path / "m.json")])
+    assert result.exit_code == 1 and "too large to read back" in result.output
+    assert result.output.count("\n") == 1
+    # The limit is the caller's: the same in the API and on the command line.
+    small = tmp_path / "small.json"
+    json_format.write_json(sample_map(), small)
+    with pytest.raises(MapError, match="too large"):
+        read(small, max_bytes=1000)
+    result = runner.invoke(app, ["convert", str(small), str(tmp_path / "s.aif"), "--max-bytes", "1000"])
+    assert result.exit_code == 1 and "too large to read back" in result.output
+    assert runner.invoke(app, ["convert", str(small), str(tmp_path / "s.aif")]).exit_code == 0
+    with pytest.raises(MapError, match="too large"):
+        graphml.from_graphml(graphml.to_graphml(sample_map()), max_bytes=1000)
+    with pytest.raises(MapError, match="too large"):
+        json_format.from_json(json_format.to_json(sample_map()), max_bytes=1000)
+
+
+def test_aif_s_node_with_many_conclusions_is_refused_in_linear_time(tmp_path):
+    # One RA-node with k premises and k conclusions used to become k² relations (97 s and 5.6 GB for k=2000).
+    k = 2000
+    doc = {
+        "nodes": [{"nodeID": str(i), "type": "I", "text": f"t{i}"} for i in range(1, 2 * k + 1)]
+        + [{"nodeID": "S", "type": "RA"}],
+        "edges": [{"fromID": str(i), "toID": "S"} for i in range(1, k + 1)]
+        + [{"fromID": "S", "toID": str(i)} for i in range(k + 1, 2 * k + 1)],
+    }
+    path = tmp_path / "f.aif"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(MapError, match="RA-node 'S' has 2,000 conclusions|RA-node 'S' has 2000 conclusions"):
+        read(path)
+    assert time.perf_counter() - start < 1.0
+    result = runner.invoke(app, ["convert", str(path), str(tmp_path / "f.json")])
+    assert result.exit_code == 1 and "conclusions" in result.output and result.output.count("\n") == 1
+    # k premises and one conclusion: k relations, read in linear time.
+    doc["edges"] = doc["edges"][: k + 1]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    start = time.perf_counter()
+    amap = read(path)
+    assert time.perf_counter() - start < 1.0
+    assert len(amap.relations) == k and {r.target for r in amap.relations} == {f"n{k + 1}"}

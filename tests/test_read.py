@@ -21,7 +21,7 @@ from argmine.read.decode import (
 )
 from argmine.read.html import html_to_text, looks_like_html
 from argmine.read.language import looks_english
-from argmine.read.layout import is_metadata_line, metadata_spans
+from argmine.read.layout import is_metadata_line, metadata_spans, paragraph_spans
 
 # Our own op-ed, with typographic quotes, an accent and a character outside the BMP (a surrogate pair in UTF-16).
 ESSAY = (
@@ -112,6 +112,20 @@ def test_other_encodings_are_refused_with_a_clear_error(data):
         decode_bytes(data, "x.txt")
 
 
+def test_ascii_cut_inside_a_utf8_character_is_utf8_not_windows_1252():
+    # Issue 14: a plain ASCII file cut inside its last character decoded as `â‚` (Windows-1252).
+    for char in ("€", "🚌"):
+        for cut in range(2, len(char.encode("utf-8"))):
+            data = b"Plain ASCII prose, cut off in the middle of a " + char.encode("utf-8")[:cut]
+            decoded = decode_bytes(data, "cut.txt")
+            assert decoded.encoding == "utf-8"
+            assert decoded.text == data[:-cut].decode("ascii") + "\ufffd"
+            assert decoded.warnings == ["cut.txt: ends in the middle of a UTF-8 character (a truncated file?); replaced with U+FFFD"]
+    # One lone lead byte at the end is as likely a Windows-1252 letter ending the text.
+    decoded = decode_bytes(b"We met at the caf\xe9", "x.txt")
+    assert decoded.text == "We met at the café" and decoded.encoding == "cp1252"
+
+
 # ---- binary ----------------------------------------------------------------------------------------------
 
 
@@ -131,6 +145,22 @@ def test_other_encodings_are_refused_with_a_clear_error(data):
 def test_binary_data_is_not_a_text_file(data, what):
     with pytest.raises(InputError, match=rf"^blob: not a text file \(.*{what}"):
         decode_bytes(data, "blob")
+
+
+@pytest.mark.parametrize("where", [0, 8191, 8192, 50_000])
+def test_a_zero_byte_anywhere_is_binary(where, tmp_path):
+    # Issue 14: zero bytes after the first 8 KB (the part sniffed for the encoding) were mapped into the text.
+    text = ("An ordinary essay sentence. " * 2000)[:60_000]
+    data = text[:where].encode() + b"\x00" + text[where:].encode()
+    with pytest.raises(InputError, match=r"^blob: not a text file \(binary data"):
+        decode_bytes(data, "blob")
+    path = tmp_path / "blob.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="not a text file"):
+        read_input(path)
+    # A byte-order mark changes nothing: U+0000 is no text character in any encoding.
+    with pytest.raises(InputError, match="binary data"):
+        decode_bytes(codecs.BOM_UTF16_BE + (text[:where] + "\x00" + text[where:]).encode("utf-16-be"), "blob")
 
 
 def test_a_stray_control_character_is_still_text():
@@ -429,3 +459,107 @@ def test_metadata_spans_take_linear_time():
         start = time.perf_counter()
         metadata_spans(text)
         assert time.perf_counter() - start < 2.0
+
+
+# ---- line endings ----------------------------------------------------------------------------------------
+
+_TOPICS = ["buses", "libraries", "parks", "schools", "clinics", "bridges", "trams", "markets", "pools", "museums"]
+THIRTY = "Our city needs its public services\n\n" + "\n\n".join(
+    f"The city should fund more {_TOPICS[i % 10]} in district {i + 1}. Because residents of district {i + 1} rely "
+    f"on {_TOPICS[i % 10]} every day, cuts would hurt them."
+    for i in range(30)
+) + "\n"
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_every_line_ending_keeps_its_paragraphs(eol, miner):
+    # Issue 14: with old-Mac line endings (a lone CR) the paragraphs were lost. The text keeps its line
+    # endings as read (offsets index it); the layout treats "\r\n", "\r" and "\n" alike.
+    text = decode_bytes(THIRTY.replace("\n", eol).encode(), "t.txt").text
+    assert text == THIRTY.replace("\n", eol)
+    spans = paragraph_spans(text)
+    assert len(spans) == 31
+    assert [text[a:b] for a, b in spans] == [THIRTY.replace("\n", eol)[a:b] for a, b in spans]
+    if eol == "\r":  # one character for one: the same offsets as the LF text
+        assert spans == paragraph_spans(THIRTY)
+        assert metadata_spans(FRAMED.replace("\n", "\r")) == metadata_spans(FRAMED)
+    amap = miner.map(text)
+    assert_offsets_index(text, amap)
+    assert len({u.paragraph for u in amap.units}) == 30
+    assert len(amap) >= 59  # as many as with "\n" (60), the title on its own line aside
+
+
+# ---- text the tokenizer would take minutes over ----------------------------------------------------------
+
+
+def test_a_long_stretch_of_colons_is_refused_at_once():
+    # spaCy's URL pattern backtracks over every colon of a piece: `x:` 10,000 times took 1.5 s, and the cost
+    # grows with the square of the length; the old guard let it through (no two marks in a row).
+    for text in ("x:" * 10_000, "Buses matter. " + "a:b@" * 5_000):
+        start = time.perf_counter()
+        with pytest.raises(InputError, match="not prose"):
+            decode_bytes(text.encode(), "c.txt")
+        assert time.perf_counter() - start < 1.0
+    decode_bytes(b"At 10:30 the council met; see https://example.org/a:b for the minutes.", "c.txt")
+
+
+def test_punctuation_runs_just_under_the_old_limit_are_refused_at_once(tmp_path):
+    # Issue 14: 999 pieces of 998 `=` around one `-` passed the old 1,000-marks-in-a-row guard and took
+    # spaCy's tokenizer 161 s.
+    text = " ".join("=" * k + "-" + "=" * (998 - k) for k in range(999))
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=r"^p\.txt: not prose"):
+        decode_bytes(text.encode(), "p.txt")
+    assert time.perf_counter() - start < 1.0
+    from typer.testing import CliRunner
+
+    from argmine.cli import app
+
+    (tmp_path / "p.txt").write_text(text)
+    start = time.perf_counter()
+    result = CliRunner().invoke(app, ["map", str(tmp_path / "p.txt"), "--model", "rules", "-f", "json"])
+    assert time.perf_counter() - start < 10.0
+    assert result.exit_code == 1 and "not prose" in result.output and result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        pytest.param(lambda k: "(" * 100 + "a" * (k + 1), id="parens-before-a-word"),
+        pytest.param(lambda k: "=" * 100 + "-" * (k % 7) + "=" * (k // 7), id="equals"),
+        pytest.param(lambda k: "a" * (200 + k) + "'s" * 40, id="possessives"),
+        pytest.param(lambda k: "$" * 60 + "1" * (300 + k), id="currency"),
+        pytest.param(lambda k: "x:@" * (300 + k), id="colons"),
+    ],
+)
+def test_any_text_the_guard_lets_through_maps_in_bounded_time(piece, miner):
+    from argmine.read.decode import TOKENIZER_WORK_ALLOWANCE, TOKENIZER_WORK_PER_CHAR, _tokenizer_work
+
+    prose = (ESSAY + "\n\n") * 40
+    pieces = []
+    text = prose
+    budget = lambda t: TOKENIZER_WORK_PER_CHAR * len(t) + TOKENIZER_WORK_ALLOWANCE  # noqa: E731
+    while _tokenizer_work(text)[0] <= budget(text):  # as much as the guard allows, and one piece more
+        pieces.append(piece(len(pieces)))
+        text = prose + " ".join(pieces)
+    with pytest.raises(InputError, match="not prose"):
+        decode_bytes(text.encode(), "x")
+    text = prose + " ".join(pieces[:-1])
+    decode_bytes(text.encode(), "x")
+    start = time.perf_counter()
+    miner.map(text)
+    assert time.perf_counter() - start < 4.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param((ESSAY + "\n\n") * 2000, id="a-long-op-ed"),
+        pytest.param("\n".join(f"See https://example.org/news/2026/{i}/a-long-title?ref=feed&id={i}." for i in range(3000)),
+                     id="links"),
+        pytest.param("\n".join(f"| **row {i}** | `x_{i}` | [more](http://x.org/{i}) |" for i in range(3000)), id="markdown"),
+        pytest.param("\n\n".join(["=" * 80, "A line of prose between rules.", "-" * 80] * 500), id="ruled"),
+    ],
+)
+def test_prose_links_markdown_and_rules_are_not_refused(text):
+    assert decode_bytes(text.encode(), "x").text == text

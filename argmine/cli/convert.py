@@ -1,7 +1,7 @@
 """`argmine convert IN OUT`: read a map (GraphML, JSON or AIF) and write it in any format.
 
-Errors follow `argmine.cli.errors`: one `argmine: ...` line on stderr, exit 1 for an unreadable map or a
-failed write (Graphviz missing for SVG/PNG included), 2 for usage errors (unknown or output-only format,
+Errors follow `argmine.cli.errors`: one `argmine: ...` line on stderr, exit 1 for an unreadable map (one that
+is not well formed, see `ArgumentMap.from_dict`, or larger than `--max-bytes`) or a failed write (Graphviz missing for SVG/PNG included), 2 for usage errors (unknown or output-only format,
 an existing OUT without `--force`, OUT the same file as IN). OUT is written atomically.
 """
 
@@ -14,7 +14,7 @@ import typer
 
 from argmine.cli.app import app
 from argmine.cli.errors import OutputExists, UsageError, reported
-from argmine.export import FORMATS, UnknownFormat, format_for_path, get_format, map_formats, read
+from argmine.export import FORMATS, MAX_MAP_BYTES, UnknownFormat, format_for_path, get_format, map_formats, read
 from argmine.export.atomic import write_atomic
 
 
@@ -31,6 +31,9 @@ def convert(
         None, "--from", help=f"Input format: {', '.join(map_formats())} [default: from IN's suffix]."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite OUT if it exists."),
+    max_bytes: int = typer.Option(
+        MAX_MAP_BYTES, "--max-bytes", min=1, help="Refuse a map file larger than this, before reading it."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Convert an argument map between formats (GraphML, JSON, AIF in; every format out).
@@ -52,6 +55,6 @@ def convert(
                 raise UsageError(f"{target}: is the input file; refusing to overwrite it")
             if not force:
                 raise OutputExists(f"{target}: already exists; pass --force to overwrite it")
-        amap = read(source, from_fmt)
+        amap = read(source, from_fmt, max_bytes=max_bytes)
         write_atomic(target, out_format.dumps(amap))
     typer.echo(f"{source} -> {target} ({out_format.name}, {len(amap)} units)", err=True)

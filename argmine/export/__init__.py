@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json as json_lib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from pathlib import Path
 from argmine.argmap import ArgumentMap, MapError
 from argmine.export import aif, argdown, dot, graphml, html, json, mermaid
 from argmine.export.atomic import write_atomic
+from argmine.export.readback import MAX_MAP_BYTES, load_json, read_limited
 
 
 @dataclass(frozen=True)
@@ -74,25 +74,31 @@ def write(amap: ArgumentMap, path: str | os.PathLike, fmt: str | None = None) ->
     write_atomic(path, f.dumps(amap))
 
 
-def read(path: str | os.PathLike, fmt: str | None = None) -> ArgumentMap:
-    """Read a map from `path` in `fmt` or the format the suffix names."""
+def read(path: str | os.PathLike, fmt: str | None = None, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
+    """Read a map from `path` in `fmt` or the format the suffix names.
+
+    Whatever the file holds, the answer is a well-formed map (`ArgumentMap.from_dict`) or one `MapError`
+    line naming the file; a file over `max_bytes` is refused before it is read.
+    """
     f = get_format(fmt) if fmt else format_for_path(path)
     if f.loads is None:
         raise UnknownFormat(f"{f.name} is an output-only format and cannot be read back")
-    data = Path(path).read_bytes()
-    if f.name == "json" and not fmt and _looks_like_aif(data):
-        f = FORMATS["aif"]  # AIFdb and OVA save AIF as plain `.json`
     try:
-        return f.loads(data)
-    except UnicodeDecodeError as err:
-        raise MapError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+        data: bytes | dict = read_limited(path, max_bytes)
+        if f.name in ("json", "aif"):
+            data = load_json(data, "AIF JSON" if f.name == "aif" else "JSON")  # parsed once, for the sniff too
+            if f.name == "json" and not fmt and _looks_like_aif(data):
+                f = FORMATS["aif"]  # AIFdb and OVA save AIF as plain `.json`
+            if not isinstance(data, dict):
+                what = "an AIF document" if f.name == "aif" else "an argmine JSON map"
+                raise MapError(f"not {what}: the top level is not an object")
+            return f.loads(data)
+        return f.loads(data, max_bytes=None)
+    except MapError as err:
+        raise MapError(f"{path}: {err}") from None
 
 
-def _looks_like_aif(data: bytes) -> bool:
-    try:
-        doc = json_lib.loads(data)
-    except ValueError:
-        return False  # let the JSON reader report it
+def _looks_like_aif(doc: object) -> bool:
     if not isinstance(doc, dict) or "graph" in doc:
         return False
     body = doc.get("AIF") or doc.get("aif") or doc
@@ -107,6 +113,7 @@ def map_formats() -> list[str]:
 
 __all__ = [
     "FORMATS",
+    "MAX_MAP_BYTES",
     "Format",
     "UnknownFormat",
     "format_for_path",

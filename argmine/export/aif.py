@@ -15,7 +15,8 @@ Mapping (argmine → AIF):
 Reading AIF written elsewhere (no `argmine` data, or the xAIF wrapper `{"AIF": {...}}`): the I-nodes' texts
 are joined by blank lines to make the text, the first I-node that is no premise of anything becomes the
 `major_claim` and the others `claim`s; RA-nodes become supports and CA-nodes attacks from each of their
-premises to each of their conclusions. Nodes of other types (L, YA, TA, MA, PA) and relations that target an
+premises to their conclusion (an S-node with more than one conclusion is refused: AIF gives an inference or
+a conflict one conclusion, and pairing every premise with every conclusion would be quadratic). Nodes of other types (L, YA, TA, MA, PA) and relations that target an
 S-node (undercuts) have no counterpart in an argument map and are skipped.
 """
 
@@ -24,8 +25,9 @@ from __future__ import annotations
 import json
 import os
 
-from argmine.argmap import ArgumentMap, MapError, Relation, Unit
+from argmine.argmap import ArgumentMap, MapError
 from argmine.export.atomic import write_atomic
+from argmine.export.readback import MAX_MAP_BYTES, check_size, load_json, read_limited
 
 FORMAT = "argmine-aif/1"
 SCHEME = {"support": ("RA", "Default Inference"), "attack": ("CA", "Default Conflict")}
@@ -71,14 +73,12 @@ def to_aif(amap: ArgumentMap) -> str:
     return json.dumps(to_aif_dict(amap), ensure_ascii=False, indent=1) + "\n"
 
 
-def _load(data: str | bytes | dict) -> dict:
+def _load(data: str | bytes | dict, max_bytes: int | None) -> dict:
     if isinstance(data, dict):
         doc = data
     else:
-        try:
-            doc = json.loads(data)
-        except (json.JSONDecodeError, UnicodeDecodeError) as err:
-            raise MapError(f"not valid AIF JSON: {err}") from None
+        check_size(data, max_bytes)
+        doc = load_json(data, "AIF JSON")
     if not isinstance(doc, dict):
         raise MapError("not an AIF document: the top level is not an object")
     body = doc.get("AIF") or doc.get("aif") or doc  # xAIF wraps the graph, AIFdb does not
@@ -93,93 +93,128 @@ def _load(data: str | bytes | dict) -> dict:
     return body
 
 
-def _relations(body: dict, ids: dict[str, str]) -> list[Relation]:
-    """Relations from the S-nodes of `body`; `ids` maps I-node ids to unit ids."""
-    types = {str(n["nodeID"]): n.get("type", "") for n in body["nodes"]}
-    scores = {str(n["nodeID"]): float((n.get("argmine") or {}).get("score", 1.0)) for n in body["nodes"]}
-    into: dict[str, list[str]] = {}
-    out_of: dict[str, list[str]] = {}
-    for e in body["edges"]:
-        a, b = str(e["fromID"]), str(e["toID"])
-        if types.get(b) in RELATION_OF and a in ids:
-            into.setdefault(b, []).append(ids[a])
-        if types.get(a) in RELATION_OF and b in ids:
-            out_of.setdefault(a, []).append(ids[b])
+def _node_id(value: object, what: str) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # AIFdb numbers its nodes and edges
+    if not isinstance(value, str):
+        raise MapError(f"not an AIF map argmine can read: {what} must be a string or an integer")
+    return value
+
+
+class _Graph:
+    """The nodes of an AIF body by id, and the edges into and out of each: built in one pass over each list."""
+
+    def __init__(self, body: dict) -> None:
+        self.nodes: dict[str, dict] = {}
+        for n in body["nodes"]:
+            if not isinstance(n, dict) or "nodeID" not in n:
+                raise MapError("not an AIF map argmine can read: every node must be an object with a `nodeID`")
+            nid = _node_id(n["nodeID"], "a nodeID")
+            if nid in self.nodes:
+                raise MapError(f"not an AIF map argmine can read: two nodes have the nodeID {nid!r}")
+            if not isinstance(n.get("type", ""), str):
+                raise MapError(f"not an AIF map argmine can read: node {nid!r} has a `type` that is not a string")
+            self.nodes[nid] = n
+        self.into: dict[str, list[str]] = {}
+        self.out_of: dict[str, list[str]] = {}
+        for e in body["edges"]:
+            if not isinstance(e, dict) or "fromID" not in e or "toID" not in e:
+                raise MapError("not an AIF map argmine can read: every edge must be an object with `fromID`, `toID`")
+            a, b = _node_id(e["fromID"], "a fromID"), _node_id(e["toID"], "a toID")
+            self.into.setdefault(b, []).append(a)
+            self.out_of.setdefault(a, []).append(b)
+
+    def type(self, nid: str) -> str:
+        return self.nodes[nid].get("type", "") if nid in self.nodes else ""
+
+
+def _relations(graph: _Graph, ids: dict[str, str]) -> list[dict]:
+    """Relations from the RA- and CA-nodes; `ids` maps I-node ids to unit ids.
+
+    An S-node stands for one inference or one conflict: its premises are the I-nodes with an edge into it,
+    its conclusion the one I-node its edge leads to. One with several conclusions is refused rather than read
+    as every premise relating to every conclusion, which is not what AIF means and would take work quadratic
+    in the file. Edges to or from other S-nodes (undercuts, chained schemes) have no counterpart and are skipped.
+    """
     relations = []
     seen = set()
-    for sid in sorted(into, key=lambda s: (len(s), s)):
-        for premise in into[sid]:
-            for conclusion in out_of.get(sid, []):
-                if premise != conclusion and (premise, conclusion) not in seen:
-                    seen.add((premise, conclusion))
-                    relations.append(Relation(premise, conclusion, RELATION_OF[types[sid]], scores[sid]))
+    sids = [nid for nid, n in graph.nodes.items() if n.get("type", "") in RELATION_OF]
+    for sid in sorted(sids, key=lambda s: (len(s), s)):
+        conclusions = list(dict.fromkeys(ids[b] for b in graph.out_of.get(sid, []) if b in ids))
+        if len(conclusions) > 1:
+            raise MapError(
+                f"not an AIF map argmine can read: {graph.type(sid)}-node {sid!r} has {len(conclusions)} "
+                "conclusions (an inference or a conflict has one)"
+            )
+        premises = [ids[a] for a in graph.into.get(sid, []) if a in ids]
+        if not conclusions or not premises:
+            continue
+        extras = graph.nodes[sid].get("argmine", {})
+        if not isinstance(extras, dict):
+            raise MapError(f"not an AIF map argmine can read: S-node {sid!r} has argmine data that is not an object")
+        for premise in premises:
+            pair = (premise, conclusions[0])
+            if premise != conclusions[0] and pair not in seen:
+                seen.add(pair)
+                relations.append(
+                    {
+                        "source": premise,
+                        "target": conclusions[0],
+                        "relation": RELATION_OF[graph.type(sid)],
+                        "score": extras.get("score", 1.0),
+                    }
+                )
     return relations
 
 
-def from_aif(data: str | bytes | dict) -> ArgumentMap:
-    """Parse AIF JSON (written by `to_aif`, AIFdb or OVA) into an `ArgumentMap`."""
-    body = _load(data)
+def from_aif(data: str | bytes | dict, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
+    """Parse AIF JSON (written by `to_aif`, AIFdb or OVA) into an `ArgumentMap`, checked by
+    `ArgumentMap.from_dict`."""
+    body = _load(data, max_bytes)
+    graph = _Graph(body)
+    inodes = [(nid, n) for nid, n in graph.nodes.items() if n.get("type") == "I"]
     extras = body.get("argmine")
-    try:
-        inodes = [n for n in body["nodes"] if n.get("type") == "I"]
-        if isinstance(extras, dict) and "text" in extras:
-            amap = ArgumentMap(extras["text"], source=extras.get("source", ""), model=extras.get("model", ""))
-            ids = {}
-            for n in inodes:
-                x = n.get("argmine")
-                if not isinstance(x, dict):
-                    raise MapError(f"I-node {n['nodeID']!r} lacks its argmine data")
-                unit = Unit(
-                    id=str(x["id"]),
-                    start=int(x["start"]),
-                    end=int(x["end"]),
-                    kind=x["kind"],
-                    evidence_type=x.get("evidence_type", ""),
-                    stance=x.get("stance", ""),
-                    paragraph=int(x.get("paragraph", 0)),
-                    score=float(x.get("score", 1.0)),
-                )
-                amap.add_unit(unit)
-                if n.get("text") != amap.unit_text(unit):
-                    raise MapError(
-                        f"I-node {n['nodeID']!r}: its text does not match offsets {unit.start}:{unit.end}"
-                    )
-                ids[str(n["nodeID"])] = unit.id
-        else:
-            amap, ids = _foreign_map(body, inodes)
-        for rel in _relations(body, ids):
-            amap.add_relation(rel)
-    except (KeyError, TypeError, ValueError) as err:
-        if isinstance(err, MapError):
-            raise
-        raise MapError(f"not an AIF map argmine can read: {type(err).__name__}: {err}") from None
-    return amap
+    if isinstance(extras, dict) and "text" in extras:
+        units, ids = [], {}
+        for nid, n in inodes:
+            x = n.get("argmine")
+            if not isinstance(x, dict):
+                raise MapError(f"I-node {nid!r} lacks its argmine data")
+            # The I-node's own text is what AIF tools show: it must be the text the offsets cover.
+            units.append({**x, "text": n.get("text")})
+            if "id" in x:
+                ids[nid] = x["id"] if isinstance(x["id"], str) else str(x["id"])
+        doc = {"text": extras["text"], "source": extras.get("source", ""), "model": extras.get("model", "")}
+    else:
+        doc, units, ids = _foreign_map(graph, inodes)
+    return ArgumentMap.from_dict({**doc, "units": units, "relations": _relations(graph, ids)})
 
 
-def _foreign_map(body: dict, inodes: list[dict]) -> tuple[ArgumentMap, dict[str, str]]:
-    """A map over the I-node texts of AIF that argmine did not write."""
-    premises = set()
-    types = {str(n["nodeID"]): n.get("type") for n in body["nodes"]}
-    for e in body["edges"]:
-        if types.get(str(e["toID"])) in RELATION_OF:
-            premises.add(str(e["fromID"]))
+def _foreign_map(graph: _Graph, inodes: list[tuple[str, dict]]) -> tuple[dict, list[dict], dict[str, str]]:
+    """The text, units and ids of a map over the I-node texts of AIF that argmine did not write."""
+    premises = {
+        a for sid, n in graph.nodes.items() if n.get("type", "") in RELATION_OF for a in graph.into.get(sid, [])
+    }
     parts, spans = [], []
     pos = 0
-    for n in inodes:
-        text = str(n.get("text", "")).strip()
+    for nid, n in inodes:
+        text = n.get("text", "")
+        if not isinstance(text, str):
+            raise MapError(f"not an AIF map argmine can read: I-node {nid!r} has a text that is not a string")
+        text = text.strip()
         if not text:
             continue
-        spans.append((str(n["nodeID"]), pos, pos + len(text)))
+        spans.append((nid, pos, pos + len(text)))
         parts.append(text)
         pos += len(text) + 2
-    amap = ArgumentMap("\n\n".join(parts))
     thesis = next((nid for nid, _, _ in spans if nid not in premises), None)
-    ids = {}
+    units, ids = [], {}
     for i, (nid, start, end) in enumerate(spans):
         uid = f"n{nid}"
-        amap.add_unit(Unit(uid, start, end, "major_claim" if nid == thesis else "claim", paragraph=i))
+        kind = "major_claim" if nid == thesis else "claim"
+        units.append({"id": uid, "start": start, "end": end, "kind": kind, "paragraph": i})
         ids[nid] = uid
-    return amap, ids
+    return {"text": "\n\n".join(parts)}, units, ids
 
 
 def write_aif(amap: ArgumentMap, path: str | os.PathLike) -> None:
@@ -187,7 +222,6 @@ def write_aif(amap: ArgumentMap, path: str | os.PathLike) -> None:
     write_atomic(path, to_aif(amap))
 
 
-def read_aif(path: str | os.PathLike) -> ArgumentMap:
+def read_aif(path: str | os.PathLike, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
     """Read an AIF JSON map."""
-    with open(path, "rb") as fh:
-        return from_aif(fh.read())
+    return from_aif(read_limited(path, max_bytes), max_bytes=None)

@@ -14,11 +14,13 @@ from __future__ import annotations
 import io
 import os
 import re
+import warnings
 
 import networkx as nx
 
-from argmine.argmap import ArgumentMap, MapError, Relation, Unit
+from argmine.argmap import ArgumentMap, MapError
 from argmine.export.atomic import write_atomic
+from argmine.export.readback import MAX_MAP_BYTES, check_size, read_limited
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -58,32 +60,29 @@ def to_graphml(amap: ArgumentMap) -> str:
     return buf.getvalue().decode("utf-8").replace("\r", "&#13;")
 
 
-def from_graphml(data: str | bytes) -> ArgumentMap:
-    """Parse GraphML written by `to_graphml` back into an `ArgumentMap`."""
+def from_graphml(data: str | bytes, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
+    """Parse GraphML written by `to_graphml` back into an `ArgumentMap`, checked by `ArgumentMap.from_dict`:
+    attributes must have the contract's types (`start` typed `string` is refused, not converted), a node's
+    `text` must match its offsets, and the graph must be directed (`edgedefault="directed"`)."""
+    check_size(data, max_bytes)
     try:
-        g = nx.parse_graphml(data, node_type=str)
-    except Exception as err:  # networkx raises bare XML and KeyErrors on malformed input
-        raise MapError(f"not valid GraphML: {err}") from None
-    try:
-        amap = ArgumentMap(g.graph["text"], source=g.graph.get("source", ""), model=g.graph.get("model", ""))
-        for node, d in g.nodes(data=True):
-            amap.add_unit(
-                Unit(
-                    id=node,
-                    start=int(d["start"]),
-                    end=int(d["end"]),
-                    kind=d["kind"],
-                    evidence_type=d.get("evidence_type", ""),
-                    stance=d.get("stance", ""),
-                    paragraph=int(d.get("paragraph", 0)),
-                    score=float(d.get("score", 1.0)),
-                )
-            )
-        for s, t, d in g.edges(data=True):
-            amap.add_relation(Relation(s, t, d["relation"], float(d.get("score", 1.0))))
-    except KeyError as err:
-        raise MapError(f"GraphML lacks the argmine attribute {err}") from None
-    return amap
+        with warnings.catch_warnings():  # networkx warns about yEd ports; the map does not need them
+            warnings.simplefilter("ignore")
+            g = nx.parse_graphml(data, node_type=str)
+    except Exception as err:  # networkx raises bare XML, Key and Value errors on malformed input
+        raise MapError(f"not valid GraphML: {type(err).__name__}: {' '.join(str(err).split())[:200]}") from None
+    if not g.is_directed():
+        # An undirected edge has no source and target: reading it either way round could reverse a relation.
+        raise MapError('not an argmine GraphML map: the graph is undirected (it needs edgedefault="directed")')
+    return ArgumentMap.from_dict(
+        {
+            "text": g.graph.get("text"),
+            "source": g.graph.get("source", ""),
+            "model": g.graph.get("model", ""),
+            "units": [{**d, "id": node} for node, d in g.nodes(data=True)],
+            "relations": [{**d, "source": s, "target": t} for s, t, d in g.edges(data=True)],
+        }
+    )
 
 
 def write_graphml(amap: ArgumentMap, path: str | os.PathLike) -> None:
@@ -91,7 +90,6 @@ def write_graphml(amap: ArgumentMap, path: str | os.PathLike) -> None:
     write_atomic(path, to_graphml(amap))
 
 
-def read_graphml(path: str | os.PathLike) -> ArgumentMap:
+def read_graphml(path: str | os.PathLike, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
     """Read a GraphML map written by `write_graphml`."""
-    with open(path, "rb") as fh:
-        return from_graphml(fh.read())
+    return from_graphml(read_limited(path, max_bytes), max_bytes=None)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 
-from argmine.argmap import ArgumentMap, MapError, Relation, Unit
+from argmine.argmap import ArgumentMap, MapError
 from argmine.export.atomic import write_atomic
+from argmine.export.readback import MAX_MAP_BYTES, check_size, load_json, read_limited
 
 FORMAT = "argmine/1"
 
@@ -43,43 +44,32 @@ def to_json(amap: ArgumentMap) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def from_json(data: str | bytes | dict) -> ArgumentMap:
-    """Parse node-link JSON written by `to_json` (or annotated by hand) into an `ArgumentMap`."""
-    if not isinstance(data, dict):
-        try:
-            data = json.loads(data)
-        except json.JSONDecodeError as err:
-            raise MapError(f"not valid JSON: {err}") from None
-    try:
-        graph = data["graph"]
-        text = graph["text"]
-        amap = ArgumentMap(text, source=graph.get("source", ""), model=graph.get("model", ""))
-        for node in data["nodes"]:
-            unit = Unit(
-                id=str(node["id"]),
-                start=int(node["start"]),
-                end=int(node["end"]),
-                kind=node["kind"],
-                evidence_type=node.get("evidence_type", ""),
-                stance=node.get("stance", ""),
-                paragraph=int(node.get("paragraph", 0)),
-                score=float(node.get("score", 1.0)),
-            )
-            amap.add_unit(unit)
-            if "text" in node and node["text"] != amap.unit_text(unit):
-                raise MapError(
-                    f"unit {unit.id!r}: text {node['text']!r} does not match offsets "
-                    f"{unit.start}:{unit.end} ({amap.unit_text(unit)!r})"
-                )
-        for edge in data.get("edges", data.get("links", [])):
-            amap.add_relation(
-                Relation(str(edge["source"]), str(edge["target"]), edge["relation"], float(edge.get("score", 1.0)))
-            )
-    except (KeyError, TypeError, ValueError) as err:
-        if isinstance(err, MapError):
-            raise
-        raise MapError(f"not an argmine JSON map: {type(err).__name__}: {err}") from None
-    return amap
+def from_json(data: str | bytes | dict, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
+    """Parse node-link JSON written by `to_json` (or annotated by hand) into an `ArgumentMap`, checked by
+    `ArgumentMap.from_dict` (`MapError` for anything that is not a well-formed map)."""
+    if isinstance(data, dict):
+        doc = data
+    else:
+        check_size(data, max_bytes)
+        doc = load_json(data)
+    if not isinstance(doc, dict):
+        raise MapError("not an argmine JSON map: the top level is not an object")
+    graph, nodes = doc.get("graph"), doc.get("nodes")
+    if not isinstance(graph, dict) or not isinstance(nodes, list):
+        raise MapError("not an argmine JSON map: it needs a `graph` object (with the text) and a `nodes` list")
+    if doc.get("directed", True) is not True:
+        # Every relation points from the supporting or attacking unit to its target; without a direction
+        # `source` and `target` mean nothing.
+        raise MapError("not an argmine JSON map: the graph is not directed")
+    return ArgumentMap.from_dict(
+        {
+            "text": graph.get("text"),
+            "source": graph.get("source", ""),
+            "model": graph.get("model", ""),
+            "units": nodes,
+            "relations": doc.get("edges", doc.get("links", [])),
+        }
+    )
 
 
 def write_json(amap: ArgumentMap, path: str | os.PathLike) -> None:
@@ -87,7 +77,6 @@ def write_json(amap: ArgumentMap, path: str | os.PathLike) -> None:
     write_atomic(path, to_json(amap))
 
 
-def read_json(path: str | os.PathLike) -> ArgumentMap:
+def read_json(path: str | os.PathLike, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
     """Read a JSON map written by `write_json` or annotated by hand."""
-    with open(path, encoding="utf-8") as fh:
-        return from_json(fh.read())
+    return from_json(read_limited(path, max_bytes), max_bytes=None)

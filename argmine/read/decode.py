@@ -5,11 +5,12 @@ What each kind of input becomes (the README's table of input classes follows thi
 - UTF-8, with or without a byte-order mark; UTF-16 and UTF-32 with a byte-order mark: decoded (the mark
   dropped). UTF-16 without a mark is recognised by its zero bytes and decoded with a warning.
 - Other 8-bit text: decoded as Windows-1252 (a superset of Latin-1's printable range) with a warning when that
-  gives plausible Western text; UTF-8 with a few broken bytes (a truncated download) is decoded with those
-  bytes replaced by U+FFFD and a warning; anything else is refused with `InputError`.
-- Binary data (zero bytes, control characters, known file signatures such as PDF or ZIP): refused; so is a
-  run of more than `MAX_PUNCTUATION_RUN` punctuation marks without a space, which no prose has and which
-  spaCy's tokenizer takes quadratic time over.
+  gives plausible Western text; UTF-8 with a few broken bytes, or cut inside its last character (a truncated
+  download), is decoded with those bytes replaced by U+FFFD and a warning; anything else is refused with
+  `InputError`.
+- Binary data (zero bytes anywhere, control characters, known file signatures such as PDF or ZIP): refused;
+  so is text whose space-free stretches carry so much punctuation at their ends, or so many colons, that
+  spaCy's tokenizer would take more than linear time over them (`_tokenizer_work`), which no prose does.
 - HTML (detected, or forced with `html=True`): its visible text, extracted by `argmine.read.html`, is the text.
 - More than `max_chars` characters: refused, and a file larger than any text of that length could be is
   refused before it is read, so memory stays bounded by the limit.
@@ -66,11 +67,44 @@ _MAX_CONTROL_SHARE = 0.01
 _MAX_NON_ASCII_LETTERS = 0.3
 # A few bad bytes among valid multi-byte sequences: UTF-8 that was cut or damaged, not another encoding.
 _MAX_BROKEN_UTF8 = 8
-# spaCy's tokenizer peels punctuation off a token one mark at a time, rescanning the rest each time: a run of
-# n marks without a space costs n² (2,000 `=` take a second, 8,000 a quarter of a minute). Prose never has
-# such runs; refusing them keeps mapping time bounded. The lookbehind makes the search linear.
-MAX_PUNCTUATION_RUN = 1000
-_PUNCTUATION_RUN = re.compile(rf"(?<![^\w\s])[^\w\s]{{{MAX_PUNCTUATION_RUN + 1}}}")
+# spaCy's tokenizer splits the text at whitespace, then peels prefixes and suffixes (punctuation, and `'s`) off
+# each piece one at a time, rescanning the rest of the piece after each: a piece of L characters with p such
+# marks at its ends costs about p * L steps of 0.3-1 µs (1,000 `=` take a quarter of a second, and 999 distinct
+# pieces of 999 `=` and `-` two and a half minutes). Then its URL pattern (`\S+(?::\S*)?@`) backtracks over
+# every colon of what is left: c colons cost c * L steps of 10-30 ns (`x:` 10,000 times takes 1.5 s), counted
+# as 1/_COLON_STEPS of a peel. `_tokenizer_work` adds both up over the distinct pieces (spaCy caches a piece it
+# has seen); prose comes to about 0.15 per character, links, code and Markdown to 2. A text over
+# TOKENIZER_WORK_PER_CHAR per character plus TOKENIZER_WORK_ALLOWANCE is not prose and is refused, which bounds
+# the tokenizer's extra work to a few seconds on the longest text and a fraction of one on an op-ed.
+TOKENIZER_WORK_PER_CHAR = 4
+TOKENIZER_WORK_ALLOWANCE = 2**18
+_COLON_STEPS = 16
+_MARK = r"[^\w\s]"
+# A piece with a colon, or a mark (or `'s`) at either end. `(?<!\S)` tries only piece starts and each
+# lookahead stops at the piece's end, so the search is linear.
+_COSTLY_PIECE = re.compile(rf"(?<!\S)(?=\S*:|{_MARK}|\S*(?:{_MARK}|['’][sS])(?!\S))\S+")
+_LEADING_MARKS = re.compile(rf"{_MARK}+")
+_TRAILING_MARKS_REVERSED = re.compile(rf"(?:{_MARK}|[sS]['’])+")
+
+
+def _tokenizer_work(text: str) -> tuple[float, int]:
+    """An upper bound on the steps spaCy's tokenizer takes over `text` beyond one pass (in peels; see above),
+    and where the piece costing most starts. Linear: one regex pass, then a few anchored matches per piece."""
+    work, worst, worst_at = 0.0, 0.0, 0
+    seen: set[str] = set()
+    for m in _COSTLY_PIECE.finditer(text):
+        piece = m.group()
+        if piece in seen:
+            continue
+        seen.add(piece)
+        lead = _LEADING_MARKS.match(piece)
+        trail = _TRAILING_MARKS_REVERSED.match(piece[::-1])
+        peels = min(len(piece), (lead.end() if lead else 0) + (trail.end() if trail else 0))
+        cost = (peels + piece.count(":") / _COLON_STEPS) * len(piece)
+        work += cost
+        if cost > worst:
+            worst, worst_at = cost, m.start()
+    return work, worst_at
 
 
 class InputError(ValueError):
@@ -95,6 +129,9 @@ def decode_bytes(
     `html`: None detects HTML, True always extracts the visible text, False maps markup as plain text.
     """
     text, encoding, warnings = _decode(data, name)
+    zero = text.find("\x00")
+    if zero >= 0:  # wherever it sits: the first 8 KB decide the encoding, not whether the rest is text
+        raise InputError(f"{name}: not a text file (binary data: a zero character at {zero:,})")
     _check_controls(text, name)
     is_html = looks_like_html(text) if html is None else html
     if is_html:
@@ -109,11 +146,11 @@ def decode_bytes(
             f"{name}: too large to map ({len(text):,} characters, over the limit of {max_chars:,}); "
             "raise --max-chars or split the text"
         )
-    run = _PUNCTUATION_RUN.search(text)
-    if run:
+    work, worst_at = _tokenizer_work(text)
+    if work > TOKENIZER_WORK_PER_CHAR * len(text) + TOKENIZER_WORK_ALLOWANCE:
         raise InputError(
-            f"{name}: not prose: more than {MAX_PUNCTUATION_RUN:,} punctuation marks in a row "
-            f"(at character {run.start():,})"
+            f"{name}: not prose: long stretches without a space that start or end in runs of punctuation or hold "
+            f"many colons (the worst at character {worst_at:,}); spaCy's tokenizer would take minutes over them"
         )
     if not text.strip():
         warnings.append(f"{name}: {'empty' if not text else 'only whitespace'}; the map has no units")
@@ -151,6 +188,11 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
         first_bad = err.start
+    cut = _cut_utf8(data)
+    if cut is not None:
+        return cut + "\ufffd", "utf-8", [
+            f"{name}: ends in the middle of a UTF-8 character (a truncated file?); replaced with U+FFFD"
+        ]
     repaired = data.decode("utf-8", errors="replace")
     broken = repaired.count("\ufffd") - _count_valid_replacement_chars(data)
     multibyte = sum(1 for ch in repaired if ch > "\x7f" and ch != "\ufffd")
@@ -167,6 +209,22 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
         f"{name}: not UTF-8 text (invalid byte 0x{data[first_bad]:02x} at {first_bad}) and no other encoding "
         "fits; convert it to UTF-8 first (e.g. iconv -f ENCODING -t UTF-8)"
     )
+
+
+def _cut_utf8(data: bytes) -> str | None:
+    """The text of `data` when it is valid UTF-8 cut inside its last character, else None.
+
+    Only a cut leaving two or three bytes of the character counts: a lead byte and its continuation bytes
+    are UTF-8 and almost never Windows-1252 (`â‚`). One lone lead byte at the end is just as likely an
+    accented letter ending a Windows-1252 text (`café`), so it is left to the rules below.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    pending = decoder.getstate()[0]
+    return text if len(pending) >= 2 else None
 
 
 def _count_valid_replacement_chars(data: bytes) -> int:

@@ -14,9 +14,12 @@ import bisect
 import re
 from collections.abc import Iterator
 
-# One or more blank lines end a paragraph; texts with no blank line at all use single line breaks.
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_LINE_BREAK = re.compile(r"\n\s*")
+# One or more blank lines end a paragraph; texts with no blank line at all use single line breaks. A line
+# break is "\n", "\r\n" or a lone "\r" (old Mac files): the text keeps them as read, so that offsets index it.
+_EOL = r"(?:\r\n?|\n)"
+_BLANK_LINE = re.compile(rf"{_EOL}[ \t\f\v]*{_EOL}\s*")
+_LINE_BREAK = re.compile(rf"{_EOL}\s*")
+_LINE_END = re.compile(r"[\r\n]")
 
 # How far from each end of the text metadata lines are looked for, and how long such a line can be.
 _HEAD_LINES = 8
@@ -96,12 +99,13 @@ _FOOTER = re.compile(
     r"|(?:story continues below|continue reading)\b[^\n]{0,60})",
     re.IGNORECASE,
 )
-# Lines that are boilerplate wherever they stand, even between paragraphs of the essay.
+# Lines that are boilerplate wherever they stand, even between paragraphs of the essay (a line starts at the
+# text's start or after "\n" or "\r", and ends before either or at the end).
 _BOILERPLATE = re.compile(
-    r"^[ \t]*(?:advertisements?|sponsored(?: content)?|story continues below(?: advertisement)?"
-    r"|continue reading(?: the main story| below)?|(?:read|see) (?:more|also)\s*:[^\n]{0,150}"
-    r"|related(?: articles?| stories| coverage| reading)?\s*:[^\n]{0,150}"
-    r"|sign up (?:for|to)\b[^\n]{0,150}|subscribe (?:to|for|now)\b[^\n]{0,150})[ \t]*\r?$",
+    r"(?:^|(?<=\r))[ \t]*(?:advertisements?|sponsored(?: content)?|story continues below(?: advertisement)?"
+    r"|continue reading(?: the main story| below)?|(?:read|see) (?:more|also)\s*:[^\r\n]{0,150}"
+    r"|related(?: articles?| stories| coverage| reading)?\s*:[^\r\n]{0,150}"
+    r"|sign up (?:for|to)\b[^\r\n]{0,150}|subscribe (?:to|for|now)\b[^\r\n]{0,150})[ \t]*(?=[\r\n]|\Z)",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -166,8 +170,8 @@ def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
         if m is None:
             return
         a = m.start()
-        nl = text.find("\n", a)
-        end = n if nl < 0 else nl
+        nl = _LINE_END.search(text, a)
+        end = n if nl is None else nl.start()
         yield a, a + len(text[a:end].rstrip())
         pos = end + 1
 
@@ -179,7 +183,7 @@ def _lines_backwards(text: str) -> Iterator[tuple[int, int]]:
         b = len(text[:end].rstrip())
         if b == 0:
             return
-        nl = text.rfind("\n", 0, b)
+        nl = max(text.rfind("\n", 0, b), text.rfind("\r", 0, b))
         line = text[nl + 1 : b]
         yield b - len(line.lstrip()), b
         end = max(nl, 0)
