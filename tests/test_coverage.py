@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from typer.testing import CliRunner
 
 from argmine.argmap import ArgumentMap, Unit
@@ -57,3 +59,14 @@ def test_summary_shows_the_coverage(tmp_path):
     rows = dict(line.rsplit(None, 1) for line in result.output.splitlines() if line.strip())
     rows = {k.strip(): int(v) for k, v in rows.items()}
     assert rows["sentences"] == 5 and rows["mapped"] + rows["left out"] == 5 and rows["mapped"] >= 3
+
+
+def test_the_json_map_lists_the_unmapped_spans_and_reads_back_without_them():
+    from argmine import export
+
+    amap = ArgumentMap(TEXT, [_unit("u1", "Cities should ban cars downtown", "major_claim")])
+    data = json.loads(export.get_format("json").dumps(amap))
+    cov = data["graph"]["coverage"]
+    assert (cov["sentences"], cov["mapped"], cov["share"]) == (5, 1, 0.2)
+    assert [TEXT[s["start"] : s["end"]] for s in cov["unmapped"]][0] == "Traffic kills."
+    assert export.get_format("json").loads(json.dumps(data)).units == amap.units

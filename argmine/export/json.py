@@ -12,6 +12,7 @@ import os
 from argmine.argmap import ArgumentMap, MapError
 from argmine.export.atomic import write_atomic
 from argmine.export.readback import MAX_MAP_BYTES, check_size, load_json, read_limited
+from argmine.graph.coverage import coverage
 
 FORMAT = "argmine/1"
 
@@ -21,7 +22,14 @@ def to_json(amap: ArgumentMap) -> str:
     data = {
         "directed": True,
         "multigraph": False,
-        "graph": {"format": FORMAT, "source": amap.source, "model": amap.model, "text": amap.text},
+        "graph": {
+            "format": FORMAT,
+            "source": amap.source,
+            "model": amap.model,
+            "text": amap.text,
+            # derived from the text and the units, for readers; ignored when the map is read back
+            "coverage": coverage(amap).to_dict(),
+        },
         "nodes": [
             {
                 "id": u.id,

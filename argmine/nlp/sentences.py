@@ -25,7 +25,7 @@ def sentence_starts(doc: Doc) -> list[bool]:
     i = 0
     while i < n:
         tok = doc[i]
-        if tok.is_space and "\n" in tok.text:
+        if tok.is_space and ("\n" in tok.text or "\r" in tok.text):  # CR alone ends lines too
             if i + 1 < n:
                 starts[i + 1] = True
         elif tok.text in _FINAL:
