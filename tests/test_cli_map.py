@@ -225,7 +225,7 @@ def test_default_limit_refuses_over_a_million_characters(tmp_path):
 def test_usage_errors_exit_2(essay, tmp_path):
     one_line_error(run(essay, "-f", "nonsense", "-m", "rules"), 2, "unknown format 'nonsense'")
     one_line_error(run(essay, "-o", tmp_path / "x.unknown", "-m", "rules"), 2, "cannot tell the format")
-    one_line_error(run(essay, "-f", "json", "-m", "no-such-model"), 2, "no argmine model at 'no-such-model'")
+    one_line_error(run(essay, "-f", "json", "-m", "no-such-model"), 2, "no argmine model named 'no-such-model'")
     result = run(essay, "--max-chars", "0")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
 

@@ -2,8 +2,8 @@
 
 Exit codes: 0 ok; 1 some input could not be mapped or an output could not be written (bad input, an I/O
 error, a failing exporter, an unexpected error); 2 usage: bad arguments, an unknown format or model, a model
-that fails its integrity check, an output that exists without `--force`; 130 interrupted. Every failure is
-one `argmine: ...` line on stderr; `--debug` re-raises it with its traceback instead.
+that fails its integrity check or cannot be loaded, an output that exists without `--force`; 130 interrupted.
+Every failure is one `argmine: ...` line on stderr; `--debug` re-raises it with its traceback instead.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from argmine.corpora.errors import CorpusError, CorpusFormatError
 from argmine.evaluation.scores import EvaluationError
 from argmine.export import UnknownFormat
 from argmine.nlp.manifest import ModelIntegrityError
-from argmine.nlp.models import ModelNotFound
+from argmine.nlp.models import ModelLoadError, ModelNotFound
 from argmine.read.decode import InputError
 from argmine.training.data import RecipeError
 
@@ -40,7 +40,8 @@ class OutputExists(UsageError):
 
 
 USAGE_ERRORS = (
-    UnknownFormat, ModelNotFound, ModelIntegrityError, UsageError, CorpusError, RecipeError, EvaluationError
+    UnknownFormat, ModelNotFound, ModelIntegrityError, ModelLoadError, UsageError, CorpusError, RecipeError,
+    EvaluationError,
 )
 INPUT_ERRORS = (InputError, MapError, CorpusFormatError)  # checked first: CorpusFormatError is a CorpusError
 

@@ -13,7 +13,7 @@ from argmine.argmap import ArgumentMap
 from argmine.graph.decode import decode_map, propagate_stance
 from argmine.nlp.doc import set_gold_segments, to_map
 from argmine.nlp.manifest import verify_manifest
-from argmine.nlp.models import RULES, resolve_model
+from argmine.nlp.models import RULES, ModelLoadError, resolve_model
 from argmine.nlp.rules import rules_pipeline
 
 # Components that find unit boundaries; they are switched off when gold segments are given.
@@ -64,5 +64,12 @@ def load(model: str | os.PathLike | None = None) -> Miner:
         return Miner(rules_pipeline(), RULES)
     path = Path(where)
     verify_manifest(path)  # before spaCy reads anything: a changed model folder is changed code
-    nlp = spacy.load(path)
+    try:
+        nlp = spacy.load(path)
+    except Exception as err:  # noqa: BLE001  (any failure inside spaCy's loader means the same to the user)
+        # The files match their manifest, so they are what was shipped or trained, and still spaCy cannot
+        # build a pipeline from them (a broken config, an unknown component): one line, not a traceback.
+        reason = " ".join(str(err).split()) or type(err).__name__
+        reason = reason if len(reason) <= 300 else reason[:299] + "…"  # spaCy's messages run to paragraphs
+        raise ModelLoadError(f"cannot load model at {path}: {type(err).__name__}: {reason}") from err
     return Miner(nlp, nlp.meta.get("name") or path.name)
