@@ -145,9 +145,28 @@ def test_a_failing_write_keeps_the_old_file_and_no_temporary(essay, tmp_path, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "fsync", disk_full)
-    one_line_error(run(essay, "-o", out, "-m", "rules", "--force"), 1, "No space left on device")
+    result = run(essay, "-o", out, "-m", "rules", "--force")
+    one_line_error(result, 1, f"argmine: {out}: cannot write the map: No space left on device")
     assert out.read_text() == "old map"
     assert leftovers(tmp_path) == ["essay.json", "essay.txt"]
+
+
+def test_a_full_disk_names_the_output_file(essay, tmp_path):
+    """A real write that fails with ENOSPC (no simulated error): /dev/full takes no bytes."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    from argmine.export import atomic
+
+    out = tmp_path / "essay.json"
+
+    def to_dev_full(path):
+        return os.open("/dev/full", os.O_WRONLY), str(tmp_path / ".essay.json.x.tmp")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(atomic, "open_temporary", to_dev_full)
+        result = run(essay, "-o", out, "-m", "rules")
+    one_line_error(result, 1, f"argmine: {out}: cannot write the map: No space left on device")
+    assert not out.exists()
 
 
 def test_bad_input_creates_no_output(tmp_path):

@@ -163,7 +163,8 @@ def test_a_bare_name_that_is_not_shipped_is_refused_even_if_a_folder_has_it(deco
     from argmine.nlp.models import ModelNotFound, resolve_model
 
     decoy.rename(decoy.parent / "mine")
-    with pytest.raises(ModelNotFound, match=r"no argmine model named 'mine'.*the folder 'mine' here is not used.*\./mine"):
+    refused = r"no argmine model named 'mine'.*the folder 'mine' here is not used.*\./mine"
+    with pytest.raises(ModelNotFound, match=refused):
         resolve_model("mine")
     assert resolve_model("./mine") == Path("mine")
     assert load("./mine").name == "decoy"
