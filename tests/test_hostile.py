@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 import argmine.nlp
 from argmine.argmap import ArgumentMap, MapError, Relation
 from argmine.cli import app
+from argmine.cli.terminal import one_line, printable
 from argmine.export import FORMATS
 from argmine.export.dot import graphviz_available
 from argmine.export.json import from_json
@@ -378,12 +379,91 @@ def test_cli_turns_any_bytes_into_a_map_or_one_error_line(data):
     except InputError as err:
         assert result.exit_code == 1, (result.exit_code, result.stderr, result.exception)
         assert result.stdout == ""
-        assert result.stderr == f"argmine: {' '.join(str(err).split())}\n"
+        assert result.stderr == f"argmine: {one_line(err)}\n"
         return
     assert result.exit_code == 0, (result.stderr, result.exception)
     amap = from_json(result.stdout)
     assert amap.text == expected.text and amap.source == "<stdin>"
-    assert result.stderr == "".join(f"argmine: warning: {' '.join(w.split())}\n" for w in expected.warnings)
+    assert result.stderr == "".join(f"argmine: warning: {one_line(w)}\n" for w in expected.warnings)
+
+
+# ---- nothing from the input acts on the terminal -----------------------------------------------------------
+
+# What a terminal acts on instead of showing: ESC (OSC retitle, CSI clear screen), BEL, CR, backspace, C1 CSI,
+# bidi embeddings/overrides/isolates/marks, zero-width characters, line and paragraph separators, a lone
+# surrogate (which a UTF-8 terminal cannot even encode).
+ESCAPES = "\x1b]0;PWNED\x1b\\\x1b[2J\x07\r\x08\x9b31m\u202e\u2066\u2069\u200f\u200b\ufeff\u2028\u2029"
+_ACTIVE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029\ud800-\udfff]"
+)
+
+
+def inert(out: str) -> None:
+    """No character of `out` acts on a terminal (newlines between lines aside)."""
+    found = _ACTIVE.findall(out.replace("\n", ""))
+    assert not found, f"terminal controls reached the terminal: {found!r} in {out!r}"
+
+
+def test_printable_escapes_what_acts_on_a_terminal_and_keeps_the_rest():
+    assert printable("Schools – “AI” café 100\u00a0% 日本 👍") == "Schools – “AI” café 100\u00a0% 日本 👍"
+    assert printable("a\x1b[2Jb\x07c\x9bd") == "a\\x1b[2Jb\\x07c\\x9bd"
+    assert printable("evil\u202etxt.exe\u2066x\u2069\u200b\U000e0041") == (
+        "evil\\u202etxt.exe\\u2066x\\u2069\\u200b\\U000e0041"
+    )
+    assert printable("\ud800") == "\\ud800"
+    inert(printable(ESCAPES))
+    assert one_line("two\nlines\u2028three") == "two lines three"
+
+
+def test_map_error_lines_escape_a_hostile_file_name(tmp_path):
+    name = tmp_path / "\x1b]0;X\x07x\u202eTXT.exe"  # $'\\e]0;X\\a'x...: a real name on this file system
+    result = CliRunner().invoke(app, ["map", str(name), "-m", "rules"])  # no such file
+    assert result.exit_code == 1
+    inert(result.stderr)
+    assert "\\x1b]0;X\\x07x\\u202eTXT.exe: no such file" in result.stderr
+    name.write_bytes(b"%PDF-1.7\n" + bytes(300))
+    result = CliRunner().invoke(app, ["map", str(name), "-m", "rules"])  # not a text file
+    assert result.exit_code == 1 and "not a text file" in result.stderr
+    inert(result.stderr)
+
+
+def test_the_terminal_tree_escapes_hostile_unit_texts(tmp_path):
+    essay = tmp_path / "essay.txt"
+    essay.write_text(
+        f"Schools should teach AI {ESCAPES} now. Because bans fail \u202ein every school\u202c we studied. "
+        "Critics say\u200b phones distract, but rules work.\n\n"
+        + "Teachers report that pupils who learn how these tools work use them more carefully. " * 12 + "\n",
+        encoding="utf-8",  # long enough that the few controls do not make it binary for the decoder
+    )
+    result = CliRunner().invoke(app, ["map", str(essay), "-m", "rules"])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    inert(result.stdout)
+    inert(result.stderr)
+    assert "\\x1b]0;PWNED" in result.stdout and "\\u202ein every school" in result.stdout
+    # Files keep the data as it is: the JSON map holds the very characters.
+    result = CliRunner().invoke(app, ["map", str(essay), "-m", "rules", "-f", "json"])
+    assert from_json(result.stdout).text == essay.read_bytes().decode("utf-8")
+
+
+def test_batch_failure_lines_and_summary_escape_hostile_ids_and_names(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile_id = "\u001b]0;PWNED\u001b\\\u001b[2J\u202e"
+    (folder / "feed.jsonl").write_text(json.dumps({"id": hostile_id, "text": "   "}) + "\n", encoding="utf-8")
+    (folder / "\x1b]0;X\x07x.txt").write_bytes(b"%PDF-1.7\n" + bytes(300))
+    (folder / "fine.txt").write_text("Schools should teach AI. Because bans fail.\n", encoding="utf-8")
+    out = tmp_path / "out\x1b[2J"
+    result = CliRunner().invoke(app, ["batch", str(folder), "-o", str(out), "-m", "rules", "--workers", "1"])
+    assert result.exit_code == 1, (result.stderr, result.exception)
+    inert(result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, lines  # two failures and the summary
+    assert any("\\x1b]0;PWNED\\x1b\\\\x1b[2J\\u202e" in line for line in lines)
+    assert any("\\x1b]0;X\\x07x.txt" in line and "not a text file" in line for line in lines)
+    assert "3 documents: 1 mapped, 0 skipped, 2 failed" in lines[-1] and "out\\x1b[2J" in lines[-1]
+    # The report, a file, keeps the id as it is.
+    report = json.loads((out / "argmine-report.json").read_text(encoding="utf-8"))
+    assert any(hostile_id in doc.values() for doc in report["documents"]), report["documents"]
 
 
 # ---- bounded time ----------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import click
 import typer
 
 from argmine.argmap import MapError
+from argmine.cli.terminal import one_line
 from argmine.corpora.errors import CorpusError, CorpusFormatError
 from argmine.evaluation.scores import EvaluationError
 from argmine.export import UnknownFormat
@@ -47,14 +48,14 @@ INPUT_ERRORS = (InputError, MapError, CorpusFormatError)  # checked first: Corpu
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    """Print `argmine: message` (one line) on stderr and return the exit to raise."""
-    print(f"argmine: {' '.join(str(message).split())}", file=sys.stderr)
+    """Print `argmine: message` (one line, terminal controls escaped) on stderr and return the exit to raise."""
+    print(f"argmine: {one_line(message)}", file=sys.stderr)
     return typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    """Print `argmine: warning: message` (one line) on stderr."""
-    print(f"argmine: warning: {' '.join(str(message).split())}", file=sys.stderr)
+    """Print `argmine: warning: message` (one line, terminal controls escaped) on stderr."""
+    print(f"argmine: warning: {one_line(message)}", file=sys.stderr)
 
 
 def _is_own(err: BaseException) -> bool:
