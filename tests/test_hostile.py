@@ -433,6 +433,12 @@ def test_map_error_lines_escape_a_hostile_file_name(tmp_path):
     result = CliRunner().invoke(app, ["map", str(name), "-m", "rules"])  # not a text file
     assert result.exit_code == 1 and "not a text file" in result.stderr
     inert(result.stderr)
+    source = tmp_path / "\x1b[2J\u202emap.json"
+    source.write_text(to_json(MINER.map("Schools should teach AI. Because bans fail.")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["convert", str(source), str(tmp_path / "\x1b]0;Y\x07.graphml")])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    inert(result.stderr)
+    assert "\\x1b[2J\\u202emap.json -> " in result.stderr and (tmp_path / "\x1b]0;Y\x07.graphml").is_file()
 
 
 def test_the_terminal_tree_escapes_hostile_unit_texts(tmp_path):
