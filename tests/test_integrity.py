@@ -170,6 +170,17 @@ def test_a_bare_name_that_is_not_shipped_is_refused_even_if_a_folder_has_it(deco
     assert load("./mine").name == "decoy"
 
 
+def test_the_python_api_keeps_a_path_a_path(decoy):
+    import argmine
+    from argmine.nlp.models import model_spec
+
+    decoy.rename(decoy.parent / "mine")
+    assert model_spec(Path("mine")) == os.path.join(".", "mine") and model_spec("mine") == "mine"
+    assert model_spec(None) is None and model_spec(Path("/abs/m")) == "/abs/m"
+    assert argmine.map_text("Schools should teach AI.", model=Path("mine")).model == "decoy"
+    assert [m.model for m in argmine.map_many(["Schools should teach AI."], model=Path("mine"))] == ["decoy"]
+
+
 @shipped
 def test_map_and_batch_use_the_shipped_model_whatever_folder_they_run_in(decoy):
     from typer.testing import CliRunner

@@ -48,6 +48,16 @@ def looks_like_path(model: str) -> bool:
     return any(sep in model for sep in seps) or model.startswith((".", "~")) or os.path.isabs(model)
 
 
+def model_spec(model: str | os.PathLike | None) -> str | None:
+    """`model` as a string that resolves to the same model (for caches and for worker processes): a path
+    given as `os.PathLike` stays a path, `./name` when its string has no separator (`Path("./m")` is "m")."""
+    if model is None or not isinstance(model, os.PathLike):
+        return None if model is None else str(model)
+    text = os.fspath(model)
+    text = text.decode() if isinstance(text, bytes) else text
+    return text if looks_like_path(text) else os.path.join(".", text)
+
+
 def resolve_model(model: str | os.PathLike | None = None) -> Path | str:
     """The folder of `model` (a shipped name or a path), `RULES` for the baseline; None means `ARGMINE_MODEL`,
     else the shipped default (the rule baseline when no model is shipped)."""
