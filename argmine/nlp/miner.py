@@ -34,9 +34,11 @@ from argmine.read.layout import ParagraphIndex
 # Components that find unit boundaries; they are switched off when gold segments are given.
 SEGMENTERS = ("argmine_rule_segmenter", "tok2vec", "unit_finder", "argmine_units_from_finder")
 
-# The most characters one `Doc` (and one `nlp.pipe` batch) holds: 50,000 characters are at most ~40,000
-# tokens even for one-word lines, a few hundred MB of activations; an op-ed is a tenth of that.
-WINDOW_CHARS = 50_000
+# The most characters one `Doc` (and one `nlp.pipe` batch) holds. Prose has ~0.2 tokens per character and
+# one-line paragraphs 0.4; the densest text the decoder lets through (punctuation runs of up to 1,000 marks,
+# each a token) nears 1, so 40,000 characters are at most ~40,000 tokens, ~350 MB of activations at ~9 KB a
+# token: with the ~150 MB of the loaded model, under 600 MB on any input. An op-ed is a tenth of a window.
+WINDOW_CHARS = 40_000
 # Where a window may end, best first: after a blank line, a line break, a sentence, a space. A window is cut
 # at the last such place in its second half, so there are at most 2 * len(text) / window + 1 windows.
 _CUTS = (
@@ -56,8 +58,8 @@ def _collecting() -> Iterator[None]:
     enough by then that a full collection may not come for hundreds of batches: mapping grew by a window's
     worth of memory with every window. A full collection of the whole process costs ~150 ms (the model
     alone is 100,000 objects), so what existed before the batch is frozen (`gc.freeze`) for the collection,
-    which then sees only the batch's own objects, and thawed after; nothing is collected later than without
-    this. A caller who froze objects or disabled the collector keeps that choice.
+    which then sees only the batch's own objects, and thawed after (older garbage waits for the next full
+    collection, as it would anyway). A caller who froze objects or disabled the collector keeps that choice.
     """
     own = gc.isenabled() and gc.get_freeze_count() == 0
     if own:
