@@ -20,7 +20,9 @@ def _miner(model: str | None):
 
 def map_text(text: str, *, model: str | os.PathLike | None = None, source: str = "") -> ArgumentMap:
     """Map one text with `model` (None: the shipped default; "rules": the rule baseline)."""
-    return _miner(None if model is None else str(model)).map(text, source)
+    from argmine.nlp.models import model_spec
+
+    return _miner(model_spec(model)).map(text, source)
 
 
 def map_many(
@@ -30,7 +32,9 @@ def map_many(
 
     `workers` > 1 maps on that many processes, each loading the model once; None uses every core.
     """
-    name = None if model is None else str(model)
+    from argmine.nlp.models import model_spec
+
+    name = model_spec(model)  # a Path stays a path in the workers too
     if workers is None:
         from argmine.batch.pool import default_workers
 

@@ -214,9 +214,10 @@ def first_last_paragraphs(pairs: list) -> dict:
         _, roles = paragraph_roles(gold.text)
         paragraph_of = ParagraphIndex(gold.text)
         found = {g.id for g, _ in overlap_matches(gold, pred)}
+        content = [i for i, role in enumerate(roles) if role not in ("meta", "title")]
         for u in gold.units:
-            role = roles[paragraph_of(u.start)] if roles else ""
-            where = "first" if role in ("intro", "only") else "last" if role == "conclusion" else ""
+            para = paragraph_of(u.start)
+            where = "first" if content and para == content[0] else "last" if content and para == content[-1] else ""
             if where:
                 counts[where][0] += u.id in found
                 counts[where][1] += 1

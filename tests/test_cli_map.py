@@ -145,9 +145,28 @@ def test_a_failing_write_keeps_the_old_file_and_no_temporary(essay, tmp_path, mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "fsync", disk_full)
-    one_line_error(run(essay, "-o", out, "-m", "rules", "--force"), 1, "No space left on device")
+    result = run(essay, "-o", out, "-m", "rules", "--force")
+    one_line_error(result, 1, f"argmine: {out}: cannot write the map: No space left on device")
     assert out.read_text() == "old map"
     assert leftovers(tmp_path) == ["essay.json", "essay.txt"]
+
+
+def test_a_full_disk_names_the_output_file(essay, tmp_path):
+    """A real write that fails with ENOSPC (no simulated error): /dev/full takes no bytes."""
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    from argmine.export import atomic
+
+    out = tmp_path / "essay.json"
+
+    def to_dev_full(path):
+        return os.open("/dev/full", os.O_WRONLY), str(tmp_path / ".essay.json.x.tmp")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(atomic, "open_temporary", to_dev_full)
+        result = run(essay, "-o", out, "-m", "rules")
+    one_line_error(result, 1, f"argmine: {out}: cannot write the map: No space left on device")
+    assert not out.exists()
 
 
 def test_bad_input_creates_no_output(tmp_path):
@@ -225,7 +244,7 @@ def test_default_limit_refuses_over_a_million_characters(tmp_path):
 def test_usage_errors_exit_2(essay, tmp_path):
     one_line_error(run(essay, "-f", "nonsense", "-m", "rules"), 2, "unknown format 'nonsense'")
     one_line_error(run(essay, "-o", tmp_path / "x.unknown", "-m", "rules"), 2, "cannot tell the format")
-    one_line_error(run(essay, "-f", "json", "-m", "no-such-model"), 2, "no argmine model at 'no-such-model'")
+    one_line_error(run(essay, "-f", "json", "-m", "no-such-model"), 2, "no argmine model named 'no-such-model'")
     result = run(essay, "--max-chars", "0")
     assert result.exit_code == 2 and "Traceback" not in result.stderr
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 
+import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,11 +31,15 @@ from typer.testing import CliRunner
 import argmine.nlp
 from argmine.argmap import ArgumentMap, MapError, Relation
 from argmine.cli import app
+from argmine.cli.terminal import one_line, printable
 from argmine.export import FORMATS
 from argmine.export.dot import graphviz_available
-from argmine.export.json import from_json
+from argmine.export.json import from_json, to_json
+from argmine.graph.decode import thesis_of
 from argmine.nlp import load
+from argmine.nlp.miner import WINDOW_CHARS, Miner, windows
 from argmine.read.decode import InputError, decode_bytes
+from argmine.read.layout import ParagraphIndex, paragraph_spans
 
 MINER = load("rules")
 
@@ -378,12 +387,97 @@ def test_cli_turns_any_bytes_into_a_map_or_one_error_line(data):
     except InputError as err:
         assert result.exit_code == 1, (result.exit_code, result.stderr, result.exception)
         assert result.stdout == ""
-        assert result.stderr == f"argmine: {' '.join(str(err).split())}\n"
+        assert result.stderr == f"argmine: {one_line(err)}\n"
         return
     assert result.exit_code == 0, (result.stderr, result.exception)
     amap = from_json(result.stdout)
     assert amap.text == expected.text and amap.source == "<stdin>"
-    assert result.stderr == "".join(f"argmine: warning: {' '.join(w.split())}\n" for w in expected.warnings)
+    assert result.stderr == "".join(f"argmine: warning: {one_line(w)}\n" for w in expected.warnings)
+
+
+# ---- nothing from the input acts on the terminal -----------------------------------------------------------
+
+# What a terminal acts on instead of showing: ESC (OSC retitle, CSI clear screen), BEL, CR, backspace, C1 CSI,
+# bidi embeddings/overrides/isolates/marks, zero-width characters, line and paragraph separators, a lone
+# surrogate (which a UTF-8 terminal cannot even encode).
+ESCAPES = "\x1b]0;PWNED\x1b\\\x1b[2J\x07\r\x08\x9b31m\u202e\u2066\u2069\u200f\u200b\ufeff\u2028\u2029"
+_ACTIVE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2028\u2029\ud800-\udfff]"
+)
+
+
+def inert(out: str) -> None:
+    """No character of `out` acts on a terminal (newlines between lines aside)."""
+    found = _ACTIVE.findall(out.replace("\n", ""))
+    assert not found, f"terminal controls reached the terminal: {found!r} in {out!r}"
+
+
+def test_printable_escapes_what_acts_on_a_terminal_and_keeps_the_rest():
+    assert printable("Schools – “AI” café 100\u00a0% 日本 👍") == "Schools – “AI” café 100\u00a0% 日本 👍"
+    assert printable("a\x1b[2Jb\x07c\x9bd") == "a\\x1b[2Jb\\x07c\\x9bd"
+    assert printable("evil\u202etxt.exe\u2066x\u2069\u200b\U000e0041") == (
+        "evil\\u202etxt.exe\\u2066x\\u2069\\u200b\\U000e0041"
+    )
+    assert printable("\ud800") == "\\ud800"
+    inert(printable(ESCAPES))
+    assert one_line("two\nlines\u2028three") == "two lines three"
+
+
+def test_map_error_lines_escape_a_hostile_file_name(tmp_path):
+    name = tmp_path / "\x1b]0;X\x07x\u202eTXT.exe"  # $'\\e]0;X\\a'x...: a real name on this file system
+    result = CliRunner().invoke(app, ["map", str(name), "-m", "rules"])  # no such file
+    assert result.exit_code == 1
+    inert(result.stderr)
+    assert "\\x1b]0;X\\x07x\\u202eTXT.exe: no such file" in result.stderr
+    name.write_bytes(b"%PDF-1.7\n" + bytes(300))
+    result = CliRunner().invoke(app, ["map", str(name), "-m", "rules"])  # not a text file
+    assert result.exit_code == 1 and "not a text file" in result.stderr
+    inert(result.stderr)
+    source = tmp_path / "\x1b[2J\u202emap.json"
+    source.write_text(to_json(MINER.map("Schools should teach AI. Because bans fail.")), encoding="utf-8")
+    result = CliRunner().invoke(app, ["convert", str(source), str(tmp_path / "\x1b]0;Y\x07.graphml")])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    inert(result.stderr)
+    assert "\\x1b[2J\\u202emap.json -> " in result.stderr and (tmp_path / "\x1b]0;Y\x07.graphml").is_file()
+
+
+def test_the_terminal_tree_escapes_hostile_unit_texts(tmp_path):
+    essay = tmp_path / "essay.txt"
+    essay.write_text(
+        f"Schools should teach AI {ESCAPES} now. Because bans fail \u202ein every school\u202c we studied. "
+        "Critics say\u200b phones distract, but rules work.\n\n"
+        + "Teachers report that pupils who learn how these tools work use them more carefully. " * 12 + "\n",
+        encoding="utf-8",  # long enough that the few controls do not make it binary for the decoder
+    )
+    result = CliRunner().invoke(app, ["map", str(essay), "-m", "rules"])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    inert(result.stdout)
+    inert(result.stderr)
+    assert "\\x1b]0;PWNED" in result.stdout and "\\u202ein every school" in result.stdout
+    # Files keep the data as it is: the JSON map holds the very characters.
+    result = CliRunner().invoke(app, ["map", str(essay), "-m", "rules", "-f", "json"])
+    assert from_json(result.stdout).text == essay.read_bytes().decode("utf-8")
+
+
+def test_batch_failure_lines_and_summary_escape_hostile_ids_and_names(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hostile_id = "\u001b]0;PWNED\u001b\\\u001b[2J\u202e"
+    (folder / "feed.jsonl").write_text(json.dumps({"id": hostile_id, "text": "   "}) + "\n", encoding="utf-8")
+    (folder / "\x1b]0;X\x07x.txt").write_bytes(b"%PDF-1.7\n" + bytes(300))
+    (folder / "fine.txt").write_text("Schools should teach AI. Because bans fail.\n", encoding="utf-8")
+    out = tmp_path / "out\x1b[2J"
+    result = CliRunner().invoke(app, ["batch", str(folder), "-o", str(out), "-m", "rules", "--workers", "1"])
+    assert result.exit_code == 1, (result.stderr, result.exception)
+    inert(result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3, lines  # two failures and the summary
+    assert any("\\x1b]0;PWNED\\x1b\\\\x1b[2J\\u202e" in line for line in lines)
+    assert any("\\x1b]0;X\\x07x.txt" in line and "not a text file" in line for line in lines)
+    assert "3 documents: 1 mapped, 0 skipped, 2 failed" in lines[-1] and "out\\x1b[2J" in lines[-1]
+    # The report, a file, keeps the id as it is.
+    report = json.loads((out / "argmine-report.json").read_text(encoding="utf-8"))
+    assert any(hostile_id in doc.values() for doc in report["documents"]), report["documents"]
 
 
 # ---- bounded time ----------------------------------------------------------------------------------------
@@ -419,3 +513,128 @@ def test_a_long_punctuation_run_is_refused_not_tokenised_for_minutes():
     with pytest.raises(InputError, match="not prose"):
         decode_bytes(("Buses matter. " + "!?" * 25_000).encode(), "rant.txt")
     assert time.perf_counter() - start < 1.0
+
+
+# ---- bounded memory: long texts are mapped in windows ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "models" / "argmine-en"
+shipped = pytest.mark.skipif(not (SHIPPED / "config.cfg").is_file(), reason="models/argmine-en is not built")
+CORPUS_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ab .!\n\t"), max_size=400), size=st.integers(2, 80))
+def test_windows_cover_the_text_in_order_within_their_size(text, size):
+    spans = windows(text, size)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(end == start for (_, end), (start, _) in zip(spans, spans[1:]))
+    assert all(0 < end - start <= size for start, end in spans) or text == ""
+    assert len(spans) <= 2 * len(text) / size + 1  # every window but the last is over half full
+
+
+def test_windows_end_at_paragraph_breaks_when_there_are_any():
+    text = "\n\n".join(CORPUS_TEXTS)
+    starts = {start for start, _ in paragraph_spans(text)}
+    spans = windows(text, 2_000)
+    assert len(spans) > 5
+    for start, _ in spans[1:]:
+        assert start in starts and text[start - 2 : start] == "\n\n"
+    assert windows(text, None) == [(0, len(text))] == windows(text, len(text))
+
+
+def _well_formed_over(amap: ArgumentMap, text: str) -> None:
+    assert amap.text == text
+    units = amap.units
+    assert [u.id for u in units] == [f"u{i + 1}" for i in range(len(units))]  # reading order, as ever
+    paragraph = ParagraphIndex(text)
+    for unit in units:
+        assert amap.unit_text(unit) == text[unit.start : unit.end] and unit.start < unit.end
+        assert unit.paragraph == paragraph(unit.start)
+    for left, right in zip(units, units[1:]):
+        assert left.end <= right.start
+    assert sum(1 for u in units if u.kind == "major_claim") >= 1
+    assert nx.is_directed_acyclic_graph(amap.graph)
+    assert all(amap.graph.out_degree(u.id) <= 2 for u in units)
+    assert from_json(to_json(amap)) == amap
+
+
+@pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=shipped)])
+def test_a_text_forced_through_small_windows_is_one_well_formed_map(model):
+    text = "\n\n".join(CORPUS_TEXTS[:4])
+    size = 3_000
+    miner = load(model)
+    whole = Miner(miner.nlp, miner.name, window=None)
+    windowed = Miner(miner.nlp, miner.name, window=size)
+    amap = windowed.map(text, "long.txt")
+    _well_formed_over(amap, text)
+    assert amap.source == "long.txt" and amap.model == miner.name
+    # The units are those of each window mapped on its own, shifted into the whole text...
+    expected = []
+    for start, end in windows(text, size):
+        part = whole.map(text[start:end])
+        expected += [(u.start + start, u.end + start, u.kind, u.evidence_type, u.score) for u in part.units]
+    assert [(u.start, u.end, u.kind, u.evidence_type, u.score) for u in amap.units] == expected
+    # ... and the relations one decoded map: one thesis, which the other windows' theses restate.
+    thesis = thesis_of(amap.units)
+    assert thesis.start < size
+    window_of = {u.id: next(i for i, (a, b) in enumerate(windows(text, size)) if a <= u.start < b) for u in amap.units}
+    for rel in amap.relations:
+        assert window_of[rel.source] == window_of[rel.target] or rel.target == thesis.id
+    assert amap.unit(thesis.id).stance == "" and {u.stance for u in amap.units if amap.graph.out_degree(u.id)} <= {
+        "for", "against"}
+
+
+@pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=shipped)])
+def test_texts_shorter_than_a_window_map_exactly_as_in_one_unbounded_batch(model):
+    """Batches are now cut at `WINDOW_CHARS` characters as well as `batch_size` texts; the corpus (54,000
+    characters) used to go through `nlp.pipe` as one batch of 14 and now goes as two: the same bytes."""
+    assert sum(map(len, CORPUS_TEXTS)) > WINDOW_CHARS > max(map(len, CORPUS_TEXTS))
+    miner = load(model)
+    unbounded = Miner(miner.nlp, miner.name, window=None)  # the old behaviour: nlp.pipe, batch_size=16
+    before = [to_json(m) for m in unbounded.map_many(CORPUS_TEXTS, [f"t{i}" for i in range(len(CORPUS_TEXTS))])]
+    after = [to_json(m) for m in miner.map_many(CORPUS_TEXTS, [f"t{i}" for i in range(len(CORPUS_TEXTS))])]
+    assert after == before
+    assert to_json(miner.map(CORPUS_TEXTS[0], "t0")) == before[0]
+
+
+def test_no_pipeline_batch_holds_more_than_a_window(monkeypatch):
+    miner = load("rules")
+    text = "\n\n".join(CORPUS_TEXTS * 5)  # 270,000 characters
+    batches = []
+    pipe = miner.nlp.pipe
+
+    def recording(texts, **kwargs):
+        texts = list(texts)
+        batches.append([len(t) for t in texts])
+        return pipe(texts, **kwargs)
+
+    monkeypatch.setattr(miner.nlp, "pipe", recording)
+    maps = list(miner.map_many([text, CORPUS_TEXTS[0], text]))
+    assert all(sum(b) <= WINDOW_CHARS for b in batches) and len(batches) >= 2 * len(text) // WINDOW_CHARS
+    _well_formed_over(maps[0], text)
+    assert to_json(maps[0]) == to_json(maps[2])
+    assert to_json(maps[1]) == to_json(Miner(miner.nlp, miner.name, window=None).map(CORPUS_TEXTS[0]))
+
+
+def _peak_rss_mib(code: str) -> float:
+    """Peak resident memory of a fresh Python process running `code`, in MiB (Linux: KiB in ru_maxrss)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0
+    return usage.ru_maxrss / 1024
+
+
+@shipped
+def test_many_tiny_paragraphs_stay_within_the_memory_bound():
+    """300,000 characters of one-line paragraphs (120,000 tokens) peaked at 1.3 GB as one Doc; in windows
+    the whole 1,000,000 characters stay under 600 MB (benchmarks/memory.py); this is the quick check."""
+    code = (
+        "from argmine.nlp import load\n"
+        "text = '\\n\\n'.join(f'Point {i % 10}.' for i in range(30_000))\n"
+        "amap = load(None).map(text)\n"
+        "assert amap.text == text\n"
+    )
+    assert _peak_rss_mib(code) < 600

@@ -123,6 +123,119 @@ def test_shipped_models_match_their_manifests():
         verify_manifest(folder)
 
 
+# ---- where a model comes from ----------------------------------------------------------------------------
+
+SHIPPED = ROOT / "models" / "argmine-en"
+shipped = pytest.mark.skipif(not (SHIPPED / "config.cfg").is_file(), reason="models/argmine-en is not built")
+
+
+@pytest.fixture
+def decoy(tmp_path, monkeypatch):
+    """A working folder holding a valid, manifested model named like the shipped one (`argmine-en`)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.meta["name"] = "decoy"
+    nlp.to_disk(tmp_path / "argmine-en")
+    write_manifest(tmp_path / "argmine-en")
+    (tmp_path / "essay.txt").write_text("Schools should teach AI. Because bans fail.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARGMINE_MODEL", raising=False)
+    return tmp_path / "argmine-en"
+
+
+@shipped
+def test_a_bare_name_never_resolves_to_a_folder_in_the_working_directory(decoy, monkeypatch):
+    from argmine.nlp.models import resolve_model
+
+    assert Path(resolve_model(None)).resolve() == SHIPPED.resolve()
+    assert Path(resolve_model("argmine-en")).resolve() == SHIPPED.resolve()
+    monkeypatch.setenv("ARGMINE_MODEL", "argmine-en")
+    assert Path(resolve_model(None)).resolve() == SHIPPED.resolve()
+    # What looks like a path is one: the folder here is loaded only when named so.
+    for spelled in ("./argmine-en", str(decoy), os.path.join(".", "argmine-en")):
+        assert Path(resolve_model(spelled)).resolve() == decoy.resolve()
+    monkeypatch.setenv("ARGMINE_MODEL", "./argmine-en")
+    assert Path(resolve_model(None)).resolve() == decoy.resolve()
+    assert Path(resolve_model(Path("argmine-en"))).resolve() == decoy.resolve()  # a Path is a path by type
+
+
+def test_a_bare_name_that_is_not_shipped_is_refused_even_if_a_folder_has_it(decoy):
+    from argmine.nlp.models import ModelNotFound, resolve_model
+
+    decoy.rename(decoy.parent / "mine")
+    refused = r"no argmine model named 'mine'.*the folder 'mine' here is not used.*\./mine"
+    with pytest.raises(ModelNotFound, match=refused):
+        resolve_model("mine")
+    assert resolve_model("./mine") == Path("mine")
+    assert load("./mine").name == "decoy"
+
+
+def test_the_python_api_keeps_a_path_a_path(decoy):
+    import argmine
+    from argmine.nlp.models import model_spec
+
+    decoy.rename(decoy.parent / "mine")
+    assert model_spec(Path("mine")) == os.path.join(".", "mine") and model_spec("mine") == "mine"
+    assert model_spec(None) is None and model_spec(Path("/abs/m")) == "/abs/m"
+    assert argmine.map_text("Schools should teach AI.", model=Path("mine")).model == "decoy"
+    assert [m.model for m in argmine.map_many(["Schools should teach AI."], model=Path("mine"))] == ["decoy"]
+
+
+@shipped
+def test_map_and_batch_use_the_shipped_model_whatever_folder_they_run_in(decoy):
+    from typer.testing import CliRunner
+
+    from argmine.cli import app
+
+    result = CliRunner().invoke(app, ["map", "essay.txt", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["graph"]["model"] == "argmine-en"
+    result = CliRunner().invoke(app, ["batch", "essay.txt", "-o", "out", "--workers", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(Path("out/argmine-report.json").read_text())["model"] == "argmine-en"
+    assert json.loads(Path("out/essay.json").read_text())["graph"]["model"] == "argmine-en"
+    # Named as a path, the folder is what runs.
+    result = CliRunner().invoke(app, ["map", "essay.txt", "-f", "json", "-m", "./argmine-en"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["graph"]["model"] == "decoy"
+
+
+# ---- a model that matches its manifest but does not load -------------------------------------------------
+
+
+@pytest.fixture
+def broken_model(model_dir):
+    """A model whose config names a component that does not exist, with a regenerated (matching) manifest."""
+    cfg = model_dir / "config.cfg"
+    cfg.write_text(cfg.read_text().replace('factory = "sentencizer"', 'factory = "no_such_component"'))
+    write_manifest(model_dir)
+    verify_manifest(model_dir)
+    return model_dir
+
+
+def test_a_model_that_passes_its_check_but_does_not_load_raises_model_load_error(broken_model):
+    from argmine.nlp.models import ModelLoadError
+
+    with pytest.raises(ModelLoadError, match=r"^cannot load model at .*tiny-model: ValueError: \[E002\]") as info:
+        load(broken_model)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("command", ["map", "batch"])
+def test_a_model_that_does_not_load_is_one_line_and_exit_2(broken_model, tmp_path, command):
+    from typer.testing import CliRunner
+
+    from argmine.cli import app
+
+    essay = tmp_path / "essay.txt"
+    essay.write_text("Schools should teach AI. Because bans fail.\n", encoding="utf-8")
+    args = ["map", str(essay), "-f", "json"] if command == "map" else ["batch", str(essay), "-o", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, [*args, "-m", str(broken_model)])
+    assert result.exit_code == 2, (result.stderr, result.exception)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("argmine: cannot load model"), result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
 # ---- no pickle anywhere --------------------------------------------------------------------------------
 
 # Code that can unpickle (and so run arbitrary code from a data file).

@@ -1,4 +1,8 @@
-"""The `argmine batch` progress bar (documents, words/s, ETA) on a terminal, and one line per failure."""
+"""The `argmine batch` progress bar (documents, words/s, ETA) on a terminal, and one line per failure.
+
+Every line goes through `argmine.cli.terminal.one_line`: failure reasons and the report path carry input
+names and ids, which must not reach the terminal as escape sequences.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from rich.text import Text
 
 from argmine.batch.report import Entry, Report
 from argmine.batch.run import Observer
+from argmine.cli.terminal import one_line
 
 
 class WordsPerSecond(ProgressColumn):
@@ -60,7 +65,7 @@ class ConsoleObserver(Observer):
 
     def done(self, entry: Entry) -> None:
         if entry.status == "failed":
-            self.console.print(Text(f"argmine: {entry.reason}"))
+            self.console.print(Text(f"argmine: {one_line(entry.reason)}"))
         if entry.status == "ok":
             self.words += entry.words or 0
         if self.progress is not None:
@@ -69,7 +74,7 @@ class ConsoleObserver(Observer):
     def finish(self, report: Report) -> None:
         self.stop()
         where = f" (report: {report.path})" if report.path else ""
-        self.console.print(Text(f"argmine: {report.summary()}{where}"))
+        self.console.print(Text(f"argmine: {one_line(report.summary() + where)}"))
 
     def stop(self) -> None:
         """Take the bar off the terminal (also on interruption)."""

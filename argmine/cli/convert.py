@@ -14,7 +14,16 @@ import typer
 
 from argmine.cli.app import app
 from argmine.cli.errors import OutputExists, UsageError, reported
-from argmine.export import FORMATS, MAX_MAP_BYTES, UnknownFormat, format_for_path, get_format, map_formats, read
+from argmine.cli.terminal import one_line
+from argmine.export import (
+    FORMATS,
+    MAX_MAP_BYTES,
+    UnknownFormat,
+    format_for_path,
+    get_format,
+    map_formats,
+    read,
+)
 from argmine.export.atomic import write_atomic
 
 
@@ -57,4 +66,4 @@ def convert(
                 raise OutputExists(f"{target}: already exists; pass --force to overwrite it")
         amap = read(source, from_fmt, max_bytes=max_bytes)
         write_atomic(target, out_format.dumps(amap))
-    typer.echo(f"{source} -> {target} ({out_format.name}, {len(amap)} units)", err=True)
+    typer.echo(one_line(f"{source} -> {target} ({out_format.name}, {len(amap)} units)"), err=True)

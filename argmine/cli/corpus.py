@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from argmine.cli.app import app
+from argmine.cli.terminal import one_line
 from argmine.corpora import CORPORA, CorpusError, CorpusFormatError, corpus_stats, read_corpus
 
 corpus_app = typer.Typer(
@@ -60,7 +61,7 @@ def stats(
 
 def _fail(err: Exception, code: int) -> None:
     # One line, no traceback: messages name the file, which is all a user needs to fix the input.
-    typer.echo(f"error: {' '.join(str(err).split())}", err=True)
+    typer.echo(f"error: {one_line(err)}", err=True)
     raise typer.Exit(code)
 
 

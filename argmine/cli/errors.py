@@ -2,8 +2,8 @@
 
 Exit codes: 0 ok; 1 some input could not be mapped or an output could not be written (bad input, an I/O
 error, a failing exporter, an unexpected error); 2 usage: bad arguments, an unknown format or model, a model
-that fails its integrity check, an output that exists without `--force`; 130 interrupted. Every failure is
-one `argmine: ...` line on stderr; `--debug` re-raises it with its traceback instead.
+that fails its integrity check or cannot be loaded, an output that exists without `--force`; 130 interrupted.
+Every failure is one `argmine: ...` line on stderr; `--debug` re-raises it with its traceback instead.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ import click
 import typer
 
 from argmine.argmap import MapError
+from argmine.cli.terminal import one_line
 from argmine.corpora.errors import CorpusError, CorpusFormatError
 from argmine.evaluation.scores import EvaluationError
 from argmine.export import UnknownFormat
 from argmine.nlp.manifest import ModelIntegrityError
-from argmine.nlp.models import ModelNotFound
+from argmine.nlp.models import ModelLoadError, ModelNotFound
 from argmine.read.decode import InputError
 from argmine.training.data import RecipeError
 
@@ -40,20 +41,21 @@ class OutputExists(UsageError):
 
 
 USAGE_ERRORS = (
-    UnknownFormat, ModelNotFound, ModelIntegrityError, UsageError, CorpusError, RecipeError, EvaluationError
+    UnknownFormat, ModelNotFound, ModelIntegrityError, ModelLoadError, UsageError, CorpusError, RecipeError,
+    EvaluationError,
 )
 INPUT_ERRORS = (InputError, MapError, CorpusFormatError)  # checked first: CorpusFormatError is a CorpusError
 
 
 def fail(message: str, code: int) -> typer.Exit:
-    """Print `argmine: message` (one line) on stderr and return the exit to raise."""
-    print(f"argmine: {' '.join(str(message).split())}", file=sys.stderr)
+    """Print `argmine: message` (one line, terminal controls escaped) on stderr and return the exit to raise."""
+    print(f"argmine: {one_line(message)}", file=sys.stderr)
     return typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    """Print `argmine: warning: message` (one line) on stderr."""
-    print(f"argmine: warning: {' '.join(str(message).split())}", file=sys.stderr)
+    """Print `argmine: warning: message` (one line, terminal controls escaped) on stderr."""
+    print(f"argmine: warning: {one_line(message)}", file=sys.stderr)
 
 
 def _is_own(err: BaseException) -> bool:

@@ -83,8 +83,13 @@ def map_command(
             sys.stdout.buffer.flush()
             return
         _check_output(path, input, force)  # it may have appeared while we mapped
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, payload)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, payload)
+        except OSError as err:
+            # A full disk fails in write() or fsync(), whose errors carry no file name (or the temporary
+            # file's): the line must say which output was not written.
+            raise OSError(err.errno, f"cannot write the map: {err.strerror or err}", str(path)) from err
 
 
 def _check_output(path: Path, input: str, force: bool) -> None:

@@ -1,12 +1,11 @@
 """The terminal view of a map: the argument as an indented tree, and the analysis as numbers.
 
 Labels are built as `rich.text.Text`, never as markup strings, so text such as `[bold]` in an essay prints
-as itself.
+as itself; ids and texts go through `argmine.cli.terminal.printable`, so escape sequences, bidi overrides and
+invisible characters in an essay print as visible escapes (`\\x1b`, `\\u202e`) and never act on the terminal.
 """
 
 from __future__ import annotations
-
-import unicodedata
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -14,6 +13,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from argmine.argmap import ArgumentMap, Relation, Unit
+from argmine.cli.terminal import printable
 from argmine.graph.analysis import Analysis
 from argmine.graph.tree import outline
 
@@ -25,14 +25,11 @@ ATTACK_MARK = ("✗ attack ", "bold red")
 MAX_TEXT = 240
 
 
-def _plain(text: str) -> str:
-    # Rich passes ESC and NUL through: an essay must not be able to send escape sequences to the terminal.
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" and not c.isspace() else c for c in text)
-
-
 def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    flat = " ".join(_plain(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    # Rich passes ESC, bidi overrides and the rest through: they are escaped after clipping (the limit
+    # counts the text's own characters), so a cut never leaves half an escape.
+    flat = " ".join(text.split())
+    return printable(flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…")
 
 
 def _label(
@@ -46,7 +43,7 @@ def _label(
     label.append("THESIS" if thesis else KIND_LABEL[unit.kind], style=KIND_STYLE[unit.kind])
     if unit.kind == "evidence":
         label.append(f" ({unit.evidence_type or 'untyped'})", style="green")
-    label.append(f" {_plain(unit.id)}", style="dim")
+    label.append(f" {printable(unit.id)}", style="dim")
     if unit.stance:
         label.append(f" ({unit.stance})", style="yellow")
     label.append(": ")
@@ -97,13 +94,13 @@ def render_findings(analysis: Analysis) -> RenderableType:
         out.append(f"{title}: ", style="bold")
         out.append(f"{len(refs)}\n" if refs else "none\n")
         for ref in refs:
-            out.append(f"  {_plain(ref.id)}: {_clip(ref.text, 100)}\n")
+            out.append(f"  {printable(ref.id)}: {_clip(ref.text, 100)}\n")
     ranked = [e for e in analysis.evidence_ranking if e.evidence > 0][:3]
     out.append("Most evidence: ", style="bold")
     out.append("\n" if ranked else "none\n")
     for load in ranked:
         types = ", ".join(f"{n} {t}" for t, n in sorted(load.by_type.items()))
-        out.append(f"  {_plain(load.claim.id)} ({load.evidence}: {types}): {_clip(load.claim.text, 80)}\n")
+        out.append(f"  {printable(load.claim.id)} ({load.evidence}: {types}): {_clip(load.claim.text, 80)}\n")
     out.rstrip()
     return out
 
