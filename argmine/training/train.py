@@ -18,8 +18,9 @@ from spacy.language import Language
 import argmine
 from argmine.nlp.manifest import write_manifest
 from argmine.training.data import TrainingData, load_recipe
-from argmine.training.finder import train_finder
+from argmine.training.finder import train_finder, uses_vectors
 from argmine.training.heads import featurize, train_relation_heads, train_unit_heads
+from argmine.training.vectors import glove_root
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,8 @@ def keep_only_labels(nlp: Language, folder: Path) -> None:
 def train_pipeline(corpora: Path, output: Path, *, holdout: str | None = None, **options) -> dict:
     """Train every component on the recipe's data (`holdout` left out) and save the pipeline to `output`;
     returns a training report. `options` are those of `train_from_data` (seed, finder, finder_steps, name)."""
+    if options.get("finder") is None and uses_vectors():
+        glove_root()  # a missing training extra fails now, not after the corpora are read
     return train_from_data(load_recipe(corpora, holdout, seed=options.get("seed", 0)), output, holdout=holdout,
                            **options)
 
