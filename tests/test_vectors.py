@@ -4,6 +4,7 @@ vectors saves and loads on an install without the GloVe package."""
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import subprocess
 import sys
@@ -77,18 +78,16 @@ def test_the_train_command_reports_a_missing_extra_before_reading_corpora(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
-def test_the_pruned_table_is_keyed_by_word_hash_in_float16(fake_glove, monkeypatch):
+def test_the_pruned_table_is_keyed_by_word_hash_in_float16(fake_glove):
     root, array, sha = fake_glove
-    monkeypatch.setattr(glove, "EMBEDDINGS_SHA256", sha)
-    monkeypatch.setattr(glove.read_glove, "__kwdefaults__", {"top": None, "sha256": sha})
-    table = glove.glove_vectors(root, top=5)
+    table = glove.glove_vectors(root, top=5, sha256=sha)
     assert table.shape == (5, 4) and table.data.dtype == numpy.float16
     assert table.find(key=hash_string("cars")) == 3
     assert table.find(key=hash_string("air")) == -1  # beyond the top 5
     numpy.testing.assert_allclose(table.data[3], array[3], rtol=1e-3)
 
 
-@pytest.mark.skipif(not glove.importlib.util.find_spec(glove.GLOVE_PACKAGE), reason="training extra not installed")
+@pytest.mark.skipif(not importlib.util.find_spec(glove.GLOVE_PACKAGE), reason="training extra not installed")
 def test_the_installed_glove_is_the_pinned_one():
     words, array = glove.read_glove(top=10)
     assert words[:3] == ["the", ",", "."]

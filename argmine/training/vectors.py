@@ -73,13 +73,15 @@ def read_glove(
     return words[:n], numpy.array(array[:n], dtype="float32")
 
 
-def glove_vectors(root: str | Path | None = None, *, top: int = TOP_WORDS, dtype: str = DTYPE):
+def glove_vectors(
+    root: str | Path | None = None, *, top: int = TOP_WORDS, dtype: str = DTYPE, sha256: str = EMBEDDINGS_SHA256
+):
     """A spaCy `Vectors` table of the `top` most frequent GloVe words, keyed by the hash of the word (GloVe is
     lowercase; the finder looks tokens up by their norm)."""
     from spacy.strings import hash_string
     from spacy.vectors import Vectors
 
-    words, array = read_glove(root, top=top)
+    words, array = read_glove(root, top=top, sha256=sha256)
     return Vectors(data=array.astype(dtype), keys=[hash_string(w) for w in words], attr="NORM", name="glove-6b-50d")
 
 
