@@ -18,7 +18,7 @@ from spacy.training import Example
 from spacy.vectors import Vectors
 
 from argmine.training import vectors as glove
-from argmine.training.finder import uses_vectors
+from argmine.training.finder import uses_vectors, vectors_override
 from argmine.training.train import keep_only_labels
 
 WORDS = ["the", ",", "city", "cars", "ban", "should", "air", "children"]
@@ -62,11 +62,9 @@ def test_a_missing_extra_is_one_clear_error(monkeypatch):
 
 
 def test_the_train_command_reports_a_missing_extra_before_reading_corpora(tmp_path):
-    assert uses_vectors()  # the shipped recipe trains with vectors
     script = (
-        f"import sys; sys.modules[{glove.GLOVE_PACKAGE!r}] = None; "
-        "from argmine.cli import main; sys.argv = ['argmine', 'train', '--corpora', sys.argv[1], '-o', sys.argv[2]]; "
-        "main()"
+        f"import sys; sys.modules[{glove.GLOVE_PACKAGE!r}] = None; from argmine.cli import main; "
+        "sys.argv = ['argmine', 'train', '--vectors', '--corpora', sys.argv[1], '-o', sys.argv[2]]; main()"
     )
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "nothing-here"), str(tmp_path / "out")],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
@@ -76,6 +74,11 @@ def test_the_train_command_reports_a_missing_extra_before_reading_corpora(tmp_pa
         "pip install 'argmine[train]'"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_the_recipe_trains_without_vectors_unless_asked():
+    assert not uses_vectors()
+    assert uses_vectors(vectors_override(True)) and not uses_vectors(vectors_override(False))
 
 
 def test_the_pruned_table_is_keyed_by_word_hash_in_float16(fake_glove):

@@ -86,6 +86,11 @@ def train_finder(
     return output / "finder" / "model-last"
 
 
+def vectors_override(vectors: bool | None) -> dict:
+    """The config override that turns the finder's vectors branch on or off (None: none, as the config says)."""
+    return {} if vectors is None else {VECTORS_SETTING: bool(vectors)}
+
+
 def uses_vectors(overrides: dict | None = None) -> bool:
     """Whether the finder's config (with `overrides`) asks for static vectors in its tok2vec."""
     if VECTORS_SETTING in (overrides or {}):
