@@ -58,3 +58,44 @@ def test_inference_equals_the_training_pass(docs):
         for name in node.param_names:
             node.get_param(name)[...] *= 0.5
     _assert_folded_equals_plain(model, docs)
+
+
+WORDS = "cities should ban cars from their centres traffic the first thing a visitor notices".split()
+
+
+@pytest.fixture(scope="module")
+def docs_with_vectors():
+    """The same texts over a vocab with a small float16 vector table (some words have none)."""
+    from spacy.strings import hash_string
+    from spacy.vectors import Vectors
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("argmine_sentences")
+    nlp.add_pipe("argmine_structure")
+    rng = numpy.random.default_rng(3)
+    data = rng.normal(size=(len(WORDS), 8)).astype("float16")
+    nlp.vocab.vectors = Vectors(data=data, keys=[hash_string(w) for w in WORDS], attr="NORM")
+    return [nlp(TEXT), nlp("One short text. It argues, therefore it is."), nlp("")]
+
+
+def test_inference_equals_the_training_pass_with_a_vectors_branch(docs_with_vectors):
+    docs = docs_with_vectors
+    model = LayoutEmbed(16, ["NORM", "PREFIX", "SUFFIX", "SHAPE"], [500, 100, 250, 250], 64, 100, vectors=True)
+    model.initialize(X=docs)
+    _randomise(model, 0)
+    _assert_folded_equals_plain(model, docs)
+    # The vectors count: the same weights without the table give other embeddings ("Cities" has a vector).
+    plain, _ = _chain.forward(model, docs, is_train=False)
+    projection = next(node for node in model.walk() if node.name == "norm_vectors")
+    projection.set_param("W", projection.get_param("W") * 0)
+    without = model.predict(docs)
+    assert not numpy.allclose(without[0][0], plain[0][0], atol=1e-3)
+    numpy.testing.assert_allclose(without[1], plain[1], rtol=1e-4, atol=1e-4)  # no word of it has a vector
+    _randomise(model, 1)
+    _assert_folded_equals_plain(model, docs)
+
+
+def test_a_vectors_branch_needs_vectors(docs):
+    model = LayoutEmbed(16, ["NORM", "PREFIX", "SUFFIX", "SHAPE"], [500, 100, 250, 250], 64, 100, vectors=True)
+    with pytest.raises(ValueError, match="needs word vectors"):
+        model.initialize(X=docs)

@@ -26,6 +26,10 @@ def train_command(
         None, "--finder", help="Reuse the unit finder of this model instead of training one (5 minutes instead of 13)."
     ),
     finder_steps: Optional[int] = typer.Option(None, "--finder-steps", help="Training steps of the unit finder."),
+    vectors: Optional[bool] = typer.Option(
+        None, "--vectors/--no-vectors",
+        help="Give the unit finder GloVe 6B 50d static vectors (needs the 'train' extra); default: off.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Train the argmine pipeline on the training parts of every corpus and save it with a manifest."""
@@ -35,6 +39,7 @@ def train_command(
 
     with reported(debug):
         report = train_pipeline(
-            corpora, output, seed=seed, holdout=holdout, finder=finder, finder_steps=finder_steps or FINDER_STEPS
+            corpora, output, seed=seed, holdout=holdout, finder=finder, finder_steps=finder_steps or FINDER_STEPS,
+            vectors=vectors,
         )
         typer.echo(json.dumps(report, indent=1))

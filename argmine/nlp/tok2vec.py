@@ -4,6 +4,11 @@ The probe that shaped this model found that paragraph role (title / introduction
 sentence position (first / middle / last in its paragraph) on every token lift claim detection from 0.09 to
 0.46 F1: a window CNN cannot see the paragraph it sits in. The sentence's opening word carries discourse
 markers ("Therefore", "Firstly") to every token of the sentence for the same reason.
+
+With `vectors = true` a third branch adds pretrained static word vectors (GloVe, keyed by the token's norm)
+from `nlp.vocab.vectors`, projected to `width` and mixed with the rest: a model trained on a few thousand
+essays otherwise knows only their words. The table travels with the model in its vocab folder
+(`argmine.training.vectors` builds the pruned table for training).
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from spacy.ml.featureextractor import FeatureExtractor
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
-from thinc.types import Floats2d, Ints2d
+from thinc.initializers import glorot_uniform_init
+from thinc.types import Floats2d, Ints2d, Ragged
 
 from argmine.nlp.structure import PARAGRAPH_ROLES, SENTENCE_POSITIONS, get_layout
 
@@ -46,11 +52,65 @@ def LayoutFeatureExtractor() -> Model[list[Doc], list[Ints2d]]:
     return Model("layout_features", forward)
 
 
+def _vector_rows(docs: list[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The vocab's vectors of each token's norm as float32 (zeros for words without one), and the rows
+    (-1: no vector). The table may be stored as float16: only the rows a batch needs are widened."""
+    vectors = docs[0].vocab.vectors
+    keys = numpy.concatenate([doc.to_array(NORM).astype("uint64").reshape(-1) for doc in docs])
+    rows = numpy.asarray(vectors.find(keys=keys), dtype="int64")
+    V = numpy.asarray(vectors.data)[numpy.maximum(rows, 0)].astype("float32")
+    V[rows < 0] = 0
+    return V, rows
+
+
+def NormVectors(nO: int) -> Model[list[Doc], Ragged]:
+    """Thinc layer: the vocab's static vector of each token's norm, times a learned projection to `nO`.
+
+    Like spaCy's StaticVectors, but keyed by NORM whatever the table says and reading a float16 table, so the
+    shipped table can be half the size."""
+    return Model("norm_vectors", _vectors_forward, init=_vectors_init, params={"W": None}, dims={"nO": nO, "nM": None})
+
+
+def _vectors_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Ragged, Callable]:
+    lengths = model.ops.asarray1i([len(doc) for doc in docs])
+    W = model.get_param("W")
+    if not sum(len(doc) for doc in docs):
+        return Ragged(model.ops.alloc2f(0, W.shape[0]), lengths), lambda d: []
+    V, _ = _vector_rows(docs)
+    output = Ragged(model.ops.gemm(V, W, trans2=True), lengths)
+
+    def backprop(d_output: Ragged) -> list[Doc]:
+        model.inc_grad("W", model.ops.gemm(d_output.data, V, trans1=True))
+        return []
+
+    return output, backprop
+
+
+def _vectors_init(model: Model, X: list[Doc] | None = None, Y=None) -> Model:
+    if X is not None and len(X):
+        if X[0].vocab.vectors.shape[0] == 0:
+            raise ValueError(
+                "argmine.LayoutEmbed.v1 with vectors = true needs word vectors in nlp.vocab.vectors "
+                "(training loads them with argmine.training.vectors; install the 'train' extra)"
+            )
+        model.set_dim("nM", X[0].vocab.vectors.shape[1])
+    if not model.has_dim("nM"):
+        raise ValueError("argmine.LayoutEmbed.v1: cannot size the vectors branch without sample docs")
+    model.set_param("W", glorot_uniform_init(model.ops, (model.get_dim("nO"), model.get_dim("nM"))))
+    return model
+
+
 @registry.architectures("argmine.LayoutEmbed.v1")
 def LayoutEmbed(
-    width: int, attrs: list[str], rows: list[int], layout_rows: int, opener_rows: int
+    width: int,
+    attrs: list[str],
+    rows: list[int],
+    layout_rows: int,
+    opener_rows: int,
+    vectors: bool = False,
 ) -> Model[list[Doc], list[Floats2d]]:
-    """Hash embeddings of lexical attributes and layout features, mixed by one Maxout layer."""
+    """Hash embeddings of lexical attributes and layout features (and, with `vectors`, the vocab's static
+    vectors), mixed by one Maxout layer."""
     n_lex = len(attrs)
     seeds = iter(range(8, 8 + n_lex + LAYOUT_COLUMNS))
     lexical = [HashEmbed(width, rows[i], column=i, seed=next(seeds), dropout=0.0) for i in range(n_lex)]
@@ -61,9 +121,12 @@ def LayoutEmbed(
     ]
     lex_branch = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*lexical)))
     layout_branch = chain(LayoutFeatureExtractor(), list2ragged(), with_array(concatenate(*structural)))
-    mix = with_array(Maxout(width, width * (n_lex + LAYOUT_COLUMNS), nP=3, dropout=0.0, normalize=True))
-    # The layers of chain(concatenate(lex, layout), mix, ragged2list()), so trained weights load unchanged;
-    # only the forward pass at inference differs (see _fold).
+    # The vectors branch comes last, so the hashed branches keep their columns of the mixing layer.
+    branches = [lex_branch, layout_branch] + ([NormVectors(width)] if vectors else [])
+    n_in = width * (n_lex + LAYOUT_COLUMNS + int(vectors))
+    mix = with_array(Maxout(width, n_in, nP=3, dropout=0.0, normalize=True))
+    # The layers of chain(concatenate(lex, layout[, vectors]), mix, ragged2list()), so trained weights load
+    # unchanged; only the forward pass at inference differs (see _fold).
     folded: dict = {}
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
@@ -77,20 +140,27 @@ def LayoutEmbed(
         forward,
         init=_chain.init,
         dims={"nO": None},
-        layers=[concatenate(lex_branch, layout_branch), mix, ragged2list()],
+        layers=[concatenate(*branches), mix, ragged2list()],
     )
 
 
-def _fold(model: Model, cache: dict) -> tuple[list[tuple[int, numpy.ndarray]], numpy.ndarray]:
+def _fold(
+    model: Model, cache: dict
+) -> tuple[list[tuple[int, numpy.ndarray]], numpy.ndarray, numpy.ndarray | None]:
     """Each hash table multiplied through its slice of the mixing layer, with the layer's bias.
 
     The mixing layer's input is the concatenation of eight hashed embeddings (each the sum of four table rows),
     so its product with W is a sum of rows of E_c @ W_c.T: at inference those products are computed once, and a
     token costs 32 row lookups instead of a 768 x 288 matrix product, about a third of tok2vec's time.
+    The vectors branch folds the same way into one matrix, W_v @ P (its slice of W times its projection): a
+    token's vector goes through a 50 x 288 product instead of two. (A table of every vector times that matrix
+    would save the product but cost 288 floats per word of the table in memory, six times the table itself.)
     Cached until a training pass or until any of the weights is replaced (a load, parameter averaging)."""
     maxout = model.layers[1].layers[0].layers[0].layers[0]
     embeds = [node for node in model.walk() if node.name == "hashembed"]
+    projections = [node for node in model.walk() if node.name == "norm_vectors"]
     params = [maxout.get_param("W"), maxout.get_param("b")] + [node.get_param("E") for node in embeds]
+    params += [node.get_param("W") for node in projections]
     if len(cache.get("params", ())) != len(params) or any(a is not b for a, b in zip(cache["params"], params)):
         n_out, n_pieces, n_in = (maxout.get_dim(d) for d in ("nO", "nP", "nI"))
         W = params[0].reshape(n_out * n_pieces, n_in)
@@ -100,8 +170,13 @@ def _fold(model: Model, cache: dict) -> tuple[list[tuple[int, numpy.ndarray]], n
             W_c = numpy.ascontiguousarray(W[:, offset : offset + E.shape[1]])
             tables.append((node.attrs["seed"], model.ops.gemm(E, W_c, trans2=True)))
             offset += E.shape[1]
-        cache.update(params=params, tables=tables, bias=params[1].reshape(n_out * n_pieces))
-    return cache["tables"], cache["bias"]
+        vectors = None
+        for node in projections:  # the last block of columns
+            P = node.get_param("W")
+            vectors = model.ops.gemm(numpy.ascontiguousarray(W[:, offset : offset + P.shape[0]]), P)
+            offset += P.shape[0]
+        cache.update(params=params, tables=tables, bias=params[1].reshape(n_out * n_pieces), vectors=vectors)
+    return cache["tables"], cache["bias"], cache["vectors"]
 
 
 def _folded_forward(model: Model, docs: list[Doc], cache: dict) -> list[Floats2d]:
@@ -114,8 +189,11 @@ def _folded_forward(model: Model, docs: list[Doc], cache: dict) -> list[Floats2d
     lexical = numpy.concatenate(lex_branch.layers[0].predict(docs))
     layout = numpy.concatenate([layout_features(doc) for doc in docs])
     ids = numpy.ascontiguousarray(numpy.hstack([lexical.astype("uint64"), layout]))
-    tables, bias = _fold(model, cache)
-    Y = model.ops.alloc2f(len(ids), len(bias)) + bias
+    tables, bias, vectors = _fold(model, cache)
+    if vectors is None:
+        Y = model.ops.alloc2f(len(ids), len(bias)) + bias
+    else:
+        Y = model.ops.gemm(_vector_rows(docs)[0], vectors, trans2=True) + bias
     for column, (seed, table) in enumerate(tables):
         keys = model.ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table)
         Y += model.ops.gather_add(table, keys)

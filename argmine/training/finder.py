@@ -8,6 +8,7 @@ from pathlib import Path
 
 import spacy
 from spacy.tokens import DocBin
+from thinc.api import Config
 
 from argmine.argmap import ArgumentMap
 
@@ -16,6 +17,7 @@ CONFIG = Path(__file__).with_name("finder.cfg")
 # that segment but do not say which unit is the thesis (see argmine.training.data) label every unit `Unit`.
 FINDER_LABELS = {"major_claim": "MajorClaim", "claim": "Claim", "premise": "Premise", "evidence": "Premise"}
 UNKNOWN_KIND = "Unit"
+VECTORS_SETTING = "components.tok2vec.model.embed.vectors"
 
 log = logging.getLogger(__name__)
 
@@ -75,5 +77,25 @@ def train_finder(
         "training.max_steps": max_steps,
         **(overrides or {}),
     }
+    if uses_vectors(settings):
+        from argmine.training.vectors import write_vectors_pipeline
+
+        # Read (and hash-checked) before the first step, so a missing extra fails at once, not after the data.
+        settings["initialize.vectors"] = str(write_vectors_pipeline(output / "vectors"))
     spacy_train(CONFIG, output / "finder", overrides=settings, use_gpu=-1)
     return output / "finder" / "model-last"
+
+
+def vectors_override(vectors: bool | None) -> dict:
+    """The config override that turns the finder's vectors branch on or off (None: none, as the config says)."""
+    return {} if vectors is None else {VECTORS_SETTING: bool(vectors)}
+
+
+def uses_vectors(overrides: dict | None = None) -> bool:
+    """Whether the finder's config (with `overrides`) asks for static vectors in its tok2vec."""
+    if VECTORS_SETTING in (overrides or {}):
+        return bool(overrides[VECTORS_SETTING])
+    node = Config().from_disk(CONFIG, interpolate=False)
+    for key in VECTORS_SETTING.split("."):
+        node = node.get(key, {})
+    return node is True

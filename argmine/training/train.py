@@ -18,8 +18,9 @@ from spacy.language import Language
 import argmine
 from argmine.nlp.manifest import write_manifest
 from argmine.training.data import TrainingData, load_recipe
-from argmine.training.finder import train_finder
+from argmine.training.finder import train_finder, uses_vectors, vectors_override
 from argmine.training.heads import featurize, train_relation_heads, train_unit_heads
+from argmine.training.vectors import glove_root
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,10 @@ def keep_only_labels(nlp: Language, folder: Path) -> None:
 
 def train_pipeline(corpora: Path, output: Path, *, holdout: str | None = None, **options) -> dict:
     """Train every component on the recipe's data (`holdout` left out) and save the pipeline to `output`;
-    returns a training report. `options` are those of `train_from_data` (seed, finder, finder_steps, name)."""
+    returns a training report. `options` are those of `train_from_data` (seed, finder, finder_steps, name,
+    vectors)."""
+    if options.get("finder") is None and uses_vectors(vectors_override(options.get("vectors"))):
+        glove_root()  # a missing training extra fails now, not after the corpora are read
     return train_from_data(load_recipe(corpora, holdout, seed=options.get("seed", 0)), output, holdout=holdout,
                            **options)
 
@@ -72,19 +76,23 @@ def train_from_data(
     finder: Path | None = None,
     finder_steps: int = FINDER_STEPS,
     name: str | None = None,
+    vectors: bool | None = None,
 ) -> dict:
     """Train every component on `data` (any gold maps, e.g. a test's small corpus) and save to `output`.
 
     `finder` reuses the finder of an already trained model (cross-validation folds of the heads need no new
-    one: the finder never sees microtexts or editorials)."""
+    one: the finder never sees microtexts or editorials). `vectors` turns the finder's GloVe branch on or off
+    (None: as `finder.cfg` says)."""
     started = time.perf_counter()
     output = Path(output)
     work = output.parent / f".{output.name}.work"
     report: dict = {"seed": seed, "holdout": holdout, "sources": data.sources}
     if finder is None:
+        report["vectors"] = uses_vectors(vectors_override(vectors))
+    if finder is None:
         t = time.perf_counter()
         finder = train_finder(data.finder_train, data.finder_dev, work, seed=seed, max_steps=finder_steps,
-                              segments=data.finder_segments)
+                              segments=data.finder_segments, overrides=vectors_override(vectors))
         report["finder_seconds"] = round(time.perf_counter() - t, 1)
     else:
         report["finder_from"] = str(finder)
