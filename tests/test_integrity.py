@@ -233,6 +233,7 @@ def test_a_model_that_does_not_load_is_one_line_and_exit_2(broken_model, tmp_pat
     assert result.exit_code == 2, (result.stderr, result.exception)
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("argmine: cannot load model"), result.stderr
+    assert lines[0].count("cannot load model") == 1 and "ModelLoadError" not in lines[0]
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
 
 
@@ -326,3 +327,20 @@ def test_atomic_writes_get_the_permissions_of_a_plain_open(tmp_path):
     os.chmod(plain, 0o640)
     write_atomic(plain, "y")  # an existing output keeps its mode
     assert plain.stat().st_mode & 0o777 == 0o640 and plain.read_text() == "y"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_model_given_to_run_batch_as_a_path_stays_a_path_in_every_worker(model_dir, tmp_path, monkeypatch,
+                                                                            workers):
+    from pathlib import Path
+
+    from argmine.batch import run_batch
+
+    monkeypatch.chdir(model_dir.parent)  # Path("tiny-model"): no separator in its string
+    texts = tmp_path / "in"
+    texts.mkdir()
+    for n in range(3):
+        (texts / f"t{n}.txt").write_text(f"Schools should teach AI number {n}. Because bans fail.\n" * 40)
+    report = run_batch([str(texts)], tmp_path / "out", model=Path(model_dir.name), workers=workers)
+    assert report.count("ok") == 3, [e.reason for e in report.entries]
+    assert report.model == "tiny"

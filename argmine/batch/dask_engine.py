@@ -97,7 +97,9 @@ def run_on_dask(
         client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as err:
         raise BatchUsageError(f"cannot reach the Dask scheduler at {scheduler}: {one_line(err)}") from None
-    model = None if model is None else str(model)
+    from argmine.nlp.models import model_spec
+
+    model = model_spec(model)  # a Path stays a path on the workers
     with client:
         try:
             client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)

@@ -21,7 +21,7 @@ from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers
 from argmine.batch.record import FolderLock, OutputRecord, model_identity
 from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_report
 from argmine.read.decode import DEFAULT_MAX_CHARS
-from argmine.batch.work import JSONL, Outcome, Task, map_chunk, one_line, process
+from argmine.batch.work import JSONL, Outcome, Task, load_failure, map_chunk, one_line, process
 
 ENGINES = ("local", "dask")
 
@@ -369,7 +369,9 @@ def _execute(
         yield from _in_process(chunks, fmt, model, read)
     else:
         # No more processes than chunks: each one pays for loading the model.
-        name = None if model is None else str(model)
+        from argmine.nlp.models import model_spec
+
+        name = model_spec(model)  # a Path stays a path in the workers, never a shipped model's name
         pool = WorkerPool(min(workers, len(chunks)), (name,), retries=retries)
         try:
             with pool:
@@ -384,7 +386,8 @@ def _in_process(chunks: list[Chunk], fmt: str, model, read: dict) -> Iterator[tu
     try:
         miner = load(model)
     except Exception as err:
-        name = str(model) if model else "default"
-        raise ModelLoadError(f"cannot load model {name!r}: {one_line(err)}") from None
+        from argmine.nlp.models import model_spec
+
+        raise ModelLoadError(load_failure(model_spec(model), err)) from None
     for chunk in chunks:
         yield chunk, process(miner, chunk.tasks, fmt, True, read)

@@ -121,7 +121,7 @@ def init_worker(model: str | None, pool_child: bool = True) -> None:
         _state["miner"] = load(model)
         _state.pop("error", None)
     except Exception as err:  # reported through ModelLoadError by every task of this worker
-        _state["error"] = f"cannot load model {model or 'default'!r}: {one_line(err)}"
+        _state["error"] = load_failure(model, err)
 
 
 def _exit_with_parent() -> None:
@@ -256,11 +256,21 @@ def _fail(out: Outcome, err: Exception) -> None:
 def one_line(err: BaseException) -> str:
     """A one-line reason for `err`: argmine's own messages as they are, anything else with its type."""
     from argmine.argmap import MapError
+    from argmine.nlp.models import ModelLoadError as Unloadable
 
     text = " ".join(str(err).split())
-    if isinstance(err, (InputError, MapError, ModelLoadError)):
+    if isinstance(err, (InputError, MapError, ModelLoadError, Unloadable)):
         return text or type(err).__name__
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def load_failure(model, err: BaseException) -> str:
+    """The one line that says `model` did not load (the loader's own line when it has one)."""
+    from argmine.nlp.models import ModelLoadError as Unloadable
+
+    if isinstance(err, Unloadable):  # already "cannot load model at FOLDER: ..."
+        return one_line(err)
+    return f"cannot load model {model or 'default'!r}: {one_line(err)}"
 
 
 def serialiser(fmt: str) -> Callable[[ArgumentMap], str | bytes]:
