@@ -21,8 +21,8 @@ PARAGRAPH_ROLES = ("meta", "title", "only", "intro", "body", "conclusion")
 SENTENCE_POSITIONS = ("only", "first", "middle", "last")
 
 _TITLE_MAX_WORDS = 25
-# Fewer content paragraphs than this are not laid out as introduction, body and conclusion.
-_ESSAY_PARAGRAPHS = 4
+# Texts with this many content paragraphs (inclusive) are laid out as introduction, body and conclusion.
+_ESSAY_PARAGRAPHS = (4, 6)
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,11 @@ def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
             content = content[1:]
     if len(content) == 1:
         roles[content[0]] = "only"
-    elif len(content) < _ESSAY_PARAGRAPHS:
-        # Two or three paragraphs (a comment, a forum post): no introduction of background and no concluding
-        # restatement to expect, every paragraph argues; in essays an introduction is background but for
-        # its thesis, and a finder reading "intro" there skipped most of a short post.
+    elif not _ESSAY_PARAGRAPHS[0] <= len(content) <= _ESSAY_PARAGRAPHS[1]:
+        # Essays come in four to six paragraphs (401 of the 402 AAE essays), news op-eds and editorials in
+        # seven or more (177 of the 181 Webis editorials), comments and forum posts in two or three. Only an
+        # essay's introduction is background but for its thesis and its conclusion a restatement: read as
+        # "intro", an op-ed's lede or a comment's first paragraph was skipped by the finder.
         for i in content:
             roles[i] = "body"
     elif content:
