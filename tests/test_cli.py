@@ -206,9 +206,9 @@ def test_info_on_the_rules_and_a_missing_model():
     assert cli("info", "-m", "no-such-model").exit_code == 2
 
 
-@pytest.mark.parametrize("command", ["map", "convert", "batch", "info", "evaluate", "corpus", "train"])
+@pytest.mark.parametrize("command", ["", "map", "convert", "batch", "info", "evaluate", "corpus", "corpus stats", "train"])
 def test_help_names_things_not_types(command):
-    result = cli(command, "--help")
+    result = cli(*command.split(), "--help")
     assert result.exit_code == 0
     assert not re.search(r"<(str|bool|path|list\[str\])>", result.stdout), result.stdout
     assert "{" not in result.stdout.splitlines()[1]  # the usage line
