@@ -218,3 +218,18 @@ def test_map_help_lists_every_format():
     text = " ".join(cli("map", "--help").stdout.split())
     for name in FORMATS:
         assert re.search(rf"\b{name}\b", text), name
+
+
+# ---- batch: where the maps go without -o ------------------------------------------------------------------
+
+
+def test_batch_without_o_streams_only_jsonl_as_its_help_says(essay, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    help_text = " ".join(cli("batch", "--help").stdout.split())
+    assert "required, except with -f jsonl" in help_text and "stdout without -o" in help_text
+    refused = cli("batch", essay, "-m", "rules", "-w", "1")
+    assert refused.exit_code == 2 and "give the output folder with -o" in refused.stderr
+    streamed = cli("batch", essay, "-f", "jsonl", "-m", "rules", "-w", "1")
+    assert streamed.exit_code == 0, streamed.stderr
+    (line,) = streamed.stdout.splitlines()
+    assert from_json(line) == argmine.map_text(ESSAY, model="rules", source=str(essay))
