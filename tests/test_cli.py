@@ -233,3 +233,19 @@ def test_batch_without_o_streams_only_jsonl_as_its_help_says(essay, tmp_path, mo
     assert streamed.exit_code == 0, streamed.stderr
     (line,) = streamed.stdout.splitlines()
     assert from_json(line) == argmine.map_text(ESSAY, model="rules", source=str(essay))
+
+
+def test_the_readme_command_reference_names_every_command_and_option():
+    import click
+    import typer.main
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Command line") : readme.index("### Formats")]
+    group = typer.main.get_command(app)
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        assert f"| `{name}" in section, name
+    for command in ("map", "convert"):
+        for param in group.get_command(ctx, command).params:
+            if isinstance(param, click.Option) and param.name != "debug":
+                assert any(f"`{opt}" in section for opt in param.opts), (command, param.opts)
