@@ -249,3 +249,38 @@ def test_the_readme_command_reference_names_every_command_and_option():
         for param in group.get_command(ctx, command).params:
             if isinstance(param, click.Option) and param.name != "debug":
                 assert any(f"`{opt}" in section for opt in param.opts), (command, param.opts)
+
+
+# ---- one table of exit codes ------------------------------------------------------------------------------
+
+
+def test_every_error_argmine_raises_on_purpose_has_its_exit_code():
+    from argmine.batch.errors import BatchUsageError
+    from argmine.batch.errors import ModelLoadError as BatchModelLoadError
+    from argmine.batch.pool import WorkerStartError
+    from argmine.cli.errors import EXIT_FAILED, EXIT_USAGE, exit_code
+    from argmine.corpora.errors import CorpusError, CorpusFormatError
+    from argmine.export.dot import GraphvizError
+    from argmine.read.decode import InputError
+
+    assert exit_code(BatchUsageError("x")) == exit_code(BatchModelLoadError("x")) == EXIT_USAGE
+    assert exit_code(CorpusError("x")) == EXIT_USAGE and exit_code(CorpusFormatError("x")) == EXIT_FAILED
+    assert exit_code(InputError("x")) == exit_code(GraphvizError("x")) == exit_code(WorkerStartError("x")) == 1
+    assert exit_code(KeyError("x")) is None and EXIT_FAILED == 1
+
+
+def test_debug_re_raises_in_one_place():
+    from argmine.cli.errors import reported
+    from argmine.read.decode import InputError
+
+    with pytest.raises(InputError):
+        with reported(debug=True):
+            raise InputError("x: no such file")
+
+
+def test_a_batch_usage_error_is_one_line(tmp_path, essay, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("batch", essay, "-f", "docx", "-o", "out", "-m", "rules", "-w", "1")
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("argmine: unknown format 'docx'"), line

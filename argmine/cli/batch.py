@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from argmine.cli.app import app
-from argmine.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, fail, reported
+from argmine.cli.errors import EXIT_INTERRUPTED, fail, reported
 
 
 def _formats() -> list[str]:
@@ -67,31 +67,23 @@ def batch_command(
 
     Exit status: 0 when every input was mapped or skipped, 1 when any failed, 2 for usage errors.
     """
-    from argmine.batch import BatchUsageError, ModelLoadError, WorkerStartError, run_batch
+    from argmine.batch import run_batch
     from argmine.batch.progress import ConsoleObserver
 
     observer = ConsoleObserver()
     with reported(debug):
         try:
-            result = run_batch(
-                inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
-                scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
-                follow_links=follow_links, observer=observer,
-            )
-        except (BatchUsageError, ModelLoadError) as err:
-            observer.stop()
-            if debug:
-                raise
-            raise fail(str(err), EXIT_USAGE) from None
-        except WorkerStartError as err:
-            observer.stop()
-            if debug:
-                raise
-            raise fail(str(err), EXIT_FAILED) from None
+            try:
+                result = run_batch(
+                    inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
+                    scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
+                    follow_links=follow_links, observer=observer,
+                )
+            finally:
+                observer.stop()  # the progress bar ends before any error line is printed
         except KeyboardInterrupt:
-            observer.stop()
-            print("argmine: interrupted; run the same command again to resume", file=sys.stderr)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            # What was mapped is kept and recorded: say how to carry on.
+            raise fail("interrupted; run the same command again to resume", EXIT_INTERRUPTED) from None
     for error in result.errors:  # the run as a whole: a report or record that could not be written
         print(f"argmine: {error}", file=sys.stderr)
     raise typer.Exit(result.exit_code)

@@ -17,14 +17,19 @@ import click
 import typer
 
 from argmine.argmap import MapError
+from argmine.batch.errors import BatchUsageError
+from argmine.batch.errors import ModelLoadError as BatchModelLoadError
+from argmine.batch.pool import WorkerStartError
 from argmine.cli.terminal import one_line
 from argmine.corpora.errors import CorpusError, CorpusFormatError
 from argmine.evaluation.scores import EvaluationError
 from argmine.export import UnknownFormat
+from argmine.export.dot import GraphvizError
 from argmine.nlp.manifest import ModelIntegrityError
 from argmine.nlp.models import ModelLoadError, ModelNotFound
 from argmine.read.decode import InputError
 from argmine.training.data import RecipeError
+from argmine.training.vectors import VectorsUnavailable
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # some input could not be mapped, or its output not written
@@ -40,11 +45,28 @@ class OutputExists(UsageError):
     """An output file that already exists, and the user did not pass `--force`."""
 
 
+# What each of argmine's errors means to a user, in one place: the first group an error belongs to gives its
+# exit code (input errors first: CorpusFormatError is a CorpusError). The classes live beside the code that
+# raises them; an argmine ValueError missing here still prints its own message (exit 1, see `_is_own`).
+INPUT_ERRORS = (InputError, MapError, CorpusFormatError)
 USAGE_ERRORS = (
     UnknownFormat, ModelNotFound, ModelIntegrityError, ModelLoadError, UsageError, CorpusError, RecipeError,
-    EvaluationError,
+    EvaluationError, BatchUsageError, BatchModelLoadError,
 )
-INPUT_ERRORS = (InputError, MapError, CorpusFormatError)  # checked first: CorpusFormatError is a CorpusError
+FAILED_ERRORS = (GraphvizError, WorkerStartError, VectorsUnavailable)  # the work or its output failed
+EXIT_CODES: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
+    (INPUT_ERRORS, EXIT_FAILED),
+    (USAGE_ERRORS, EXIT_USAGE),
+    (FAILED_ERRORS, EXIT_FAILED),
+)
+
+
+def exit_code(err: BaseException) -> int | None:
+    """The exit code `err` stands for, or None for an error argmine does not raise on purpose."""
+    for classes, code in EXIT_CODES:
+        if isinstance(err, classes):
+            return code
+    return None
 
 
 def fail(message: str, code: int) -> typer.Exit:
@@ -75,38 +97,34 @@ def _silence_stdout() -> None:
 
 @contextlib.contextmanager
 def reported(debug: bool = False) -> Iterator[None]:
-    """Run a command body, mapping errors to one stderr line and an exit code (tracebacks with `debug`)."""
+    """Run a command body, mapping errors to one stderr line and an exit code (tracebacks with `debug`).
+
+    The one place a command's `--debug` is honoured: with it, every error is re-raised as it came.
+    """
     try:
         yield
     except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
         raise
-    except KeyboardInterrupt:
-        if debug:
-            raise
-        raise fail("interrupted", EXIT_INTERRUPTED) from None
     except BrokenPipeError:
-        _silence_stdout()
+        _silence_stdout()  # the reader went away: even with --debug, later flushes must not raise again
         if debug:
             raise
         raise typer.Exit(EXIT_FAILED) from None
-    except INPUT_ERRORS as err:
+    except (Exception, KeyboardInterrupt) as err:
         if debug:
             raise
-        raise fail(str(err), EXIT_FAILED) from None
-    except USAGE_ERRORS as err:
-        if debug:
-            raise
-        raise fail(str(err), EXIT_USAGE) from None
-    except OSError as err:
-        if debug:
-            raise
+        raise _exit_for(err) from None
+
+
+def _exit_for(err: BaseException) -> typer.Exit:
+    if isinstance(err, KeyboardInterrupt):
+        return fail("interrupted", EXIT_INTERRUPTED)
+    code = exit_code(err)
+    if code is not None:
+        return fail(str(err), code)
+    if isinstance(err, OSError):
         where = f"{err.filename}: " if err.filename else ""
-        raise fail(f"{where}{err.strerror or err}", EXIT_FAILED) from None
-    except Exception as err:
-        if debug:
-            raise
-        if _is_own(err):
-            raise fail(str(err), EXIT_FAILED) from None
-        raise fail(
-            f"internal error: {type(err).__name__}: {err} (run again with --debug for the traceback)", EXIT_FAILED
-        ) from None
+        return fail(f"{where}{err.strerror or err}", EXIT_FAILED)
+    if _is_own(err):
+        return fail(str(err), EXIT_FAILED)
+    return fail(f"internal error: {type(err).__name__}: {err} (run again with --debug for the traceback)", EXIT_FAILED)
