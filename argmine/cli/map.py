@@ -2,7 +2,11 @@
 
 The output is serialised completely before anything is written, and a file is written atomically (a temporary
 file renamed into place), so a failure at any point leaves either the old file or no file, never a partial
-one. An existing output is kept unless `--force`. Warnings and errors go to stderr, one line each.
+one. An existing output is kept unless `--force`, and an output's folder must exist (a mistyped path is
+refused, not created). Warnings and errors go to stderr, one line each.
+
+What `map` does not do it refuses with the command that does (exit 2): a map (`convert`), a folder or many
+inputs (`batch`), a URL (argmine fetches nothing).
 """
 
 from __future__ import annotations
