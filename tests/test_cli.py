@@ -284,3 +284,17 @@ def test_a_batch_usage_error_is_one_line(tmp_path, essay, monkeypatch):
     assert result.exit_code == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert line.startswith("argmine: unknown format 'docx'"), line
+
+
+def test_an_argmine_error_carries_its_exit_code(tmp_path, essay):
+    from argmine import errors
+    from argmine.cli.errors import exit_code
+
+    assert exit_code(errors.UsageError("x")) == exit_code(errors.ModelError("x")) == 2
+    assert exit_code(errors.InputError("x")) == exit_code(errors.OutputError("x")) == 1
+    assert issubclass(errors.OutputExists, errors.UsageError) and issubclass(errors.ArgmineError, ValueError)
+    # the CLI's own refusals are of the family
+    from argmine.cli.output import check_output
+
+    with pytest.raises(errors.OutputExists):
+        check_output(essay, "other.txt", force=False)

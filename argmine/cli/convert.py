@@ -22,9 +22,10 @@ import typer
 
 from argmine.argmap import ArgumentMap, MapError
 from argmine.cli.app import app
-from argmine.cli.errors import UsageError, reported
+from argmine.cli.errors import reported
 from argmine.cli.output import STDIO, check_output
 from argmine.cli.terminal import one_line
+from argmine.errors import UsageError
 from argmine.export import (
     FORMATS,
     MAX_MAP_BYTES,

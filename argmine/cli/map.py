@@ -22,8 +22,9 @@ from typing import Optional
 import typer
 
 from argmine.cli.app import app
-from argmine.cli.errors import UsageError, reported, warn
+from argmine.cli.errors import reported, warn
 from argmine.cli.output import STDIO, check_output
+from argmine.errors import UsageError
 from argmine.read.decode import DEFAULT_MAX_CHARS
 
 # `http://...`, `https://...`, `ftp://...`: argmine reads files, it fetches nothing.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from argmine.cli.errors import OutputExists, UsageError
+from argmine.errors import OutputExists, UsageError
 
 STDIO = "-"  # stdin for an input, stdout for an output, in every command
 
