@@ -41,9 +41,13 @@ def batch_command(
         None, "--model", "-m", help="Model name or folder; 'rules' = baseline."
     ),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or dask."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address, tcp://HOST:PORT."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address, tcp://HOST:PORT."
+    ),
     report: Optional[Path] = typer.Option(
-        None, "--report", metavar="FILE", help="Where to write the report (default: OUTDIR/argmine-report.json; with -f jsonl -o FILE, FILE with the suffix .report.json; none on stdout)."
+        None, "--report", metavar="FILE",
+        help="Where to write the report (default: OUTDIR/argmine-report.json; with -f jsonl -o FILE, FILE with "
+        "the suffix .report.json; none on stdout).",
     ),
     html: Optional[bool] = typer.Option(
         None, "--html/--no-html", help="Map the visible text of HTML pages, or the markup (default: detect)."

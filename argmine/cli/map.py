@@ -136,7 +136,9 @@ def _check_input(input: str, extra: list[str]) -> None:
     if URL.match(input) and not os.path.exists(input):
         raise UsageError(f"{input}: argmine does not fetch URLs; save the page and map the file")
     if os.path.isdir(input):
-        raise UsageError(f"{input}: is a folder; to map the files in it, use: argmine batch {shlex.quote(input)} -o maps/")
+        raise UsageError(
+            f"{input}: is a folder; to map the files in it, use: argmine batch {shlex.quote(input)} -o maps/"
+        )
     try:
         fmt = format_for_path(input)
     except UnknownFormat:
