@@ -298,3 +298,11 @@ def test_an_argmine_error_carries_its_exit_code(tmp_path, essay):
 
     with pytest.raises(errors.OutputExists):
         check_output(essay, "other.txt", force=False)
+
+
+def test_info_says_what_chose_the_model(monkeypatch):
+    monkeypatch.setenv("ARGMINE_MODEL", "rules")
+    info = json.loads(cli("info", "--json").stdout)["model"]
+    assert (info["name"], info["chosen_by"]) == ("rules", "ARGMINE_MODEL")
+    monkeypatch.delenv("ARGMINE_MODEL")
+    assert json.loads(cli("info", "--json").stdout)["model"]["chosen_by"] == "default"
