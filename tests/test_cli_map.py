@@ -62,6 +62,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_map_to_a_json_file(essay, tmp_path):
+    (tmp_path / "maps").mkdir()
     out = tmp_path / "maps" / "essay.json"
     result = run(essay, "-o", out, "-m", "rules")
     assert result.exit_code == 0, result.stderr

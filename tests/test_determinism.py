@@ -83,6 +83,7 @@ def test_cli_runs_write_identical_files(tmp_path, name):
     outputs = []
     for run in ("a", "b"):
         out = tmp_path / run / f"essay{FORMATS[name].suffix}"
+        out.parent.mkdir()  # map makes no folders for -o
         result = CliRunner().invoke(app, ["map", str(source), "-o", str(out), "-m", "rules"])
         assert result.exit_code == 0, result.stderr
         outputs.append(out.read_bytes())

@@ -290,12 +290,11 @@ def test_graphml_refuses_ids_xml_cannot_carry(uid):
 def test_aif_maps_units_to_i_nodes_and_relations_to_ra_and_ca_nodes():
     amap = sample_map()
     doc = json.loads(aif.to_aif(amap))
-    assert doc["locutions"] == [] and doc["participants"] == []
-    nodes = {n["nodeID"]: n for n in doc["nodes"]}
+    nodes = {n["nodeID"]: n for n in doc["nodes"] if n["type"] in ("I", "RA", "CA")}
     assert all(isinstance(i, str) for i in nodes)
     inodes = [n for n in doc["nodes"] if n["type"] == "I"]
     assert [n["text"] for n in inodes] == [amap.unit_text(u) for u in amap.units]
-    assert sorted(n["type"] for n in doc["nodes"] if n["type"] != "I") == ["CA"] * 2 + ["RA"] * 5
+    assert sorted(n["type"] for n in nodes.values() if n["type"] != "I") == ["CA"] * 2 + ["RA"] * 5
     assert {n["text"] for n in doc["nodes"] if n["type"] == "RA"} == {"Default Inference"}
     assert {n["text"] for n in doc["nodes"] if n["type"] == "CA"} == {"Default Conflict"}
     # Each S-node has one premise edge in and one conclusion edge out, between I-nodes.
@@ -310,6 +309,30 @@ def test_aif_maps_units_to_i_nodes_and_relations_to_ra_and_ca_nodes():
         found.add((text_of[ins[0]], text_of[outs[0]], {"RA": "support", "CA": "attack"}[s["type"]]))
     assert found == {(r.source, r.target, r.relation) for r in amap.relations}
     assert len({e["edgeID"] for e in doc["edges"]}) == len(doc["edges"])
+    assert len({n["nodeID"] for n in doc["nodes"]}) == len(doc["nodes"])
+
+
+def test_aif_writes_each_unit_as_a_locution_with_its_offsets():
+    amap = sample_map()
+    doc = json.loads(aif.to_aif(amap))
+    nodes = {n["nodeID"]: n for n in doc["nodes"]}
+    unit_of = {nid: n["argmine"]["id"] for nid, n in nodes.items() if n["type"] == "I"}
+    (author,) = doc["participants"]
+    assert len(doc["locutions"]) == len(amap.units)
+    asserted = {}
+    for loc in doc["locutions"]:
+        assert loc["personID"] == author["participantID"]
+        lnode = nodes[loc["nodeID"]]
+        assert lnode["type"] == "L" and lnode["text"] == amap.text[loc["start"] : loc["end"]]
+        # L -> YA ("Asserting") -> I, the I-node being the unit at those offsets
+        (ya,) = [e["toID"] for e in doc["edges"] if e["fromID"] == loc["nodeID"]]
+        assert nodes[ya]["type"] == "YA" and nodes[ya]["text"] == "Asserting"
+        (inode,) = [e["toID"] for e in doc["edges"] if e["fromID"] == ya]
+        unit = amap.unit(unit_of[inode])
+        asserted[unit.id] = (loc["start"], loc["end"])
+        assert (unit.start, unit.end) == (loc["start"], loc["end"])
+    assert asserted.keys() == {u.id for u in amap.units}
+    assert aif.from_aif(aif.to_aif(amap)) == amap  # locutions are read past, the map comes back whole
 
 
 # AIF as AIFdb stores an analysis (no argmine data): a linked argument, a conflict and dialogue nodes.

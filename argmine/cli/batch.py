@@ -9,7 +9,13 @@ from typing import Optional
 import typer
 
 from argmine.cli.app import app
-from argmine.cli.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, fail, reported
+from argmine.cli.errors import EXIT_INTERRUPTED, fail, reported
+
+
+def _formats() -> list[str]:
+    from argmine.export import FORMATS
+
+    return [*FORMATS, "jsonl"]
 
 
 @app.command("batch")
@@ -18,9 +24,13 @@ def batch_command(
         ..., help="Text files, folders (searched recursively), glob patterns, JSONL files of {id, text}."
     ),
     output: Optional[str] = typer.Option(
-        None, "--output", "-o", help="Output folder; with -f jsonl a file, or - (the default) for stdout."
+        None, "--output", "-o", metavar="PATH",
+        help="Output folder, one file per input (required, except with -f jsonl); with -f jsonl a file, or - "
+        "(the default) for stdout.",
     ),
-    format: str = typer.Option("json", "--format", "-f", help="Output format: json, graphml, ... or jsonl."),
+    format: str = typer.Option(
+        "json", "--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(_formats())}.",
+    ),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: all cores)."
     ),
@@ -31,9 +41,13 @@ def batch_command(
         None, "--model", "-m", help="Model name or folder; 'rules' = baseline."
     ),
     engine: str = typer.Option("local", "--engine", help="local (processes on this machine) or dask."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address, tcp://HOST:PORT."
+    ),
     report: Optional[Path] = typer.Option(
-        None, "--report", help="Where to write the report (default: OUTDIR/argmine-report.json)."
+        None, "--report", metavar="FILE",
+        help="Where to write the report (default: OUTDIR/argmine-report.json; with -f jsonl -o FILE, FILE with "
+        "the suffix .report.json; none on stdout).",
     ),
     html: Optional[bool] = typer.Option(
         None, "--html/--no-html", help="Map the visible text of HTML pages, or the markup (default: detect)."
@@ -49,36 +63,31 @@ def batch_command(
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
-    """Map many op-eds: parallel, resumable (outputs already made from the same input, model and options are
-    skipped), reported. Never writes over an input or a file argmine did not write, even with --force.
+    """Map many op-eds: parallel, resumable, reported.
+
+    Outputs already made from the same input, model and options are skipped (--force redoes them); an input or a file argmine did not write is never written over, even with --force.
+
+    Every format but jsonl writes one file per input into the folder -o names; -f jsonl writes one JSON map per line to the file -o names, or to stdout without -o.
 
     Exit status: 0 when every input was mapped or skipped, 1 when any failed, 2 for usage errors.
     """
-    from argmine.batch import BatchUsageError, ModelLoadError, WorkerStartError, run_batch
+    from argmine.batch import run_batch
     from argmine.batch.progress import ConsoleObserver
 
     observer = ConsoleObserver()
     with reported(debug):
         try:
-            result = run_batch(
-                inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
-                scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
-                follow_links=follow_links, observer=observer,
-            )
-        except (BatchUsageError, ModelLoadError) as err:
-            observer.stop()
-            if debug:
-                raise
-            raise fail(str(err), EXIT_USAGE) from None
-        except WorkerStartError as err:
-            observer.stop()
-            if debug:
-                raise
-            raise fail(str(err), EXIT_FAILED) from None
+            try:
+                result = run_batch(
+                    inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
+                    scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
+                    follow_links=follow_links, observer=observer,
+                )
+            finally:
+                observer.stop()  # the progress bar ends before any error line is printed
         except KeyboardInterrupt:
-            observer.stop()
-            print("argmine: interrupted; run the same command again to resume", file=sys.stderr)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            # What was mapped is kept and recorded: say how to carry on.
+            raise fail("interrupted; run the same command again to resume", EXIT_INTERRUPTED) from None
     for error in result.errors:  # the run as a whole: a report or record that could not be written
         print(f"argmine: {error}", file=sys.stderr)
     raise typer.Exit(result.exit_code)

@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from argmine.cli.app import app
+from argmine.cli.app import App, Group, app
 from argmine.cli.terminal import one_line
 from argmine.corpora import CORPORA, CorpusError, CorpusFormatError, corpus_stats, read_corpus
 
-corpus_app = typer.Typer(
+corpus_app = App(
     name="corpus",
+    cls=Group,
     help="Read the public corpora and the project's JSON corpus.",
     no_args_is_help=True,
     add_completion=False,

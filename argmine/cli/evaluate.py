@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from argmine.cli.app import app
-from argmine.cli.errors import EXIT_FAILED, EXIT_USAGE, fail, reported
+from argmine.cli.errors import reported
 
 
 @app.command("evaluate")
@@ -28,20 +28,10 @@ def evaluate_command(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Score a model on an annotated corpus: segments, kinds, relations, central claim, evidence types."""
-    from argmine.corpora.errors import CorpusError, CorpusFormatError
-    from argmine.evaluation import EvaluationError, evaluate
+    from argmine.evaluation import evaluate
 
-    with reported(debug):
-        try:
-            result = evaluate(kind, path, split=split, model=model, gold_segments=gold_segments)
-        except CorpusFormatError as err:
-            if debug:
-                raise
-            raise fail(str(err), EXIT_FAILED) from None
-        except (CorpusError, EvaluationError) as err:
-            if debug:
-                raise
-            raise fail(str(err), EXIT_USAGE) from None
+    with reported(debug):  # a malformed corpus file exits 1, a bad kind, path, split or model 2
+        result = evaluate(kind, path, split=split, model=model, gold_segments=gold_segments)
     if as_json:
         typer.echo(json.dumps(result, indent=1))
     else:

@@ -2,12 +2,19 @@
 
 The output is serialised completely before anything is written, and a file is written atomically (a temporary
 file renamed into place), so a failure at any point leaves either the old file or no file, never a partial
-one. An existing output is kept unless `--force`. Warnings and errors go to stderr, one line each.
+one. An existing output is kept unless `--force`, and an output's folder must exist (a mistyped path is
+refused, not created). Warnings and errors go to stderr, one line each.
+
+What `map` does not do it refuses with the command that does (exit 2): a map (`convert`), a folder or many
+inputs (`batch`), a URL (argmine fetches nothing).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import sys
 from pathlib import Path
 from typing import Optional
@@ -15,33 +22,50 @@ from typing import Optional
 import typer
 
 from argmine.cli.app import app
-from argmine.cli.errors import OutputExists, UsageError, reported, warn
+from argmine.cli.errors import reported, warn
+from argmine.cli.output import STDIO, check_output
+from argmine.errors import UsageError
 from argmine.read.decode import DEFAULT_MAX_CHARS
 
-STDIO = "-"
+# `http://...`, `https://...`, `ftp://...`: argmine reads files, it fetches nothing.
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _format_help() -> str:
+    from argmine.export import FORMATS
+
+    return f"Output format: {', '.join(FORMATS)}; without -o, writes it to stdout."
 
 
 @app.command("map")
 def map_command(
     input: str = typer.Argument(..., help="Text or HTML file to map, or - for standard input."),
+    extra: Optional[list[str]] = typer.Argument(None, hidden=True),  # caught to suggest `argmine batch`
     output: Optional[str] = typer.Option(
-        None, "--output", "-o", help="Write the map here (format from the suffix); - for stdout (JSON by default)."
+        None, "--output", "-o", metavar="FILE",
+        help="Write the map here (format from the suffix; its folder must exist); - for stdout (JSON by default).",
     ),
-    format: Optional[str] = typer.Option(
-        None, "--format", "-f", help="Output format (json, graphml, html, ...); without -o, writes it to stdout."
-    ),
+    format: Optional[str] = typer.Option(None, "--format", "-f", metavar="FORMAT", help=_format_help()),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model name or folder; 'rules' = baseline."),
     html: Optional[bool] = typer.Option(
-        None, "--html/--no-html", help="Map the visible text of an HTML page, or its raw markup [default: detect]."
+        None, "--html/--no-html", help="Map the visible text of an HTML page, or its raw markup (default: detect)."
     ),
     max_chars: int = typer.Option(
         DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Refuse inputs longer than this many characters."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
-    summary: bool = typer.Option(False, "--summary", help="Print only the analysis numbers."),
+    summary: bool = typer.Option(
+        False, "--summary",
+        help="Print the analysis numbers instead of the tree; with a map on stdout (-f, -o -), on stderr.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="With --summary: the analysis as JSON."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Map the argument of one essay: thesis, claims, premises, evidence, support and attack.
+
+    Without -o or -f, the map is shown as a tree on the terminal; --summary shows the analysis numbers instead.
+
+    --summary goes with -o and -f: the map is written as asked, the summary printed on stdout (on stderr when the map goes to stdout). --summary --json prints the analysis as JSON.
 
     Exit status: 0 mapped, 1 the input could not be mapped or the output not written, 2 usage error.
     """
@@ -51,6 +75,9 @@ def map_command(
     from argmine.read.decode import read_input
 
     with reported(debug):
+        _check_input(input, extra or [])
+        if as_json and not summary:
+            raise UsageError("--json goes with --summary (for the map as JSON, use -f json)")
         to_stdout = output == STDIO or (output is None and format is not None)
         if format:
             fmt = export.get_format(format)
@@ -60,7 +87,7 @@ def map_command(
             fmt = export.get_format("json") if to_stdout else None
         path = None if output is None or output == STDIO else Path(output)
         if path is not None:
-            _check_output(path, input, force)
+            check_output(path, input, force)
         elif fmt is not None and fmt.name in ("png",) and sys.stdout.isatty():
             raise UsageError(f"{fmt.name} is binary and stdout is a terminal; write it to a file with -o")
 
@@ -73,7 +100,10 @@ def map_command(
         amap = miner.map(decoded.text, source="<stdin>" if input == STDIO else input)
 
         if fmt is None:
-            _show(amap, summary)
+            if summary:
+                _summary(amap, as_json, sys.stdout)
+            else:
+                _show(amap)
             return
         data = fmt.dumps(amap)
         payload = data if isinstance(data, bytes) else data.encode("utf-8")
@@ -81,31 +111,72 @@ def map_command(
             sys.stdout.flush()
             sys.stdout.buffer.write(payload)
             sys.stdout.buffer.flush()
-            return
-        _check_output(path, input, force)  # it may have appeared while we mapped
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, payload)
-        except OSError as err:
-            # A full disk fails in write() or fsync(), whose errors carry no file name (or the temporary
-            # file's): the line must say which output was not written.
-            raise OSError(err.errno, f"cannot write the map: {err.strerror or err}", str(path)) from err
+        else:
+            check_output(path, input, force)  # it may have appeared while we mapped
+            try:
+                write_atomic(path, payload)
+            except OSError as err:
+                # A full disk fails in write() or fsync(), whose errors carry no file name (or the temporary
+                # file's): the line must say which output was not written.
+                raise OSError(err.errno, f"cannot write the map: {err.strerror or err}", str(path)) from err
+        if summary:
+            # The map owns stdout when it goes there; the summary must not corrupt it.
+            _summary(amap, as_json, sys.stderr if path is None else sys.stdout)
 
 
-def _check_output(path: Path, input: str, force: bool) -> None:
-    """Refuse an output that is a folder, is the input itself, or exists without `--force`."""
-    if path.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name for the map")
-    if not path.exists():
+def _check_input(input: str, extra: list[str]) -> None:
+    """Refuse, with the command that does it, what `map` does not do: many inputs, a folder, a map, a URL."""
+    from argmine.export import UnknownFormat, format_for_path
+
+    if extra:
+        names = " ".join(shlex.quote(n) for n in [input, *extra])
+        raise UsageError(f"map takes one input; to map many, use: argmine batch {names} -o maps/")
+    if input == STDIO:
         return
-    if input != STDIO and os.path.exists(input) and os.path.samefile(path, input):
-        raise UsageError(f"{path}: is the input file; refusing to overwrite it")
-    if not force:
-        raise OutputExists(f"{path}: already exists; pass --force to overwrite it")
+    if URL.match(input) and not os.path.exists(input):
+        raise UsageError(f"{input}: argmine does not fetch URLs; save the page and map the file")
+    if os.path.isdir(input):
+        raise UsageError(
+            f"{input}: is a folder; to map the files in it, use: argmine batch {shlex.quote(input)} -o maps/"
+        )
+    try:
+        fmt = format_for_path(input)
+    except UnknownFormat:
+        return
+    # graphml, json, aif, and it reads like one (prose saved as .json is still mapped).
+    if fmt.loads is not None and _starts_like_markup_or_json(input):
+        raise UsageError(
+            f"{input}: is already an argument map ({fmt.name}); to change its format, use: "
+            f"argmine convert {shlex.quote(input)} OUT"
+        )
 
 
-def _show(amap, summary: bool) -> None:
+def _starts_like_markup_or_json(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(256)
+    except OSError:
+        return False  # read_input says what is wrong with it
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[", b"<")
+
+
+def _summary(amap, as_json: bool, stream) -> None:
+    from argmine.graph.analysis import analyse
+
+    analysis = analyse(amap)
+    if as_json:
+        stream.write(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        stream.flush()
+        return
+    from rich.console import Console
+
+    from argmine.cli.view import show
+
+    show(amap, analysis, summary=True, console=Console(file=stream))
+
+
+def _show(amap) -> None:
     from argmine.cli.view import show
     from argmine.graph.analysis import analyse
 
-    show(amap, analyse(amap), summary=summary)
+    show(amap, analyse(amap))

@@ -5,9 +5,12 @@ Mapping (argmine → AIF):
 - each unit is an I-node (`type` "I") whose `text` is the unit's text;
 - each `support` relation `a -> b` is an RA-node ("Default Inference") with edges `a -> RA -> b`;
 - each `attack` relation `a -> b` is a CA-node ("Default Conflict") with edges `a -> CA -> b`;
-- `nodeID` and `edgeID` are decimal strings numbered from 1 (I-nodes in reading order, then one S-node
-  per relation); edges carry `fromID`/`toID`; `locutions` and `participants` are empty lists (an essay has
-  no dialogue);
+- each unit is also what its author asserts, as OVA and AIFdb record a text: an L-node (`type` "L", the
+  unit's text) with a YA-node ("Asserting") and edges `L -> YA -> I`, and one locution per L-node,
+  `{"nodeID", "personID", "start", "end"}`, whose `start` and `end` are the unit's character offsets into the
+  text (the one participant, `personID` "1", is the text's author: an essay is a monologue);
+- `nodeID` and `edgeID` are decimal strings numbered from 1: I-nodes in reading order, then one S-node per
+  relation, then each unit's L- and YA-node; edges carry `fromID`/`toID`;
 - argmine's own data sits in keys AIF consumers ignore: a top-level `"argmine"` object (format, source,
   model, full text) and an `"argmine"` object on each I-node (unit id, kind, offsets, evidence type, stance,
   paragraph, score) and S-node (score). With them, `from_aif(to_aif(m)) == m`.
@@ -16,8 +19,9 @@ Reading AIF written elsewhere (no `argmine` data, or the xAIF wrapper `{"AIF": {
 are joined by blank lines to make the text, the first I-node that is no premise of anything becomes the
 `major_claim` and the others `claim`s; RA-nodes become supports and CA-nodes attacks from each of their
 premises to their conclusion (an S-node with more than one conclusion is refused: AIF gives an inference or
-a conflict one conclusion, and pairing every premise with every conclusion would be quadratic). Nodes of other types (L, YA, TA, MA, PA) and relations that target an
-S-node (undercuts) have no counterpart in an argument map and are skipped.
+a conflict one conclusion, and pairing every premise with every conclusion would be quadratic). Nodes of other types (L, YA, TA, MA, PA), the locutions, and relations that
+target an S-node (undercuts) have no counterpart in an argument map and are skipped: argmine's own units
+carry their offsets in their `argmine` data, which is what is read back.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from argmine.export.readback import MAX_MAP_BYTES, check_size, load_json, read_l
 
 FORMAT = "argmine-aif/1"
 SCHEME = {"support": ("RA", "Default Inference"), "attack": ("CA", "Default Conflict")}
+ASSERTING = "Asserting"  # the YA-node (illocution) between a locution and what it asserts
+AUTHOR = {"participantID": "1", "firstname": "Author", "surname": ""}
 RELATION_OF = {"RA": "support", "CA": "attack"}
 
 
@@ -59,11 +65,20 @@ def to_aif_dict(amap: ArgumentMap) -> dict:
         nodes.append({"nodeID": sid, "text": scheme, "type": kind, "argmine": {"score": r.score}})
         for a, b in ((node_id[r.source], sid), (sid, node_id[r.target])):
             edges.append({"edgeID": str(len(edges) + 1), "fromID": a, "toID": b})
+    # Numbered after the I- and S-nodes, so that those keep the ids they had before locutions were written.
+    locutions = []
+    for u in amap.units:
+        lid, yid = str(len(nodes) + 1), str(len(nodes) + 2)
+        nodes.append({"nodeID": lid, "text": amap.unit_text(u), "type": "L"})
+        nodes.append({"nodeID": yid, "text": ASSERTING, "type": "YA"})
+        for a, b in ((lid, yid), (yid, node_id[u.id])):
+            edges.append({"edgeID": str(len(edges) + 1), "fromID": a, "toID": b})
+        locutions.append({"nodeID": lid, "personID": AUTHOR["participantID"], "start": u.start, "end": u.end})
     return {
         "nodes": nodes,
         "edges": edges,
-        "locutions": [],
-        "participants": [],
+        "locutions": locutions,
+        "participants": [dict(AUTHOR)] if locutions else [],
         "argmine": {"format": FORMAT, "source": amap.source, "model": amap.model, "text": amap.text},
     }
 
