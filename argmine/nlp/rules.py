@@ -115,6 +115,24 @@ def _sentence_head(span: Span, layout: Layout) -> str:
     return span.doc[int(layout.sent_start[span.start]) : span.end].text
 
 
+def _places(layout: Layout, spans: list[Span]):
+    """Each unit's paragraph as the rules read it: the first content paragraph is the introduction and the
+    last the conclusion, whatever the layout calls them (it calls every paragraph of a news op-ed "body")."""
+    content = sorted(
+        {int(layout.paragraph[s.start]) for s in spans if layout.role_of(s.start) not in ("title", "meta")}
+    )
+    first, last = (content[0], content[-1]) if content else (-1, -1)
+
+    def role_of(span: Span) -> str:
+        role = layout.role_of(span.start)
+        para = int(layout.paragraph[span.start])
+        if role in ("title", "meta", "only") or first == last:
+            return role if role in ("title", "meta") else "only"
+        return "intro" if para == first else "conclusion" if para == last else "body"
+
+    return role_of
+
+
 @Language.component("argmine_rule_kinds")
 def classify(doc: Doc) -> Doc:
     """Label units: the thesis from the introduction and conclusion, claims from topic sentences and markers,
@@ -122,15 +140,16 @@ def classify(doc: Doc) -> Doc:
     layout = get_layout(doc)
     spans = list(get_units(doc))
     labelled = []
-    intro = [s for s in spans if layout.role_of(s.start) in ("intro", "only")]
+    role_of = _places(layout, spans)
+    intro = [s for s in spans if role_of(s) in ("intro", "only")]
     thesis = None
     if intro:
         opinionated = [s for s in intro if _OPINION.search(s.text)]
-        thesis = (opinionated or intro)[-1 if layout.role_of(intro[0].start) == "intro" else 0]
+        thesis = (opinionated or intro)[-1 if role_of(intro[0]) == "intro" else 0]
     seen_paragraphs: set[int] = set()
     thesis_paragraphs: set[int] = set()
     for span in spans:
-        role = layout.role_of(span.start)
+        role = role_of(span)
         para = layout.paragraph[span.start]
         head = _sentence_head(span, layout)
         kind, stance = "premise", ""
