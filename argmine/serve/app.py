@@ -178,6 +178,7 @@ def create_app(
     )
     app.state.pipelines = pool
     app.state.limits = limits
+    app.state.load = state  # {"busy": requests being mapped or waiting for a pipeline}
     return app
 
 
