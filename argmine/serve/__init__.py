@@ -73,7 +73,13 @@ def serve(
     # On loopback, only the loopback names are answered (DNS rebinding); elsewhere the names are unknown.
     hosts = (*LOOPBACK_HOSTS, host) if is_loopback(host) else None
     app = create_app(model, pipelines=pipelines, max_chars=max_chars, max_waiting=max_waiting, allowed_hosts=hosts)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False)
+    # Connections beyond what can be mapped or wait, plus a few for health checks and the page, get 503 from
+    # uvicorn before their bodies are read: memory stays bounded by the body limit times this number.
+    connections = pipelines * len(app.state.pipelines.models) + max_waiting + 8
+    uvicorn.run(
+        app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False,
+        limit_concurrency=connections,
+    )
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeExtraMissing", "create_app", "is_loopback", "serve"]

@@ -104,7 +104,9 @@ def create_app(
     limits = body_limits(max_chars)
     state = {"busy": 0}
     capacity = pipelines * len(pool.models)
-    limiter = anyio.CapacityLimiter(capacity)
+    # One thread per loaded pipeline of each model, so a thread never waits for a pipeline while holding a
+    # slot another model's request could use; the rest wait here, in the event loop, not in threads.
+    limiters = {name: anyio.CapacityLimiter(pipelines) for name in pool.models}
     hosts = None if allowed_hosts is None else {h.strip("[]").lower() for h in allowed_hosts}
 
     async def index(request: Request) -> Response:
@@ -133,7 +135,7 @@ def create_app(
             state["busy"] += 1
             try:
                 payload, warnings, source = await anyio.to_thread.run_sync(
-                    _map, pool, name, fields, fmt, html_opt, max_chars, limiter=limiter
+                    _map, pool, name, fields, fmt, html_opt, max_chars, limiter=limiters[name]
                 )
             finally:
                 state["busy"] -= 1
