@@ -223,7 +223,9 @@ def test_422_for_what_argmine_map_refuses(server, data, words):
         ({"text": "x", "modle": "rules"}, "unknown keys modle"),
         ({"text": "x", "html": "yes"}, '"html"'),
         ({"text": "word " * 1100}, "too large to map"),
+        (b"[" * 50_000 + b"]" * 50_000, "bad JSON"),
     ],
+    ids=["unclosed", "array", "text-not-string", "unknown-key", "html-not-bool", "too-long", "nested"],
 )
 def test_422_for_bad_json(server, doc, words):
     status, headers, body = post_json(server.url, doc)
@@ -244,8 +246,11 @@ def test_400_for_unknown_format_and_model_and_403_for_a_foreign_origin(server):
         f"{server.url}/api/map", ESSAY.encode(), {"Content-Type": "text/plain", "Origin": "https://evil.example"}
     )
     assert_problem(status, headers, body, 403, "not accepted")
-    status, _, _ = call(f"{server.url}/api/health", headers={"Host": "rebound.example"})
-    assert status == 400  # DNS rebinding: only loopback names are answered
+    # DNS rebinding: only loopback names are answered, whatever the port and however they are spelt.
+    assert_problem(*call(f"{server.url}/api/health", headers={"Host": "rebound.example:80"}), 400, "not served")
+    assert_problem(*call(f"{server.url}/", headers={"Host": "127.0.0.1.rebound.example"}), 400, "not served")
+    for host in ("localhost", f"LOCALHOST:{server.port}", f"[::1]:{server.port}", "127.0.0.1"):
+        assert call(f"{server.url}/api/health", headers={"Host": host})[0] == 200, host
     assert_problem(*call(f"{server.url}/api/nothing"), 404, "not found")
     assert_problem(*call(f"{server.url}/api/map"), 405, "not allowed")
 
@@ -352,6 +357,13 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_only_loopback_addresses_count_as_local():
+    from argmine.serve import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.com", "localhost.example"))
 
 
 def test_cli_serves_until_stopped_and_refuses_an_unknown_model():

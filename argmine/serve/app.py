@@ -35,7 +35,6 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.middleware import Middleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -168,7 +167,7 @@ def create_app(
     async def server_error(request: Request, exc: Exception) -> Response:
         return _problem(request, 500, "internal error; the server's log has the details")
 
-    middleware = [] if hosts is None else [Middleware(TrustedHostMiddleware, allowed_hosts=sorted(hosts))]
+    middleware = [] if hosts is None else [Middleware(HostCheck, hosts=hosts)]
     app = Starlette(
         routes=[
             Route("/", index, methods=["GET"]),
@@ -182,6 +181,30 @@ def create_app(
     app.state.limits = limits
     app.state.load = state  # {"busy": requests being mapped or waiting for a pipeline}
     return app
+
+
+class HostCheck:
+    """Answer only requests whose Host header names one of `hosts` (any port): a web page that points its own
+    domain at 127.0.0.1 (DNS rebinding) gets 400, not the server's answers. Handles `[::1]:8000` too."""
+
+    def __init__(self, app, hosts: set[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            host = Headers(scope=scope).get("host", "")
+            try:
+                name = (urlsplit(f"//{host}").hostname or "").lower()
+            except ValueError:
+                name = ""
+            if name not in self.hosts:
+                response = JSONResponse(
+                    {"error": f"host {host[:80]!r} is not served here", "status": 400}, status_code=400
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def available_formats() -> list[str]:
@@ -264,6 +287,8 @@ async def _read_request(request: Request, limits: dict[str, int]) -> dict:
             doc = json.loads(data)
         except (ValueError, UnicodeDecodeError) as err:
             raise HTTPProblem(422, f"bad JSON: {str(err).splitlines()[0]}") from None
+        except RecursionError:  # `[[[[...` nested deeper than Python's stack
+            raise HTTPProblem(422, "bad JSON: nested too deeply") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
             raise HTTPProblem(422, 'the JSON body must be an object with a string "text"')
         unknown = sorted(set(doc) - _JSON_KEYS)
@@ -296,24 +321,26 @@ async def _read_form(request: Request, limit: int) -> dict:
         ).parse()
     except MultiPartException as err:
         raise HTTPProblem(422, f"bad form data: {err.message}") from None
-    fields: dict = {}
-    upload = form.get("file")
-    if isinstance(upload, UploadFile) and (upload.filename or upload.size):
-        fields["data"] = await upload.read()
-        fields["source"] = clean_name(upload.filename or "")
-    elif isinstance(form.get("text"), str):
-        fields["data"] = form["text"].encode("utf-8")  # the browser sends the form as UTF-8
-    else:
-        raise HTTPProblem(422, 'the form needs a "text" field or a "file"')
-    for key in ("format", "model", "download"):
-        value = form.get(key)
-        if isinstance(value, str) and value:
-            fields[key] = value
-    if form.get("action") == "download":  # the page's Download button: the format from its own list
-        fields["download"] = "1"
-        fields["format"] = form.get("download-format") or "json"
-    await form.close()
-    return fields
+    try:  # an upload over 1 MB is spooled to a temporary file: closed (removed) whatever happens
+        fields: dict = {}
+        upload = form.get("file")
+        if isinstance(upload, UploadFile) and (upload.filename or upload.size):  # a chosen file wins
+            fields["data"] = await upload.read()
+            fields["source"] = clean_name(upload.filename or "")
+        elif isinstance(form.get("text"), str):
+            fields["data"] = form["text"].encode("utf-8")  # the browser sends the form as UTF-8
+        else:
+            raise HTTPProblem(422, 'the form needs a "text" field or a "file"')
+        for key in ("format", "model", "download"):
+            value = form.get(key)
+            if isinstance(value, str) and value:
+                fields[key] = value
+        if form.get("action") == "download":  # the page's Download button: the format from its own list
+            fields["download"] = "1"
+            fields["format"] = form.get("download-format") or "json"
+        return fields
+    finally:
+        await form.close()
 
 
 def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: bool | None, max_chars: int):
