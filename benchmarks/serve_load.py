@@ -2,6 +2,7 @@
 
     python benchmarks/serve_load.py                                  # 200 requests, 8 at a time, argmine-en
     python benchmarks/serve_load.py --model rules --pipelines 2 --requests 100 --concurrency 4
+    python benchmarks/serve_load.py --workers 2                      # two server processes
 
 It starts `argmine serve` (the real command, in a subprocess) on a free port of 127.0.0.1, waits for
 `GET /api/health`, posts generated op-eds (`opeds.py`) to `POST /api/map` as text/plain, checks that every
@@ -41,10 +42,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(model: str, port: int, pipelines: int) -> subprocess.Popen:
+def start_server(model: str, port: int, pipelines: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(HERE.parent) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     cmd = [sys.executable, "-m", "argmine", "serve", "--model", model, "--port", str(port), "--host", HOST,
-           "--pipelines", str(pipelines)]
+           "--pipelines", str(pipelines), "--workers", str(workers)]
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -98,6 +99,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--pipelines", type=int, default=1, help="the server's --pipelines")
+    parser.add_argument("--workers", type=int, default=1, help="the server's --workers (processes)")
     parser.add_argument("--documents", type=int, default=20, help="distinct generated op-eds, sent in turn")
     args = parser.parse_args()
     if not (1 <= args.requests <= 10_000 and 1 <= args.concurrency <= 64):
@@ -107,7 +109,7 @@ def main() -> int:
     words = [len(t.split()) for t in texts]
     port = free_port()
     base = f"http://{HOST}:{port}"
-    proc = start_server(args.model, port, args.pipelines)
+    proc = start_server(args.model, port, args.pipelines, args.workers)
     try:
         health = wait_healthy(proc, base)
         one_request(base, texts[0])  # warm-up, not counted
@@ -125,7 +127,7 @@ def main() -> int:
     latencies = [s for s, _ in results]
     errors = [e for _, e in results if e]
     sent_words = sum(words[i % len(texts)] for i in range(args.requests))
-    print(f"argmine serve load test: model {health['model']}, --pipelines {args.pipelines}, "
+    print(f"argmine serve load test: model {health['model']}, --workers {args.workers}, --pipelines {args.pipelines}, "
           f"{args.requests} requests, {args.concurrency} at a time, {args.documents} op-eds of "
           f"{min(words)}-{max(words)} words (mean {statistics.mean(words):.0f})")
     print(f"  wall {wall:.2f} s   {args.requests / wall:.2f} requests/s   {sent_words / wall:,.0f} words/s")

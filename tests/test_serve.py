@@ -366,17 +366,19 @@ def test_only_loopback_addresses_count_as_local():
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.com", "localhost.example"))
 
 
-def test_cli_serves_until_stopped_and_refuses_an_unknown_model():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cli_serves_until_stopped_and_refuses_an_unknown_model(workers):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     bad = subprocess.run(
-        [sys.executable, "-m", "argmine", "serve", "--model", "no-such-model", "--port", str(_free_port())],
+        [sys.executable, "-m", "argmine", "serve", "--model", "no-such-model", "--port", str(_free_port()),
+         "--workers", str(workers)],
         capture_output=True, text=True, env=env, timeout=60,
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("argmine: no argmine model named 'no-such-model'") and "Traceback" not in bad.stderr
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "argmine", "serve", "--model", "rules", "--port", str(port)],
+        [sys.executable, "-m", "argmine", "serve", "--model", "rules", "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
     )
     try:
@@ -389,10 +391,15 @@ def test_cli_serves_until_stopped_and_refuses_an_unknown_model():
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()
                 time.sleep(0.2)
         assert status == 200 and json.loads(body)["model"] == "rules"
-        assert post_text(f"http://127.0.0.1:{port}", ESSAY)[0] == 200
+        answers = [post_text(f"http://127.0.0.1:{port}", ESSAY) for _ in range(4)]
+        assert [a[0] for a in answers] == [200] * 4 and len({a[2] for a in answers}) == 1
     finally:
         proc.terminate()
-        proc.wait(20)
+        proc.wait(30)
+    # uvicorn shuts down gracefully, then ends by the signal it was sent, as a well-behaved server does.
+    assert proc.returncode in (0, -15), proc.stderr.read().decode()[-2000:]
+    with pytest.raises(urllib.error.URLError):  # every worker is gone with it
+        call(f"http://127.0.0.1:{port}/api/health")
 
 
 # ---- the page in headless Chromium ---------------------------------------------------------------------

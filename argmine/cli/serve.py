@@ -21,7 +21,12 @@ def serve_command(
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Address to bind. Anything but loopback exposes the server to the network."
     ),
-    pipelines: int = typer.Option(1, "--pipelines", min=1, help="Pipelines loaded per model: texts mapped at once."),
+    pipelines: int = typer.Option(
+        1, "--pipelines", min=1, help="Pipelines loaded per model in each worker: texts it maps at once (threads)."
+    ),
+    workers: int = typer.Option(
+        1, "--workers", "-w", min=1, help="Server processes, each loading the models once: for more than one core."
+    ),
     max_chars: int = typer.Option(
         DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Refuse texts longer than this many characters."
     ),
@@ -38,7 +43,7 @@ def serve_command(
         if not is_loopback(host):
             warn(f"binding {host}: anyone who can reach this machine on port {port} can use the server")
         try:
-            serve(model or None, host=host, port=port, pipelines=pipelines, max_chars=max_chars,
+            serve(model or None, host=host, port=port, pipelines=pipelines, workers=workers, max_chars=max_chars,
                   max_waiting=max_waiting)
         except ServeExtraMissing as err:
             raise UsageError(str(err)) from None

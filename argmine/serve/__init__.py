@@ -57,29 +57,45 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     pipelines: int = 1,
+    workers: int = 1,
     max_chars: int = DEFAULT_MAX_CHARS,
     max_waiting: int = 32,
     log_level: str = "info",
 ) -> None:
     """Load the model(s), then serve the app with uvicorn on `host`:`port` until interrupted.
 
-    On a host other than loopback any Host header is answered (the names it is reached by are unknown).
+    `workers` > 1 runs that many server processes on the one socket (uvicorn's own supervisor, which
+    restarts a worker that dies), each loading the models once and mapping with its own `pipelines`; this is
+    what uses more than one core, since the threads of one process share its interpreter lock. On a host
+    other than loopback any Host header is answered (the names it is reached by are unknown).
     """
     _require()
+    import json
+
     import uvicorn
 
-    from argmine.serve.app import LOOPBACK_HOSTS
+    from argmine.nlp.models import model_spec
+    from argmine.serve.app import ENV_OPTIONS, LOOPBACK_HOSTS
 
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    models = [model_spec(m) for m in (model if isinstance(model, (list, tuple)) else [model])]
     # On loopback, only the loopback names are answered (DNS rebinding); elsewhere the names are unknown.
-    hosts = (*LOOPBACK_HOSTS, host) if is_loopback(host) else None
-    app = create_app(model, pipelines=pipelines, max_chars=max_chars, max_waiting=max_waiting, allowed_hosts=hosts)
+    hosts = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
+    options = {"pipelines": pipelines, "max_chars": max_chars, "max_waiting": max_waiting, "allowed_hosts": hosts}
     # Connections beyond what can be mapped or wait, plus a few for health checks and the page, get 503 from
     # uvicorn before their bodies are read: memory stays bounded by the body limit times this number.
-    connections = pipelines * len(app.state.pipelines.models) + max_waiting + 8
-    uvicorn.run(
-        app, host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False,
-        limit_concurrency=connections,
-    )
+    connections = pipelines * len(models) + max_waiting + 8
+    settings = dict(host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False,
+                    limit_concurrency=connections)
+    if workers == 1:
+        uvicorn.run(create_app(models, **options), **settings)
+        return
+    from argmine.serve.pipelines import Pipelines
+
+    Pipelines(models, 1, max_chars=max_chars)  # an unknown or broken model fails here, once, before any worker
+    os.environ[ENV_OPTIONS] = json.dumps({"model": models, **options})
+    uvicorn.run("argmine.serve.app:app_from_environment", factory=True, workers=workers, **settings)
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeExtraMissing", "create_app", "is_loopback", "serve"]

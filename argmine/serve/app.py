@@ -207,6 +207,16 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+ENV_OPTIONS = "ARGMINE_SERVE_OPTIONS"
+
+
+def app_from_environment() -> Starlette:
+    """The app each uvicorn worker process builds for `argmine serve --workers N`, loading its own models:
+    `create_app`'s arguments come as JSON in the `ARGMINE_SERVE_OPTIONS` environment variable."""
+    options = json.loads(os.environ[ENV_OPTIONS])
+    return create_app(options.pop("model"), **options)
+
+
 def available_formats() -> list[str]:
     """Formats the server can write here: SVG and PNG only when Graphviz is installed."""
     drawn = graphviz_available()
