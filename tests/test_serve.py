@@ -24,7 +24,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the serve extra is not installed (pip install -e '.[serve]')")
 pytest.importorskip("uvicorn", reason="the serve extra is not installed (pip install -e '.[serve]')")
-pytest.importorskip("multipart", reason="the serve extra is not installed (pip install -e '.[serve]')")
+pytest.importorskip("python_multipart", reason="the serve extra is not installed (pip install -e '.[serve]')")
 
 import uvicorn  # noqa: E402
 
@@ -515,3 +515,38 @@ def test_page_in_chromium_paste_submit_see_units(server, expected, tmp_path):
             " const e = d && d.getElementById('error'); return e ? e.textContent : null; })()",
         )
         assert error.startswith("422: ") and "not prose" in error
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium)")
+def test_page_in_chromium_upload_a_file_and_download_graphml(server, tmp_path):
+    essay = tmp_path / "station homes.txt"
+    other = ESSAY.replace("Cities", "Towns")
+    essay.write_bytes(other.encode("utf-16"))  # read as argmine map reads a file: the mark says UTF-16
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with browser(tmp_path) as tools:
+        target = tools.send("Target.createTarget", {"url": f"{server.url}/"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tools.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        wait_for(tools, session, "document.readyState === 'complete' && !!document.getElementById('file')")
+        tools.send("DOM.enable", session=session)
+        root = tools.send("DOM.getDocument", session=session)["root"]["nodeId"]
+        node = tools.send("DOM.querySelector", {"nodeId": root, "selector": "#file"}, session)["nodeId"]
+        tools.send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(essay)]}, session)
+        evaluate(tools, session, "document.getElementById('show').click(); true")
+        shown = wait_for(
+            tools, session,
+            "(() => { const d = document.getElementById('map').contentDocument;"
+            " return d && d.querySelector('[data-unit-id]') ? d.body.innerText : null; })()",
+        )
+        assert "Towns should build more housing" in shown
+        evaluate(tools, session, "document.getElementById('download-format').value = 'graphml'; true")
+        evaluate(tools, session, "document.getElementById('download').click(); true")
+        deadline = time.monotonic() + 30
+        saved = downloads / "station-homes.graphml"
+        while not saved.exists():
+            assert time.monotonic() < deadline, sorted(p.name for p in downloads.iterdir())
+            time.sleep(0.2)
+    amap = export.graphml.from_graphml(saved.read_bytes())
+    assert amap.text == other and amap.units
+    assert amap.units == load("rules").map(other).units

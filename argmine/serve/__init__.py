@@ -24,7 +24,7 @@ def _require() -> None:
     try:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
-        import multipart  # noqa: F401  (python-multipart: the page's form posts)
+        import python_multipart  # noqa: F401  (the page's form posts)
     except ImportError as err:
         raise ServeExtraMissing(
             f"argmine serve needs the serve extra ({err.name} is missing): pip install \"argmine[serve]\""
