@@ -121,18 +121,19 @@ def create_app(
     async def api_map(request: Request) -> Response:
         try:
             _check_origin(request, hosts)
-            query = request.query_params
-            fields = await _read_request(request, limits)
-            # The query string wins over the page's form fields, so a link can always say what it wants.
-            fmt = _format(query.get("format") or fields.pop("format", None))
-            download = _flag(query.get("download", fields.pop("download", None)), "download")
-            html_flag = query.get("html", fields.get("html"))
-            html_opt = None if html_flag is None else _flag(html_flag, "html")
-            name = pool.resolve(query.get("model") or fields.get("model"))
+            # Counted from before the body is read, so bodies in memory are bounded by the limit times this.
             if state["busy"] >= capacity + max_waiting:
                 raise HTTPProblem(503, f"busy: {state['busy']} requests in progress; try again shortly")
             state["busy"] += 1
             try:
+                query = request.query_params
+                fields = await _read_request(request, limits)
+                # The query string wins over the page's form fields, so a link can always say what it wants.
+                fmt = _format(query.get("format") or fields.pop("format", None))
+                download = _flag(query.get("download", fields.pop("download", None)), "download")
+                html_flag = query.get("html", fields.get("html"))
+                html_opt = None if html_flag is None else _flag(html_flag, "html")
+                name = pool.resolve(query.get("model") or fields.get("model"))
                 payload, warnings, source = await anyio.to_thread.run_sync(
                     _map, pool, name, fields, fmt, html_opt, max_chars, limiter=limiters[name]
                 )

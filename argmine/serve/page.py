@@ -41,7 +41,8 @@ the map appears below</span></header>
 <label for="text">Text</label>
 <textarea id="text" name="text" placeholder="Paste a text here, or choose a file below."></textarea>
 <div class="row">
-<label>or a file (text or HTML): <input id="file" type="file" name="file" accept=".txt,.text,.md,.html,.htm,text/*"></label>
+<label>or a file (text or HTML):
+<input id="file" type="file" name="file" accept=".txt,.text,.md,.html,.htm,text/*"></label>
 <label>model <select id="model" name="model">{model_options}</select></label>
 </div>
 <div class="row">
