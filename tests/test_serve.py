@@ -179,6 +179,9 @@ def test_html_body_maps_its_visible_text(server):
     assert status == 200
     text = export.json.from_json(body).text
     assert "var x" not in text and "train stations" in text
+    # `?html=false` is `--no-html`: the markup itself is mapped, as plain text.
+    status, _, body = post_text(server.url, page, "?html=false")
+    assert status == 200 and export.json.from_json(body).text == page
 
 
 def test_413_for_a_body_over_the_limit(server):
