@@ -1,6 +1,15 @@
 """The `argmine` command line: a thin Typer layer over the library."""
 
-from argmine.cli import batch, convert, corpus, evaluate, info, map, train  # noqa: F401  (each registers its commands)
+from argmine.cli import (  # noqa: F401  (each registers its commands)
+    batch,
+    convert,
+    corpus,
+    evaluate,
+    info,
+    map,
+    serve,
+    train,
+)
 from argmine.cli.app import app
 
 
