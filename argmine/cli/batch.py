@@ -20,7 +20,9 @@ def batch_command(
     output: Optional[str] = typer.Option(
         None, "--output", "-o", help="Output folder; with -f jsonl a file, or - (the default) for stdout."
     ),
-    format: str = typer.Option("json", "--format", "-f", help="Output format: json, graphml, ... or jsonl."),
+    format: str = typer.Option(
+        "json", "--format", "-f", help="Output format: json, graphml, ..., jsonl, or sqlite (one database, -o maps.db)."
+    ),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: all cores)."
     ),
@@ -47,6 +49,9 @@ def batch_command(
     retries: int = typer.Option(
         2, "--retries", min=0, help="Times a document is retried after its worker process dies."
     ),
+    index: bool = typer.Option(
+        False, "--index", help="Also write index.html (sortable, searchable) and theses.csv into the output folder."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Map many op-eds: parallel, resumable (outputs already made from the same input, model and options are
@@ -63,7 +68,7 @@ def batch_command(
             result = run_batch(
                 inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
                 scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
-                follow_links=follow_links, observer=observer,
+                follow_links=follow_links, index=index, observer=observer,
             )
         except (BatchUsageError, ModelLoadError) as err:
             observer.stop()
