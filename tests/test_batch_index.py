@@ -149,6 +149,17 @@ def test_sqlite_batch_index_comes_from_the_database(tmp_path):
     assert len(page.rows) == 3 and all(r["link"] is None for r in page.rows)  # no per-document file to link
 
 
+def test_index_beside_a_database_in_the_archive_is_not_an_input_next_time(tmp_path):
+    archive = _archive(tmp_path)
+    db = archive / "maps.db"
+    assert run_batch([str(archive)], db, fmt="sqlite", model="rules", workers=1, index=True).exit_code == 0
+    assert (archive / "index.html").is_file()
+    again = run_batch([str(archive)], db, fmt="sqlite", model="rules", workers=1, index=True)
+    assert again.exit_code == 0
+    assert sorted(Path(e.input).name for e in again.entries) == ["creeks.txt", "libraries.txt", "rent-control.txt"]
+    assert [e.status for e in again.entries] == ["skipped"] * 3
+
+
 def test_jsonl_file_index(tmp_path):
     archive = _archive(tmp_path)
     stream = tmp_path / "out" / "maps.jsonl"

@@ -131,7 +131,10 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     result = Report(model=identity["model"], model_sha256=identity["model_sha256"], output_format=fmt,
                     engine=engine, options=options)
     record = OutputRecord(dest.folder).load() if dest.folder is not None else None
-    docs = _collect(inputs, dest.outdir, result, follow_links, limit)
+    # A folder of outputs is never searched for inputs; a database's or JSONL file's folder may be, and the
+    # index argmine wrote there must not come back as a document of the next run.
+    own = _own_index_files(dest.folder, record) if dest.outdir is None and record is not None else set()
+    docs = _collect(inputs, dest.outdir, result, follow_links, limit, skip=own)
     sources = InputSet(doc.path for _, doc in docs)
     _check_report(dest.report, sources)
     index_files = _check_index(dest.folder, sources, record) if index and dest.folder is not None else None
@@ -351,11 +354,25 @@ def _check_index(folder: Path, sources: InputSet, record: OutputRecord | None) -
     return found_files
 
 
+def _own_index_files(folder: Path, record: OutputRecord) -> set[str]:
+    """The real paths of the index files in `folder` that argmine's record says it wrote (these bytes)."""
+    own = set()
+    for name in INDEX_NAMES:
+        found, sha, why = existing(folder / name)
+        if found and not why and record.owns(name, sha):
+            own.add(os.path.realpath(folder / name))
+    return own
+
+
 def _collect(inputs: Sequence[str], outdir: Path | None, result: Report, follow_links: bool,
-             max_chars: int | None) -> list[tuple[int, Document]]:
-    """An entry per input found (a failed one per input that names nothing); (entry index, document)s."""
+             max_chars: int | None, skip: set[str] = frozenset()) -> list[tuple[int, Document]]:
+    """An entry per input found (a failed one per input that names nothing); (entry index, document)s.
+
+    Files whose real path is in `skip` (argmine's own index) are left out."""
     docs = []
     for item in discover(inputs, exclude=outdir, follow_links=follow_links, max_chars=max_chars):
+        if skip and not isinstance(item, Missing) and not item.is_record and os.path.realpath(item.path) in skip:
+            continue
         if isinstance(item, Missing):
             result.entries.append(Entry(input=item.input, reason=item.reason))
         else:
