@@ -68,7 +68,10 @@ _JS = """
 (function(){
   var table=document.getElementById('docs'),body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
   var search=document.getElementById('q'),count=document.getElementById('shown');
-  function key(row,i){var c=row.cells[i];return c.hasAttribute('data-value')?Number(c.getAttribute('data-value')):c.textContent.toLowerCase();}
+  function key(row,i){
+    var c=row.cells[i];
+    return c.hasAttribute('data-value')?Number(c.getAttribute('data-value')):c.textContent.toLowerCase();
+  }
   Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
     var b=th.querySelector('button');if(!b)return;
     b.addEventListener('click',function(){
@@ -81,7 +84,11 @@ _JS = """
   });
   function filter(){
     var words=search.value.toLowerCase().split(/\\s+/).filter(Boolean),n=0;
-    rows.forEach(function(r){var t=r.textContent.toLowerCase();var ok=words.every(function(w){return t.indexOf(w)>=0;});r.hidden=!ok;if(ok)n++;});
+    rows.forEach(function(r){
+      var t=r.textContent.toLowerCase();
+      var ok=words.every(function(w){return t.indexOf(w)>=0;});
+      r.hidden=!ok;if(ok)n++;
+    });
     count.textContent=n;
   }
   search.addEventListener('input',filter);filter();
