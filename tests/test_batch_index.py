@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -31,6 +34,7 @@ class IndexPage(HTMLParser):
         self._in: str | None = None
         self._link: str | None = None
         self._values: list[str | None] = []
+        self._hidden = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -41,6 +45,7 @@ class IndexPage(HTMLParser):
             self.scripts.append(a)
         if tag == "tr":
             self._cells, self._link, self._values = [], None, []
+            self._hidden = "hidden" in a
         elif tag in ("td", "th") and self._cells is not None:
             self._in = tag
             self._cells.append("")
@@ -55,7 +60,8 @@ class IndexPage(HTMLParser):
             if self._values and all(v is None for v in self._values) and not self.headers:
                 self.headers = self._cells
             else:
-                self.rows.append({"cells": self._cells, "link": self._link, "values": self._values})
+                self.rows.append({"cells": self._cells, "link": self._link, "values": self._values,
+                                  "hidden": self._hidden})
             self._cells = None
 
     def handle_data(self, data):
@@ -218,3 +224,41 @@ def test_index_escapes_what_documents_hold(tmp_path):
     assert page.rows[0]["cells"][1].startswith("<script>alert(1)</script> &amp; more")  # shown as text
     rows = list(csv.reader(io.StringIO((out / "theses.csv").read_text(encoding="utf-8"), newline="")))
     assert rows[1][1] == "<script>alert(1)</script> &amp; more"
+
+
+CHROMIUM = os.environ.get("ARGMINE_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium)")
+def test_index_sorts_and_searches_in_a_real_browser(tmp_path):
+    archive = _archive(tmp_path)
+    out = tmp_path / "maps"
+    assert run_batch([str(archive)], out, fmt="html", model="rules", workers=1, index=True).exit_code == 0
+
+    def shown(fragment: str) -> list[IndexPage]:
+        url = (out / "index.html").resolve().as_uri() + "#" + fragment
+        proc = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", url],
+            capture_output=True, text=True, timeout=120, check=False)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        page = IndexPage()
+        page.feed(proc.stdout)
+        visible = [r for r in page.rows if not r["hidden"]]
+        return [unquote(r["link"]) for r in visible]
+
+    everything = shown("")
+    assert sorted(everything) == ["creeks.html", "libraries.html", "rent-control.html"]
+    assert shown("q=creeks") == ["creeks.html"]  # a word of the title and file
+    assert shown("q=stop%20paving") == ["creeks.html"]  # words of the thesis, every one of them
+    assert shown("q=nowhere") == []
+    claims = {r["link"]: int(r["values"][3]) for r in _page(out).rows}
+    by_claims = shown("sort=claims&order=descending")
+    assert [claims[link] for link in by_claims] == sorted(claims.values(), reverse=True)
+    assert shown("sort=document") == sorted(everything, key=lambda link: _title(out, link))
+
+
+def _title(out: Path, link: str) -> str:
+    row = next(r for r in _page(out).rows if unquote(r["link"]) == link)
+    return row["cells"][1].lower()

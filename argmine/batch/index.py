@@ -62,25 +62,27 @@ tr[hidden]{display:none}
 .none{color:#888;font-style:italic}
 """
 
-# Sorting compares numbers as numbers (data-value) and text case-insensitively; search matches every word
-# of the query anywhere in the row's text. Plain DOM, no library: the page must work offline.
+# Sorting compares numbers as numbers (data-value) and text case-insensitively; search keeps the rows that
+# hold every word of the query. `index.html#q=rent&sort=claims&order=descending` opens the page searched and
+# sorted (a link to share, and what the browser test drives). Plain DOM, no library: the page works offline.
 _JS = """
 (function(){
   var table=document.getElementById('docs'),body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+  var heads=Array.prototype.slice.call(table.tHead.rows[0].cells);
   var search=document.getElementById('q'),count=document.getElementById('shown');
   function key(row,i){
     var c=row.cells[i];
     return c.hasAttribute('data-value')?Number(c.getAttribute('data-value')):c.textContent.toLowerCase();
   }
-  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
-    var b=th.querySelector('button');if(!b)return;
-    b.addEventListener('click',function(){
-      var asc=th.getAttribute('aria-sort')!=='ascending';
-      Array.prototype.forEach.call(table.tHead.rows[0].cells,function(o){o.removeAttribute('aria-sort');});
-      th.setAttribute('aria-sort',asc?'ascending':'descending');
-      rows.sort(function(a,b){var x=key(a,i),y=key(b,i);return (x<y?-1:x>y?1:0)*(asc?1:-1);});
-      rows.forEach(function(r){body.appendChild(r);});
-    });
+  function sortBy(i,asc){
+    heads.forEach(function(o){o.removeAttribute('aria-sort');});
+    heads[i].setAttribute('aria-sort',asc?'ascending':'descending');
+    rows.sort(function(a,b){var x=key(a,i),y=key(b,i);return (x<y?-1:x>y?1:0)*(asc?1:-1);});
+    rows.forEach(function(r){body.appendChild(r);});
+  }
+  heads.forEach(function(th,i){
+    var b=th.querySelector('button');
+    if(b)b.addEventListener('click',function(){sortBy(i,th.getAttribute('aria-sort')!=='ascending');});
   });
   function filter(){
     var words=search.value.toLowerCase().split(/\\s+/).filter(Boolean),n=0;
@@ -91,7 +93,13 @@ _JS = """
     });
     count.textContent=n;
   }
-  search.addEventListener('input',filter);filter();
+  search.addEventListener('input',filter);
+  var asked=new URLSearchParams(location.hash.slice(1));
+  if(asked.has('q'))search.value=asked.get('q');
+  heads.forEach(function(th,i){
+    if(th.getAttribute('data-key')===asked.get('sort'))sortBy(i,asked.get('order')!=='descending');
+  });
+  filter();
 })();
 """
 
