@@ -321,3 +321,20 @@ def test_bad_input_fails_alone_and_nothing_of_it_is_stored(tmp_path):
     assert status.pop("empty") == "failed" and set(status.values()) == {"ok"}
     assert report.exit_code == 1
     assert _rows(db, "SELECT count(*) FROM documents") == [(3,)]
+
+
+def test_worker_processes_give_the_same_database_as_one_process(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for i in range(12):  # over two chunks' worth of text, so the pool really gets two
+        text = (RENT, CREEKS, LIBRARIES)[i % 3].replace("forty", f"{40 + i}")
+        (archive / f"oped-{i:02d}.txt").write_text(text + "\n" + "Filler sentence for size. " * 20, encoding="utf-8")
+    dumps = []
+    for workers in (1, 2):
+        db = tmp_path / f"maps-{workers}.db"
+        report = run_batch([str(archive)], db, fmt="sqlite", model="rules", workers=workers)
+        assert report.exit_code == 0 and report.count("ok") == 12
+        dumps.append(_rows(db, "SELECT d.name, d.title, d.claim_count, d.attack_count, u.unit_id, u.kind, u.start, "
+                               "u.end, u.is_thesis FROM documents d JOIN units u ON u.document_id = d.id "
+                               "ORDER BY d.name, u.start"))
+    assert dumps[0] == dumps[1] and dumps[0]
