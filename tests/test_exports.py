@@ -761,7 +761,7 @@ def test_html_nests_overlapping_units():
 
 
 def test_registry_knows_every_format_and_suffix():
-    assert set(FORMATS) == {"graphml", "json", "aif", "argdown", "dot", "svg", "png", "mermaid", "html"}
+    assert set(FORMATS) == {"graphml", "json", "aif", "argdown", "dot", "svg", "png", "mermaid", "html", "sqlite"}
     assert map_formats() == ["graphml", "json", "aif"]
     for path, name in [
         ("m.graphml", "graphml"),
@@ -772,6 +772,8 @@ def test_registry_knows_every_format_and_suffix():
         ("m.gv", "dot"),
         ("m.mmd", "mermaid"),
         ("m.htm", "html"),
+        ("m.db", "sqlite"),
+        ("m.sqlite", "sqlite"),
     ]:
         assert format_for_path(path).name == name
     with pytest.raises(UnknownFormat, match="pass --format"):

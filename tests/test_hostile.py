@@ -283,6 +283,30 @@ def check_argdown(amap: ArgumentMap, data: str | bytes) -> None:
             i += 1
 
 
+def check_sqlite(amap: ArgumentMap, data: str | bytes) -> None:
+    import sqlite3
+    import tempfile
+
+    from argmine.export.sqlite import read_sqlite
+
+    def schema(path: Path) -> list[tuple]:
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            conn.execute("INSERT INTO units_fts(units_fts) VALUES ('integrity-check')")  # the index matches
+            return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        finally:
+            conn.close()
+
+    assert isinstance(data, bytes)
+    with tempfile.TemporaryDirectory() as tmp:
+        path, reference = Path(tmp) / "map.db", Path(tmp) / "twin.db"
+        path.write_bytes(data)
+        reference.write_bytes(FORMATS["sqlite"].dumps(twin(amap)))
+        assert read_sqlite(path) == [amap]  # every string stored as it was, NUL and all
+        assert schema(path) == schema(reference)  # text never becomes SQL
+
+
 CHECKS = {
     "json": check_json,
     "aif": check_aif,
@@ -293,6 +317,7 @@ CHECKS = {
     "dot": check_dot,
     "mermaid": check_mermaid,
     "argdown": check_argdown,
+    "sqlite": check_sqlite,
 }
 _NEEDS_GRAPHVIZ = pytest.mark.skipif(not graphviz_available(), reason="Graphviz `dot` is not installed")
 

@@ -173,3 +173,40 @@ def plan_outputs(
             continue
         targets[index] = Target(path, key, sha, meta)
     return targets
+
+
+def plan_rows(
+    entries: list[Entry],
+    docs: Sequence[tuple[int, Document]],
+    records: dict[str, dict],
+    *,
+    run: dict,
+    force: bool = False,
+    max_chars: int | None = None,
+) -> tuple[dict[int, str], dict[int, dict]]:
+    """For `-f sqlite`: a unique document name for every document, and which of them to map.
+
+    A database is its own record: `records` holds, by name, what made each document already in it. A
+    document is skipped when everything that made it matches (input bytes, model, version, options), as in
+    `plan_outputs`; anything else is mapped and replaces the rows of that name. Names are the output names
+    a folder would get, without a suffix (`sub/essay`, a record's id), unique in the same way. Returns
+    (name by entry index for every document, record to store by entry index for the documents to map).
+    """
+    wanted = [safe_relpath(doc.parts, "") for _, doc in docs]
+    names: dict[int, str] = {}
+    todo: dict[int, dict] = {}
+    for (index, doc), want, (rel, clash) in zip(docs, wanted, assign_outputs(wanted)):
+        entry = entries[index]
+        name = names[index] = rel.as_posix()
+        if clash is not None:
+            entry.note = f"document named {name}: {want} is taken by {entries[docs[clash][0]].input}"
+        meta = {"input": entry.input, "record_id": doc.id, "input_sha256": input_sha256(doc, max_chars),
+                "model": run["model"], "model_sha256": run["model_sha256"], "argmine": run["argmine"],
+                "options": run["options"]}
+        mine = records.get(name)
+        if not force and mine is not None and meta["input_sha256"] and all(mine.get(k) == v for k, v in meta.items()):
+            entry.status, entry.reason = "skipped", UP_TO_DATE
+            entry.words = mine.get("words") if isinstance(mine.get("words"), int) else None
+            continue
+        todo[index] = meta
+    return names, todo

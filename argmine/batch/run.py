@@ -8,22 +8,26 @@ report says `ok` only for outputs that are on disk.
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from argmine.batch.errors import BatchUsageError, ModelLoadError
 from argmine.batch.inputs import Document, Missing, discover
-from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps
-from argmine.batch.plan import InputSet, Target, existing, not_ours, plan_outputs, reserved_names
+from argmine.batch.index import INDEX_NAMES, Row, to_csv, to_html
+from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps, write_output
+from argmine.batch.plan import (InputSet, Target, existing, not_ours, plan_outputs, plan_rows, reserved_names)
 from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers
 from argmine.batch.record import FolderLock, OutputRecord, model_identity
 from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_report
 from argmine.read.decode import DEFAULT_MAX_CHARS
 from argmine.batch.work import JSONL, Outcome, Task, load_failure, map_chunk, one_line, process
+from argmine.export.sqlite import Database, NotArgmineDatabase
 
 ENGINES = ("local", "dask")
+SQLITE = "sqlite"  # one database for the whole batch, written by the main process (`argmine.export.sqlite`)
 
 
 class Observer:
@@ -46,13 +50,15 @@ class _Destination:
     outdir: Path | None  # per-document formats
     stream: Path | None  # jsonl into a file (None with outdir None: stdout)
     report: Path | None
+    database: Path | None = None  # -f sqlite
 
     @property
     def folder(self) -> Path | None:
         """The folder whose lock and record this run takes: the output folder, or the JSONL file's."""
         if self.outdir is not None:
             return self.outdir
-        return self.stream.parent if self.stream is not None else None
+        one_file = self.stream if self.stream is not None else self.database
+        return one_file.parent if one_file is not None else None
 
 
 def run_batch(
@@ -70,9 +76,11 @@ def run_batch(
     html: bool | None = None,
     max_chars: int | None = None,
     follow_links: bool = False,
+    index: bool = False,
     observer: Observer | None = None,
 ) -> Report:
-    """Map every document `inputs` name into `output` (a folder; for `jsonl` a file, or None/`-` for stdout).
+    """Map every document `inputs` name into `output` (a folder; for `jsonl` a file, or None/`-` for stdout;
+    for `sqlite` one database file, its own record of what made each document).
 
     `html` and `max_chars` go to the decoder (None: its defaults, HTML detected and its size limit).
     `follow_links` follows symbolic links met in folder walks and globs (named inputs are always followed).
@@ -81,7 +89,8 @@ def run_batch(
     Returns the report (also written to `report`, by default `output/argmine-report.json`). Raises
     `BatchUsageError`, `UnknownFormat` or `ModelNotFound` before any work for arguments that cannot work
     (an output that is an input, another run writing the same folder), and `ModelLoadError` when the model
-    does not load.
+    does not load. `index` also writes `index.html` and `theses.csv` (`argmine.batch.index`) into the output
+    folder (for `jsonl` and `sqlite`, the file's folder).
     """
     from argmine.nlp.models import resolve_model
 
@@ -96,21 +105,24 @@ def run_batch(
     suffix = _suffix(fmt)
     where = resolve_model(model)
     dest = _destination(fmt, output, report)
+    if index and dest.folder is None:
+        raise BatchUsageError("--index writes index.html and theses.csv into the output folder: give -o")
     lock = FolderLock(dest.folder) if dest.folder is not None else None
     if lock is not None:
         lock.acquire()
     try:
         return _run(inputs, dest, fmt=fmt, suffix=suffix, model=model, where=where, workers=workers,
                     force=force, engine=engine, scheduler=scheduler, retries=retries, html=html,
-                    max_chars=max_chars, follow_links=follow_links, observer=observer, started=started)
+                    max_chars=max_chars, follow_links=follow_links, index=index, observer=observer,
+                    started=started)
     finally:
         if lock is not None:
             lock.release()
 
 
 def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, model, where, workers, force: bool,
-         engine: str, scheduler, retries: int, html, max_chars, follow_links: bool, observer: Observer,
-         started: float) -> Report:
+         engine: str, scheduler, retries: int, html, max_chars, follow_links: bool, index: bool,
+         observer: Observer, started: float) -> Report:
     """`run_batch` once the destination folder is locked."""
     limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
     identity = model_identity(where)
@@ -119,13 +131,40 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     result = Report(model=identity["model"], model_sha256=identity["model_sha256"], output_format=fmt,
                     engine=engine, options=options)
     record = OutputRecord(dest.folder).load() if dest.folder is not None else None
-    docs = _collect(inputs, dest.outdir, result, follow_links, limit)
+    # A folder of outputs is never searched for inputs; a database's or JSONL file's folder may be, and the
+    # index argmine wrote there must not come back as a document of the next run.
+    own = _own_index_files(dest.folder, record) if dest.outdir is None and record is not None else set()
+    docs = _collect(inputs, dest.outdir, result, follow_links, limit, skip=own)
     sources = InputSet(doc.path for _, doc in docs)
     _check_report(dest.report, sources)
+    index_files = _check_index(dest.folder, sources, record) if index and dest.folder is not None else None
+    db = _open_database(dest.database, sources) if dest.database is not None else None
+    try:
+        return _run_open(dest, db, docs, sources, result, record, index_files,
+                         fmt=fmt, suffix=suffix, model=model, run=run, workers=workers, force=force, engine=engine,
+                         scheduler=scheduler, retries=retries, html=html, max_chars=max_chars, limit=limit,
+                         observer=observer, started=started)
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _run_open(dest: _Destination, db: Database | None, docs: list[tuple[int, Document]], sources: InputSet,
+              result: Report, record: OutputRecord | None, index_files: dict[str, str | None] | None, *, fmt: str,
+              suffix: str, model, run: dict, workers, force: bool, engine: str, scheduler, retries: int, html,
+              max_chars, limit, observer: Observer, started: float) -> Report:
+    """`_run` once the inputs are found and the database (for -f sqlite) is open."""
     targets: dict[int, Target] = {}
+    names: dict[int, str] = {}  # -f sqlite: each document's name in the database
+    rows: dict[int, dict] = {}  # -f sqlite: what to record with each document to map
+    if db is not None:
+        names, rows = plan_rows(result.entries, docs, db.records(), run=run, force=force, max_chars=limit)
+        remove_stale_temps([Path(db.path)])  # a database being created when a run was killed
     if dest.outdir is not None:
         assert record is not None
         reserved = reserved_names(dest.outdir, dest.report)
+        if index_files is not None:  # no document's output may take the index's names
+            reserved += [PurePosixPath(name) for name in INDEX_NAMES]
         targets = plan_outputs(result.entries, docs, dest.outdir, suffix, record=record, run=run, inputs=sources,
                                reserved=reserved, force=force, max_chars=limit)
         # Temporary files of a killed run, for every output of this batch (skipped ones too); the lock
@@ -137,7 +176,8 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     todo = [
         Task(index, doc.source, doc=doc, size=doc.size)
         for index, doc in docs
-        if result.entries[index].status != "skipped" and (dest.outdir is None or index in targets)
+        if result.entries[index].status != "skipped"
+        and (index in targets if dest.outdir is not None else index in rows if db is not None else True)
     ]
     if record is not None:
         remove_stale_temps([record.path])
@@ -160,13 +200,18 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     result.workers = workers or default_workers()
     read = {key: value for key, value in (("html", html), ("max_chars", max_chars)) if value is not None}
     chunks = list(chunked(todo, _chunk_bytes(todo)))
-    results = _execute(chunks, fmt, model, engine, result.workers, scheduler, retries, read, result)
+    # For a database the workers send each map as a JSON line, which the one writer turns into rows.
+    wire = JSONL if db is not None else fmt
+    results = _execute(chunks, wire, model, engine, result.workers, scheduler, retries, read, result)
+    summaries: dict[int, dict] = {}  # entry index -> summary, for the documents mapped in this run
     try:
         if dest.folder is not None and record is None:
             pass  # the record could not be begun: every input already failed, nothing may be written
         elif dest.outdir is not None:
             assert record is not None
-            _write_files(results, result, targets, record, observer)
+            _write_files(results, result, targets, record, observer, summaries)
+        elif db is not None:
+            _write_rows(results, result, names, rows, db, observer, summaries)
         else:
             line_record = None
             if dest.stream is not None:
@@ -176,9 +221,12 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
                 def line_record(sha: str, rel: str = dest.stream.name) -> None:
                     record.add(rel, {**meta, "sha256": sha, "replaces": expect})
 
-            _write_lines(results, result, [t.index for t in todo], dest.stream, expect, line_record, observer)
+            _write_lines(results, result, [t.index for t in todo], dest.stream, expect, line_record, observer,
+                         summaries)
             if dest.stream is not None and record is not None and not result.errors:
                 record.written(dest.stream.name)
+        if index_files is not None and record is not None:
+            _write_index(dest, db, result, names, record, index_files, summaries, fmt)
     finally:
         if record is not None:
             try:
@@ -218,6 +266,14 @@ def _suffix(fmt: str) -> str:
 def _destination(fmt: str, output, report) -> _Destination:
     """Check where outputs and the report go, creating the output folder."""
     to_stdout = output is None or str(output) == "-"
+    if fmt == SQLITE:
+        if to_stdout:
+            raise BatchUsageError("-f sqlite writes one database: give its path with -o (e.g. -o maps.db)")
+        target = Path(output)
+        if target.is_dir():
+            raise BatchUsageError(f"{target}: -f sqlite writes one database file; this is a folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return _Destination(None, None, Path(report) if report else target.with_suffix(".report.json"), target)
     if fmt != JSONL:
         if to_stdout:
             raise BatchUsageError(f"-f {fmt} writes one file per input: give the output folder with -o")
@@ -265,11 +321,58 @@ def _check_stream(target: Path | None, sources: InputSet, record: OutputRecord |
     return sha
 
 
+def _open_database(target: Path, sources: InputSet) -> Database:
+    """For `-f sqlite`: the database, never an input nor a file argmine did not create (usage errors)."""
+    if target in sources:
+        raise BatchUsageError(f"{target}: is an input of this batch; argmine never writes over an input, "
+                              "--force or not")
+    try:
+        return Database.open(target)
+    except NotArgmineDatabase as err:
+        raise BatchUsageError(str(err)) from None
+    except (OSError, sqlite3.Error) as err:
+        why = err.strerror if isinstance(err, OSError) and err.strerror else one_line(err)
+        raise BatchUsageError(f"{target}: cannot open the database ({why})") from None
+
+
+def _check_index(folder: Path, sources: InputSet, record: OutputRecord | None) -> dict[str, str | None]:
+    """For `--index`: the index's files are never inputs nor files argmine did not write (usage errors).
+
+    Returns the sha256 of argmine's own earlier file for each name (None: there is none).
+    """
+    assert record is not None
+    found_files: dict[str, str | None] = {}
+    for name in INDEX_NAMES:
+        path = folder / name
+        if path in sources:
+            raise BatchUsageError(f"{path}: --index would replace an input of this batch; argmine never writes "
+                                  "over an input (choose another -o)")
+        found, sha, why = existing(path)
+        if found and (why or not record.owns(name, sha)):
+            raise BatchUsageError(not_ours(path, why, record, name))
+        found_files[name] = sha if found else None
+    return found_files
+
+
+def _own_index_files(folder: Path, record: OutputRecord) -> set[str]:
+    """The real paths of the index files in `folder` that argmine's record says it wrote (these bytes)."""
+    own = set()
+    for name in INDEX_NAMES:
+        found, sha, why = existing(folder / name)
+        if found and not why and record.owns(name, sha):
+            own.add(os.path.realpath(folder / name))
+    return own
+
+
 def _collect(inputs: Sequence[str], outdir: Path | None, result: Report, follow_links: bool,
-             max_chars: int | None) -> list[tuple[int, Document]]:
-    """An entry per input found (a failed one per input that names nothing); (entry index, document)s."""
+             max_chars: int | None, skip: set[str] = frozenset()) -> list[tuple[int, Document]]:
+    """An entry per input found (a failed one per input that names nothing); (entry index, document)s.
+
+    Files whose real path is in `skip` (argmine's own index) are left out."""
     docs = []
     for item in discover(inputs, exclude=outdir, follow_links=follow_links, max_chars=max_chars):
+        if skip and not isinstance(item, Missing) and not item.is_record and os.path.realpath(item.path) in skip:
+            continue
         if isinstance(item, Missing):
             result.entries.append(Entry(input=item.input, reason=item.reason))
         else:
@@ -292,7 +395,7 @@ def _record(entry: Entry, out: Outcome) -> None:
 
 
 def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, targets: dict[int, Target],
-                 record: OutputRecord, observer: Observer) -> None:
+                 record: OutputRecord, observer: Observer, summaries: dict[int, dict]) -> None:
     writer = FileWriter(observer.done, record)
     try:
         for _, outcomes in results:
@@ -301,6 +404,9 @@ def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
                 _record(entry, out)
                 if out.ok:
                     assert isinstance(out.payload, bytes)
+                    if out.summary is not None:
+                        # Recorded with the output, so that a later `--index` run that skips it still has it.
+                        targets[out.index].meta["summary"] = summaries[out.index] = out.summary
                     writer.submit(entry, targets[out.index], out.payload)
                 else:
                     observer.done(entry)
@@ -313,7 +419,7 @@ def _write_files(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
 
 def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, order: list[int],
                  target: Path | None, expect: str | None, record: Callable[[str], None] | None,
-                 observer: Observer) -> None:
+                 observer: Observer, summaries: dict[int, dict]) -> None:
     try:
         sink = LineSink(target, order, expect, record)
     except OSError as err:
@@ -327,6 +433,8 @@ def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
                 if out.ok:
                     assert isinstance(out.payload, bytes)
                     entry.status, entry.reason = "ok", ""
+                    if out.summary is not None:
+                        summaries[out.index] = out.summary
                 sink.put(out.index, out.payload if out.ok else None)
                 observer.done(entry)
         sink.close()
@@ -338,6 +446,100 @@ def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
     except BaseException:
         sink.abort()
         raise
+
+
+def _write_rows(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, names: dict[int, str],
+                rows: dict[int, dict], db: Database, observer: Observer, summaries: dict[int, dict]) -> None:
+    """For `-f sqlite`: each chunk's maps in one transaction; an entry is `ok` once its rows are committed.
+
+    Each document is stored under a savepoint, so one that cannot be stored fails alone; a chunk whose commit
+    fails (a full disk) fails whole, and the database keeps what it had.
+    """
+    from argmine.batch.jsonl import from_jsonl
+
+    for _, outcomes in results:
+        stored: list[tuple[Entry, Outcome]] = []
+        try:
+            with db.transaction():
+                for out in outcomes:
+                    entry = report.entries[out.index]
+                    _record(entry, out)
+                    if not out.ok:
+                        observer.done(entry)
+                        continue
+                    assert isinstance(out.payload, bytes)
+                    db.conn.execute("SAVEPOINT document")
+                    try:
+                        amap = from_jsonl(out.payload, max_bytes=None)
+                        db.put(names[out.index], amap, {**rows[out.index], "words": entry.words}, out.summary)
+                    except (sqlite3.Error, ValueError) as err:
+                        db.conn.execute("ROLLBACK TO document")
+                        db.conn.execute("RELEASE document")
+                        entry.status, entry.reason = "failed", f"{entry.input}: cannot write {db.path}: {one_line(err)}"
+                        observer.done(entry)
+                        continue
+                    db.conn.execute("RELEASE document")
+                    stored.append((entry, out))
+        except (sqlite3.Error, OSError) as err:
+            why = err.strerror if isinstance(err, OSError) and err.strerror else one_line(err)
+            for entry, _ in stored:
+                entry.status, entry.reason = "failed", f"{entry.input}: cannot write {db.path}: {why}"
+                observer.done(entry)
+            continue
+        for entry, out in stored:
+            entry.status, entry.reason = "ok", ""
+            if out.summary is not None:
+                summaries[out.index] = out.summary
+            observer.done(entry)
+
+
+def _write_index(dest: _Destination, db: Database | None, report: Report, names: dict[int, str],
+                 record: OutputRecord, index_files: dict[str, str | None], summaries: dict[int, dict],
+                 fmt: str) -> None:
+    """`index.html` and `theses.csv` for every document mapped or skipped, recorded like any output."""
+    folder = dest.folder
+    assert folder is not None
+    from_db = db.summaries() if db is not None else {}
+    rows = []
+    for index, entry in enumerate(report.entries):
+        if entry.status not in ("ok", "skipped"):
+            continue
+        summary = summaries.get(index)
+        if summary is None and db is not None:
+            summary = from_db.get(names.get(index, ""))
+        if summary is None and entry.output is not None:
+            summary = _summary_of_output(folder, entry.output, record, fmt)
+        link = entry.output if dest.outdir is not None else None
+        rows.append(Row(entry.input, summary or {}, link))
+    title = f"argmine batch: {folder.name or folder.resolve().name}"
+    for name, payload in ((INDEX_NAMES[0], to_html(rows, title)), (INDEX_NAMES[1], to_csv(rows))):
+        expect = index_files.get(name)
+
+        def add(sha: str, name: str = name, expect: str | None = expect) -> None:
+            record.add(name, {"index": True, "sha256": sha, "replaces": expect})
+
+        try:
+            write_output(folder / name, payload, expect, add)
+        except OSError as err:
+            report.errors.append(f"cannot write {folder / name}: {err.strerror or one_line(err)}")
+            continue
+        record.written(name)
+
+
+def _summary_of_output(folder: Path, rel: str, record: OutputRecord, fmt: str) -> dict | None:
+    """The summary argmine's record kept for an output it skipped, or one read back from a map format."""
+    from argmine import export
+    from argmine.export.summary import summary
+
+    kept = (record.get(rel) or {}).get("summary")
+    if isinstance(kept, dict):
+        return kept
+    if fmt not in export.map_formats():
+        return None
+    try:
+        return summary(export.read(folder / rel, fmt))
+    except (OSError, ValueError):
+        return None
 
 
 def _lost_stream(report: Report, order: list[int], target: Path | None, err: OSError, results: Iterator

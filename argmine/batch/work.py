@@ -56,6 +56,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
     payload: bytes | ArgumentMap | None = None
     error: Exception | None = None  # for `map_many`, which re-raises it at the document's position
+    summary: dict | None = None  # title, thesis, counts (`argmine.export.summary`), for the record and the index
 
 
 def read_record(doc: Document, read: dict | None = None) -> Decoded:
@@ -217,11 +218,24 @@ def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, r
         except Exception as err:
             _fail(out, err)
             continue
+        if batch:
+            out.summary = _summary(result)
         out.seconds = round(out.seconds + time.perf_counter() - t0, 6)
         out.ok = True
     for out in outcomes.values():
         out.error = None if batch else _portable(out.error)
     return [outcomes[t.index] for t in tasks]
+
+
+def _summary(amap: ArgumentMap) -> dict | None:
+    # Worked out here, where the pipeline's layout code is loaded anyway, so the main process never imports
+    # spaCy to write a database row or an index line. A summary is a courtesy: it never fails a document.
+    from argmine.export.summary import summary
+
+    try:
+        return summary(amap)
+    except Exception:
+        return None
 
 
 def _portable(err: Exception | None) -> Exception | None:

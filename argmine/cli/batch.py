@@ -29,7 +29,8 @@ def batch_command(
         "(the default) for stdout.",
     ),
     format: str = typer.Option(
-        "json", "--format", "-f", metavar="FORMAT", help=f"Output format: {', '.join(_formats())}.",
+        "json", "--format", "-f", metavar="FORMAT",
+        help=f"Output format: {', '.join(_formats())} (jsonl: one file or stdout; sqlite: one database, -o maps.db).",
     ),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: all cores)."
@@ -61,13 +62,17 @@ def batch_command(
     retries: int = typer.Option(
         2, "--retries", min=0, help="Times a document is retried after its worker process dies."
     ),
+    index: bool = typer.Option(
+        False, "--index", help="Also write index.html (sortable, searchable) and theses.csv into the output folder."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Map many op-eds: parallel, resumable, reported.
 
     Outputs already made from the same input, model and options are skipped (--force redoes them); an input or a file argmine did not write is never written over, even with --force.
 
-    Every format but jsonl writes one file per input into the folder -o names; -f jsonl writes one JSON map per line to the file -o names, or to stdout without -o.
+    Every format but jsonl and sqlite writes one file per input into the folder -o names; -f jsonl writes one
+    JSON map per line to the file -o names, or to stdout without -o; -f sqlite writes one database (-o maps.db).
 
     Exit status: 0 when every input was mapped or skipped, 1 when any failed, 2 for usage errors.
     """
@@ -81,7 +86,7 @@ def batch_command(
                 result = run_batch(
                     inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
                     scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
-                    follow_links=follow_links, observer=observer,
+                    follow_links=follow_links, index=index, observer=observer,
                 )
             finally:
                 observer.stop()  # the progress bar ends before any error line is printed

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError
-from argmine.export import aif, argdown, dot, graphml, html, json, mermaid
+from argmine.export import aif, argdown, dot, graphml, html, json, mermaid, sqlite
 from argmine.export.atomic import write_atomic
 from argmine.export.readback import MAX_MAP_BYTES, load_json, read_limited
 
@@ -21,6 +21,9 @@ class Format:
     suffixes: tuple[str, ...]
     dumps: Callable[[ArgumentMap], str | bytes]
     loads: Callable[[str | bytes], ArgumentMap] | None = None
+    # Raises when the file already at a path may not be replaced by this format (a database argmine did not
+    # create); None: any file may be, as `--force` decides.
+    check_target: Callable[[str | os.PathLike], None] | None = None
 
     @property
     def suffix(self) -> str:
@@ -39,10 +42,12 @@ FORMATS: dict[str, Format] = {
         Format("png", (".png",), dot.to_png),
         Format("mermaid", (".mmd", ".mermaid"), mermaid.to_mermaid),
         Format("html", (".html", ".htm"), html.to_html),
+        Format("sqlite", (".db", ".sqlite", ".sqlite3"), sqlite.to_sqlite, check_target=sqlite.check_replaceable),
     )
 }
 """Every format by name. `graphml`, `json` and `aif` are map formats (read back); `svg` and `png` need
-Graphviz (`argmine.export.dot.GraphvizError` when it is missing)."""
+Graphviz (`argmine.export.dot.GraphvizError` when it is missing); `sqlite` is a database (`export.sqlite`) that
+is never written over a file that is not an argmine database."""
 
 
 class UnknownFormat(ValueError):
@@ -71,6 +76,8 @@ def format_for_path(path: str | os.PathLike) -> Format:
 def write(amap: ArgumentMap, path: str | os.PathLike, fmt: str | None = None) -> None:
     """Write `amap` to `path` atomically, in `fmt` or the format the suffix names."""
     f = get_format(fmt) if fmt else format_for_path(path)
+    if f.check_target is not None:
+        f.check_target(path)
     write_atomic(path, f.dumps(amap))
 
 
