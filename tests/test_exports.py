@@ -540,8 +540,9 @@ def test_dot_colours_by_kind_and_draws_attacks_dashed_red():
 
 
 def _svg_nodes(svg: str) -> list[ET.Element]:
+    """The unit boxes of a drawing (the legend and the "continued" boxes are nodes too, of other classes)."""
     root = ET.fromstring(svg)
-    return [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "node" in (g.get("class") or "").split()]
+    return [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "unit" in (g.get("class") or "").split()]
 
 
 @needs_dot

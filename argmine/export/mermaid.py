@@ -7,38 +7,31 @@ labelled `supports`, attacks dotted arrows labelled `attacks` and coloured red w
 Labels are double-quoted, and every character that could end the string or be read as markup is written as
 a Mermaid entity code: `#quot;` `#amp;` `#lt;` `#gt;` and `#<decimal>;` for `#` `[` `]` `(` `)` `{` `}` `|`
 `;` `` ` `` `*` `_` `~` `\\` `%` and `$` (with a word joiner, U+2060, between two dollars so that
-Mermaid does not typeset `$$...$$` as maths). Line breaks and control characters become spaces; long text is
-clipped to `MAX_LABEL` characters and wrapped with `<br>`.
+Mermaid does not typeset `$$...$$` as maths). Line breaks and control characters become spaces; the full text
+is wrapped at `WRAP` characters with `<br>` (never cut: the facts that matter are often at the end), as in the
+Graphviz drawing (`argmine.export.drawing`).
 """
 
 from __future__ import annotations
 
 import os
-import textwrap
-import unicodedata
 
 from argmine.argmap import ArgumentMap
+from argmine.export import drawing
 from argmine.export.atomic import write_atomic
+from argmine.export.drawing import clean as _clean
 from argmine.graph.decode import thesis_of
 
-MAX_LABEL = 160
 WRAP = 40
 _NAMED = {'"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;"}
 _CODED = "#[](){}|;`*_~\\%$"
 _ESCAPES = {**_NAMED, **{c: f"#{ord(c)};" for c in _CODED}}
 CLASS_DEF = {
-    "major_claim": "fill:#e9d5ff,stroke:#7e22ce,stroke-width:2px,color:#1f2937",
-    "claim": "fill:#bfdbfe,stroke:#1d4ed8,color:#1f2937",
-    "premise": "fill:#e2e8f0,stroke:#475569,color:#1f2937",
-    "evidence": "fill:#bbf7d0,stroke:#15803d,color:#1f2937",
+    kind: f"fill:{drawing.KIND_FILL[kind]},stroke:{drawing.KIND_LINE[kind]},"
+    + ("stroke-width:2px," if kind == "major_claim" else "")
+    + "color:#1f2937"
+    for kind in drawing.KIND_FILL
 }
-
-
-def _clean(text: str) -> str:
-    chars = (
-        " " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in "\ufffe\uffff" else c for c in text
-    )
-    return " ".join("".join(chars).split())
 
 
 def escape(text: str) -> str:
@@ -51,13 +44,7 @@ def escape(text: str) -> str:
 
 def _label(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> str:
     unit = amap.unit(unit_id)
-    text = _clean(amap.unit_text(unit))
-    if len(text) > MAX_LABEL:
-        text = text[: MAX_LABEL - 1].rstrip() + "…"
-    head = "THESIS" if is_thesis else unit.kind.replace("_", " ").upper()
-    if unit.kind == "evidence" and unit.evidence_type:
-        head += f" · {unit.evidence_type}"
-    lines = [f"{head} · {unit.id}", *textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False)]
+    lines = [f"{drawing.head(unit, is_thesis)} · {unit.id}", *drawing.wrap(amap.unit_text(unit), WRAP)]
     return "<br>".join(escape(line) for line in lines)
 
 
