@@ -726,6 +726,32 @@ def test_html_escapes_hostile_text(amap):
     assert "".join(p.essay_text) == html.sanitize(amap.text)
 
 
+def test_html_page_has_its_controls_and_marks_the_text_left_out():
+    amap = sample_map()
+    page = html.to_html(amap)
+    for control in ('id="threshold"', 'id="zoom-in"', 'id="zoom-out"', 'id="collapse-all"', 'id="expand-all"'):
+        assert control in page
+    for name, values in (("kind", KINDS), ("etype", EVIDENCE_TYPES), ("stance", ("for", "against", ""))):
+        for value in values:
+            assert f'name="{name}" value="{value}" checked' in page
+    # every unit box: its score, type and stance for the filters, keyboard reachable, full text on hover
+    boxes = re.findall(r'<div class="node[^"]*"([^>]*)>', page)
+    assert len(boxes) == len(amap)
+    assert all('tabindex="0" role="button"' in b and "data-score=" in b for b in boxes)
+    assert 'data-score="0.7500"' in page and 'data-etype="testimony"' in page
+    # one toggle per unit with supporters or attackers, each controlling the list it hides
+    toggles = re.findall(r'aria-expanded="true" aria-controls="(sub\d+)"', page)
+    assert len(toggles) == len({r.target for r in amap.relations})
+    assert all(f'<ul class="children" id="{t}"' in page for t in toggles)
+    from argmine.graph.coverage import coverage
+
+    left_out = [TEXT[a:b] for a, b in coverage(amap).unmapped]
+    assert left_out and re.findall(r'<span class="unmapped"[^>]*>(.*?)</span>', page) == [
+        t.replace('"', "&quot;").replace("'", "&#x27;") for t in left_out
+    ]
+    assert f"{len(left_out)} of {coverage(amap).sentences} sentences left out of the map" in page
+
+
 def test_html_nests_overlapping_units():
     text = "alpha beta gamma delta"
     units = [Unit("a", 0, 16, "claim"), Unit("b", 6, 10, "premise"), Unit("c", 11, 22, "evidence")]
