@@ -26,7 +26,7 @@ import pytest
 from test_exports import PageParser, mermaid_labels, sample_map
 
 from argmine.argmap import ArgumentMap, Relation, Unit
-from argmine.export import html, mermaid
+from argmine.export import drawing, html, mermaid
 from argmine.graph.coverage import coverage
 
 CHROMIUM = os.environ.get("ARGMINE_CHROMIUM") or shutil.which("chromium")
@@ -309,7 +309,8 @@ mermaid.initialize({{ startOnLoad: false, securityLevel: "strict" }});
       const box = document.createElement("div");
       box.innerHTML = r.svg;
       document.body.appendChild(box);
-      results.push({{ nodes: [...box.querySelectorAll("g.node")].map(n => n.textContent),
+      results.push({{ nodes: [...box.querySelectorAll("g.node:not(.helper)")].map(n => n.textContent),
+                      helpers: box.querySelectorAll("g.node.helper").length,
                       edges: box.querySelectorAll("path.flowchart-link").length }});
       box.remove();
     }} catch (e) {{ results.push({{ error: String(e) }}); }}
@@ -329,7 +330,9 @@ def _mermaid_js() -> Path | None:
 
 @pytest.mark.skipif(_mermaid_js() is None, reason="mermaid.min.js not found (npm install mermaid; NODE_PATH)")
 def test_mermaid_renders_every_node_with_its_text(tmp_path):
-    maps = [sample_map(), hostile_map()]
+    from test_drawings import wide_map
+
+    maps = [sample_map(), hostile_map(), wide_map()]
     diagrams = json.dumps([mermaid.to_mermaid(m) for m in maps]).replace("</", "<\\/")
     page = tmp_path / "mermaid.html"
     page.write_text(MERMAID_PAGE.format(script=_mermaid_js().as_uri(), diagrams=diagrams), encoding="utf-8")
@@ -340,6 +343,10 @@ def test_mermaid_renders_every_node_with_its_text(tmp_path):
         assert "error" not in result, result
         assert len(result["nodes"]) == len(amap) and result["edges"] == len(amap.relations)
         assert len(mermaid_labels(mermaid.to_mermaid(amap))) == len(amap)
+        # the wide map's 27 claims are wrapped into rows under "continued" boxes
+        assert result["helpers"] == (len(drawing.columns(amap).rows) - 1 if amap.source == "wide.txt" else 0)
         for unit, shown in zip(amap.units, result["nodes"]):
             words = mermaid._clean(amap.unit_text(unit)).split()
-            assert "".join(words)[:60] in "".join(shown.split()), (unit.id, shown)
+            # the full text (labels are wrapped, never cut); the hostile map's first 60 characters
+            full = "".join(words) if amap.source in ("wide.txt", sample_map().source) else "".join(words)[:60]
+            assert full in "".join(shown.split()), (unit.id, shown)

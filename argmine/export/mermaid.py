@@ -2,7 +2,10 @@
 
 Nodes are `n1`, `n2`, ... in reading order (unit ids may be anything; Mermaid ids may not). The thesis is a
 stadium-shaped node on top, other units boxes; `classDef`s colour them by kind. Supports are solid arrows
-labelled `supports`, attacks dotted arrows labelled `attacks` and coloured red with `linkStyle`.
+labelled `supports`, attacks dotted arrows labelled `attacks` and coloured red with `linkStyle`. The layout
+is the Graphviz drawing's (`argmine.export.drawing.columns`): units under the thesis head columns with their
+premises and evidence beneath (held there by invisible `~~~` links), wrapped into rows that hang from a
+`THESIS · id, continued` box (`c1`, `c2`, ...); units not linked to the thesis come under `o0`.
 
 Labels are double-quoted, and every character that could end the string or be read as markup is written as
 a Mermaid entity code: `#quot;` `#amp;` `#lt;` `#gt;` and `#<decimal>;` for `#` `[` `]` `(` `)` `{` `}` `|`
@@ -22,7 +25,7 @@ from argmine.export.atomic import write_atomic
 from argmine.export.drawing import clean as _clean
 from argmine.graph.decode import thesis_of
 
-WRAP = 40
+WRAP = 28  # Mermaid wraps labels wider than 200 px again on its own; 28 characters fit
 _NAMED = {'"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;"}
 _CODED = "#[](){}|;`*_~\\%$"
 _ESCAPES = {**_NAMED, **{c: f"#{ord(c)};" for c in _CODED}}
@@ -49,26 +52,62 @@ def _label(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> str:
 
 
 def to_mermaid(amap: ArgumentMap) -> str:
-    """Serialise `amap` as a Mermaid flowchart."""
-    thesis = thesis_of(amap.units)
+    """Serialise `amap` as a Mermaid flowchart, laid out in columns (`argmine.export.drawing.columns`)."""
+    layout = drawing.columns(amap)
+    thesis = layout.thesis
     node = {u.id: f"n{i + 1}" for i, u in enumerate(amap.units)}
     out = ["flowchart BT"]
     for u in amap.units:
         is_thesis = thesis is not None and u.id == thesis.id
         open_, close = ('(["', '"])') if is_thesis else ('["', '"]')
         out.append(f"  {node[u.id]}{open_}{_label(amap, u.id, is_thesis)}{close}")
+    # Later rows hang from a "continued" box under the row above (as in the Graphviz drawing), so that
+    # a thesis with 27 claims is not drawn as one 27-box strip.
+    anchors: list[tuple[str, drawing.Row]] = []
+    redirect: dict[str, str] = {}
+    helpers: list[str] = []
+    for i, row in enumerate(layout.rows):
+        anchor = node[thesis.id] if i == 0 else f"c{i}"
+        if i:
+            out.append(f'  {anchor}(["{escape(f"THESIS · {thesis.id}, continued")}"])')
+            helpers.append(anchor)
+            redirect.update((column[0], anchor) for column in row.columns)
+        anchors.append((anchor, row))
+    for i, row in enumerate(layout.unlinked):
+        anchor = f"o{i}"
+        out.append(f'  {anchor}["{"not linked to the thesis" if i == 0 else "(continued)"}"]')
+        helpers.append(anchor)
+        anchors.append((anchor, row))
     attacks = []
-    for i, r in enumerate(amap.relations):
+    links = 0
+    for r in amap.relations:
         arrow = "-->|supports|" if r.relation == "support" else "-.->|attacks|"
-        out.append(f"  {node[r.source]} {arrow} {node[r.target]}")
+        to_thesis = thesis is not None and r.target == thesis.id
+        target = redirect.get(r.source, node[r.target]) if to_thesis else node[r.target]
+        out.append(f"  {node[r.source]} {arrow} {target}")
         if r.relation == "attack":
-            attacks.append(str(i))
+            attacks.append(str(links))
+        links += 1
+    # Invisible links (`~~~`; in a bottom-to-top chart a link's source is drawn below its target) stack each
+    # column and put every row below the longest column of the row above. They come after the relations, so
+    # that the relations' link numbers, which `linkStyle` uses, stay their order in the map.
+    for (_, above), (anchor, below) in zip(anchors, anchors[1:]):
+        for column in above.columns:
+            out.append(f"  {anchor} ~~~ {node[column[-1]]}")
+        if anchor.startswith("o"):
+            out.extend(f"  {node[column[0]]} ~~~ {anchor}" for column in below.columns)
+    for _, row in anchors:
+        for column in row.columns:
+            out.extend(f"  {node[lower]} ~~~ {node[upper]}" for upper, lower in zip(column, column[1:]))
     for kind, style in CLASS_DEF.items():
         out.append(f"  classDef {kind} {style}")
+    out.append("  classDef helper fill:#ffffff,stroke:#6b7280,stroke-dasharray:4 3,color:#374151")
     for kind in CLASS_DEF:
         members = [node[u.id] for u in amap.units if u.kind == kind]
         if members:
             out.append(f"  class {','.join(members)} {kind}")
+    if helpers:
+        out.append(f"  class {','.join(helpers)} helper")
     if attacks:
         out.append(f"  linkStyle {','.join(attacks)} stroke:#dc2626,stroke-width:2px,color:#dc2626")
     return "\n".join(out) + "\n"
