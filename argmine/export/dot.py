@@ -153,6 +153,9 @@ def to_dot(amap: ArgumentMap) -> str:
         for column in above.columns:
             bottom = name[column[-1]]
             out.append(f"  {bottom} -> {anchor} [style=invis, weight=0];")
+        # Each row's first column straight under the one above: rows start at the left edge, not adrift.
+        out.append(f"  {name[above.columns[0][-1]]} -> {name[below.columns[0][0]]} [style=invis, weight=50];")
+    adjacent: set[tuple[str, str]] = set()
     for _, row in anchors:
         heads = [name[c[0]] for c in row.columns]
         if len(heads) > 1:  # columns left to right in reading order
@@ -160,6 +163,7 @@ def to_dot(amap: ArgumentMap) -> str:
         for column in row.columns:
             for upper, lower in zip(column, column[1:]):
                 out.append(f"  {name[upper]} -> {name[lower]} [style=invis, weight=20];")
+                adjacent.add((upper, lower))
     heads = {c[0] for _, row in anchors for c in row.columns}
     for r in amap.relations:
         to_thesis = thesis is not None and r.target == thesis.id
@@ -169,8 +173,10 @@ def to_dot(amap: ArgumentMap) -> str:
         # box. No arrow pulls boxes sideways (weight=0): the columns alone decide where boxes go.
         if r.source in heads and to_thesis:
             extra = ", weight=0"
+        elif (r.target, r.source) in adjacent:  # straight down to the box right under it
+            extra = ", constraint=false, weight=0, tailport=s, headport=n"
         else:
-            extra = ", constraint=false, weight=0, tailport=w, headport=w"
+            extra = ", constraint=false, weight=0, tailport=e, headport=e"
         out.append(f"  {target} -> {name[r.source]} [{EDGE_STYLE[r.relation]}{extra}, class={r.relation}];")
     out.append("}")
     return "\n".join(out) + "\n"

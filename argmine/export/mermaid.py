@@ -23,7 +23,6 @@ from argmine.argmap import ArgumentMap
 from argmine.export import drawing
 from argmine.export.atomic import write_atomic
 from argmine.export.drawing import clean as _clean
-from argmine.graph.decode import thesis_of
 
 WRAP = 28  # Mermaid wraps labels wider than 200 px again on its own; 28 characters fit
 _NAMED = {'"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;"}
