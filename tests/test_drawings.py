@@ -7,6 +7,7 @@ times 1,600 over the viewBox width), and every unit's full text is in its box (w
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -136,4 +137,4 @@ def test_mermaid_labels_carry_the_full_text():
 
 
 def _mermaid_labels(src: str) -> list[str]:
-    return [line.split('"', 1)[1].rsplit('"', 1)[0] for line in src.splitlines() if '["' in line]
+    return [line.split('"', 1)[1].rsplit('"', 1)[0] for line in src.splitlines() if re.match(r'  n\d+\["', line)]

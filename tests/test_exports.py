@@ -608,9 +608,13 @@ def test_mermaid_flowchart_structure():
     assert [line for line in lines if "-.->|attacks|" in line] == [
         "  n5 -.->|attacks| n1",
         "  n6 -.->|attacks| n5",
+        "    lg3 -.->|attacks| lg2",  # the legend's
     ]
-    assert "  linkStyle 3,4 stroke:#dc2626,stroke-width:2px,color:#dc2626" in lines
-    assert "  class n1,n8 major_claim" in lines
+    # links 0-6 are the relations, 7-9 the invisible ones stacking columns (u2 over u3 over u4, u5 over
+    # u6), 10-12 the legend's
+    assert lines.count("  n3 ~~~ n2") == lines.count("  n4 ~~~ n3") == lines.count("  n6 ~~~ n5") == 1
+    assert "  linkStyle 3,4,11 stroke:#dc2626,stroke-width:2px,color:#dc2626" in lines
+    assert "  class n1,n8,lg1 major_claim" in lines
     assert mermaid.to_markdown(amap).startswith("```mermaid\nflowchart BT\n")
 
 
@@ -621,9 +625,8 @@ def test_mermaid_labels_are_escaped(amap):
     lines = src.splitlines()
     labels = mermaid_labels(src)
     assert len(labels) == len(amap)  # one line per node: no label broke its line or its quotes
-    assert len([line for line in lines if "-->|supports|" in line or "-.->|attacks|" in line]) == len(
-        amap.relations
-    )
+    relations = [line for line in lines if "-->|supports|" in line or "-.->|attacks|" in line]
+    assert len([line for line in relations if not line.startswith("    lg")]) == len(amap.relations)
     for label in labels.values():
         raw = label.replace("<br>", "")
         plain = re.sub(r"#(?:quot|amp|lt|gt|\d+);", "", raw)  # what is left once entity codes are removed

@@ -309,7 +309,10 @@ mermaid.initialize({{ startOnLoad: false, securityLevel: "strict" }});
       const box = document.createElement("div");
       box.innerHTML = r.svg;
       document.body.appendChild(box);
-      results.push({{ nodes: [...box.querySelectorAll("g.node:not(.helper)")].map(n => n.textContent),
+      // unit nodes are n1, n2, ...; helpers ("continued") and the legend's lg1..lg4 are not units
+      const units = [...box.querySelectorAll("g.node")].filter(n => /(^|-)flowchart-n\\d+-/.test(n.id));
+      results.push({{ nodes: units.map(n => n.textContent),
+                      legend: [...box.querySelectorAll("g.node")].filter(n => /flowchart-lg\\d-/.test(n.id)).length,
                       helpers: box.querySelectorAll("g.node.helper").length,
                       edges: box.querySelectorAll("path.flowchart-link").length }});
       box.remove();
@@ -341,8 +344,9 @@ def test_mermaid_renders_every_node_with_its_text(tmp_path):
     results = json.loads(unescape(out[start : out.index("</pre>", start)]))
     for amap, result in zip(maps, results):
         assert "error" not in result, result
-        assert len(result["nodes"]) == len(amap) and result["edges"] == len(amap.relations)
+        assert len(result["nodes"]) == len(amap) and result["edges"] == len(amap.relations) + 3  # + the legend's
         assert len(mermaid_labels(mermaid.to_mermaid(amap))) == len(amap)
+        assert result["legend"] == 4
         # the wide map's 27 claims are wrapped into rows under "continued" boxes
         assert result["helpers"] == (len(drawing.columns(amap).rows) - 1 if amap.source == "wide.txt" else 0)
         for unit, shown in zip(amap.units, result["nodes"]):

@@ -10,9 +10,9 @@ premises and evidence beneath (held there by invisible `~~~` links), wrapped int
 Labels are double-quoted, and every character that could end the string or be read as markup is written as
 a Mermaid entity code: `#quot;` `#amp;` `#lt;` `#gt;` and `#<decimal>;` for `#` `[` `]` `(` `)` `{` `}` `|`
 `;` `` ` `` `*` `_` `~` `\\` `%` and `$` (with a word joiner, U+2060, between two dollars so that
-Mermaid does not typeset `$$...$$` as maths). Line breaks and control characters become spaces; the full text
-is wrapped at `WRAP` characters with `<br>` (never cut: the facts that matter are often at the end), as in the
-Graphviz drawing (`argmine.export.drawing`).
+Mermaid does not typeset `$$...$$` as maths). Line breaks and control characters become spaces; the label is
+the head line (kind and id), `<br>`, then the unit's full text (never cut: the facts that matter are often at
+the end), which Mermaid wraps to its box.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from argmine.export import drawing
 from argmine.export.atomic import write_atomic
 from argmine.export.drawing import clean as _clean
 
-WRAP = 28  # Mermaid wraps labels wider than 200 px again on its own; 28 characters fit
 _NAMED = {'"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;"}
 _CODED = "#[](){}|;`*_~\\%$"
 _ESCAPES = {**_NAMED, **{c: f"#{ord(c)};" for c in _CODED}}
@@ -44,9 +43,13 @@ def escape(text: str) -> str:
     return "".join(_ESCAPES.get(c, c) for c in text)
 
 
+LEGEND = {"major_claim": "lg1", "claim": "lg2", "premise": "lg3", "evidence": "lg4"}
+
+
 def _label(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> str:
     unit = amap.unit(unit_id)
-    lines = [f"{drawing.head(unit, is_thesis)} · {unit.id}", *drawing.wrap(amap.unit_text(unit), WRAP)]
+    # Mermaid wraps a label to its box (200 px) itself: breaking lines here too would break them twice.
+    lines = [f"{drawing.head(unit, is_thesis)} · {unit.id}", _clean(amap.unit_text(unit))]
     return "<br>".join(escape(line) for line in lines)
 
 
@@ -77,37 +80,48 @@ def to_mermaid(amap: ArgumentMap) -> str:
         out.append(f'  {anchor}["{"not linked to the thesis" if i == 0 else "(continued)"}"]')
         helpers.append(anchor)
         anchors.append((anchor, row))
-    attacks = []
-    links = 0
+    links: list[str] = []  # every link in order: `linkStyle` refers to links by their number
+    attacks: list[str] = []
     for r in amap.relations:
         arrow = "-->|supports|" if r.relation == "support" else "-.->|attacks|"
         to_thesis = thesis is not None and r.target == thesis.id
         target = redirect.get(r.source, node[r.target]) if to_thesis else node[r.target]
-        out.append(f"  {node[r.source]} {arrow} {target}")
         if r.relation == "attack":
-            attacks.append(str(links))
-        links += 1
+            attacks.append(str(len(links)))
+        links.append(f"  {node[r.source]} {arrow} {target}")
     # Invisible links (`~~~`; in a bottom-to-top chart a link's source is drawn below its target) stack each
-    # column and put every row below the longest column of the row above. They come after the relations, so
-    # that the relations' link numbers, which `linkStyle` uses, stay their order in the map.
+    # column and put every row below the longest column of the row above.
     for (_, above), (anchor, below) in zip(anchors, anchors[1:]):
-        for column in above.columns:
-            out.append(f"  {anchor} ~~~ {node[column[-1]]}")
+        links += [f"  {anchor} ~~~ {node[column[-1]]}" for column in above.columns]
         if anchor.startswith("o"):
-            out.extend(f"  {node[column[0]]} ~~~ {anchor}" for column in below.columns)
+            links += [f"  {node[column[0]]} ~~~ {anchor}" for column in below.columns]
     for _, row in anchors:
         for column in row.columns:
-            out.extend(f"  {node[lower]} ~~~ {node[upper]}" for upper, lower in zip(column, column[1:]))
+            links += [f"  {node[lower]} ~~~ {node[upper]}" for upper, lower in zip(column, column[1:])]
+    out += links
+    # The legend: a small chart of its own naming the kinds (in their colours) and the two link styles.
+    attacks.append(str(len(links) + 1))
+    out += [
+        '  subgraph legend ["Legend: arrows point at what a unit supports or attacks"]',
+        '    lg1(["THESIS / MAJOR CLAIM"])',
+        '    lg2["CLAIM"]',
+        '    lg3["PREMISE"]',
+        '    lg4["EVIDENCE · type"]',
+        "    lg2 -->|supports| lg1",
+        "    lg3 -.->|attacks| lg2",
+        "    lg4 -->|supports| lg2",
+        "  end",
+    ]
     for kind, style in CLASS_DEF.items():
         out.append(f"  classDef {kind} {style}")
     out.append("  classDef helper fill:#ffffff,stroke:#6b7280,stroke-dasharray:4 3,color:#374151")
     for kind in CLASS_DEF:
-        members = [node[u.id] for u in amap.units if u.kind == kind]
+        members = [node[u.id] for u in amap.units if u.kind == kind] + [LEGEND[kind]]
         if members:
             out.append(f"  class {','.join(members)} {kind}")
     if helpers:
         out.append(f"  class {','.join(helpers)} helper")
-    if attacks:
+    if attacks:  # always: the legend has one
         out.append(f"  linkStyle {','.join(attacks)} stroke:#dc2626,stroke-width:2px,color:#dc2626")
     return "\n".join(out) + "\n"
 
