@@ -563,8 +563,9 @@ def test_dot_colours_by_kind_and_draws_attacks_dashed_red():
 
 
 def _svg_nodes(svg: str) -> list[ET.Element]:
+    """The unit boxes of a drawing (the legend and the "continued" boxes are nodes too, of other classes)."""
     root = ET.fromstring(svg)
-    return [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "node" in (g.get("class") or "").split()]
+    return [g for g in root.iter("{http://www.w3.org/2000/svg}g") if "unit" in (g.get("class") or "").split()]
 
 
 @needs_dot
@@ -630,9 +631,13 @@ def test_mermaid_flowchart_structure():
     assert [line for line in lines if "-.->|attacks|" in line] == [
         "  n5 -.->|attacks| n1",
         "  n6 -.->|attacks| n5",
+        "    lg3 -.->|attacks| lg2",  # the legend's
     ]
-    assert "  linkStyle 3,4 stroke:#dc2626,stroke-width:2px,color:#dc2626" in lines
-    assert "  class n1,n8 major_claim" in lines
+    # links 0-6 are the relations, 7-9 the invisible ones stacking columns (u2 over u3 over u4, u5 over
+    # u6), 10-12 the legend's
+    assert lines.count("  n3 ~~~ n2") == lines.count("  n4 ~~~ n3") == lines.count("  n6 ~~~ n5") == 1
+    assert "  linkStyle 3,4,11 stroke:#dc2626,stroke-width:2px,color:#dc2626" in lines
+    assert "  class n1,n8,lg1 major_claim" in lines
     assert mermaid.to_markdown(amap).startswith("```mermaid\nflowchart BT\n")
 
 
@@ -643,9 +648,8 @@ def test_mermaid_labels_are_escaped(amap):
     lines = src.splitlines()
     labels = mermaid_labels(src)
     assert len(labels) == len(amap)  # one line per node: no label broke its line or its quotes
-    assert len([line for line in lines if "-->|supports|" in line or "-.->|attacks|" in line]) == len(
-        amap.relations
-    )
+    relations = [line for line in lines if "-->|supports|" in line or "-.->|attacks|" in line]
+    assert len([line for line in relations if not line.startswith("    lg")]) == len(amap.relations)
     for label in labels.values():
         raw = label.replace("<br>", "")
         plain = re.sub(r"#(?:quot|amp|lt|gt|\d+);", "", raw)  # what is left once entity codes are removed
@@ -746,6 +750,32 @@ def test_html_escapes_hostile_text(amap):
     ids = {html.sanitize(u.id) for u in amap.units}
     assert {i for i, _ in p.units["essay"]} == ids == {i for i, _ in p.units["map"]}
     assert "".join(p.essay_text) == html.sanitize(amap.text)
+
+
+def test_html_page_has_its_controls_and_marks_the_text_left_out():
+    amap = sample_map()
+    page = html.to_html(amap)
+    for control in ('id="threshold"', 'id="zoom-in"', 'id="zoom-out"', 'id="collapse-all"', 'id="expand-all"'):
+        assert control in page
+    for name, values in (("kind", KINDS), ("etype", EVIDENCE_TYPES), ("stance", ("for", "against", ""))):
+        for value in values:
+            assert f'name="{name}" value="{value}" checked' in page
+    # every unit box: its score, type and stance for the filters, keyboard reachable, full text on hover
+    boxes = re.findall(r'<div class="node[^"]*"([^>]*)>', page)
+    assert len(boxes) == len(amap)
+    assert all('tabindex="0" role="button"' in b and "data-score=" in b for b in boxes)
+    assert 'data-score="0.7500"' in page and 'data-etype="testimony"' in page
+    # one toggle per unit with supporters or attackers, each controlling the list it hides
+    toggles = re.findall(r'aria-expanded="true" aria-controls="(sub\d+)"', page)
+    assert len(toggles) == len({r.target for r in amap.relations})
+    assert all(f'<ul class="children" id="{t}"' in page for t in toggles)
+    from argmine.graph.coverage import coverage
+
+    left_out = [TEXT[a:b] for a, b in coverage(amap).unmapped]
+    assert left_out and re.findall(r'<span class="unmapped"[^>]*>(.*?)</span>', page) == [
+        t.replace('"', "&quot;").replace("'", "&#x27;") for t in left_out
+    ]
+    assert f"{len(left_out)} of {coverage(amap).sentences} sentences left out of the map" in page
 
 
 def test_html_nests_overlapping_units():

@@ -1,4 +1,7 @@
-"""The HTML map in a real browser: headless Chromium runs the page, dumps its DOM and takes a screenshot.
+"""The HTML map in a real browser: headless Chromium runs the page, dumps its DOM and takes a screenshot,
+and drives it: a scenario script added to a copy of the page clicks units, collapses a subtree, applies
+filters, moves the score slider and zooms, through the page's own controls and event handlers, and writes
+what is shown after each step into the DOM, which the test reads back with `--dump-dom`.
 
 Skipped where Debian's `chromium` is not installed (`.ci/run` installs it). Set ARGMINE_CHROMIUM to use
 another Chromium binary.
@@ -6,8 +9,11 @@ another Chromium binary.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -20,7 +26,8 @@ import pytest
 from test_exports import PageParser, mermaid_labels, sample_map
 
 from argmine.argmap import ArgumentMap, Relation, Unit
-from argmine.export import html, mermaid
+from argmine.export import drawing, html, mermaid
+from argmine.graph.coverage import coverage
 
 CHROMIUM = os.environ.get("ARGMINE_CHROMIUM") or shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -162,6 +169,133 @@ def test_screenshot_shows_both_panes_in_colour(tmp_path):
     assert _near(left, SELECTED) > 10 and _near(right, SELECTED) > 10
 
 
+# Runs after the page's own script. Every action goes through the page's controls and handlers (click(),
+# keyboard events, the slider's input event); after each, the state a reader sees is recorded: which unit
+# boxes in the map are rendered (offsetParent is null under display:none), what is selected, the status line.
+SCENARIO = r"""
+(function () {
+  var log = [];
+  var nodes = [].slice.call(document.querySelectorAll("#map .node"));
+  function node(id) { return nodes.filter(function (n) { return n.getAttribute("data-unit-id") === id; })[0]; }
+  function essay(id) {
+    return [].slice.call(document.querySelectorAll("#essay .unit"))
+      .filter(function (n) { return n.getAttribute("data-unit-id") === id; })[0];
+  }
+  function box(name, value) {
+    return [].slice.call(document.querySelectorAll('input[name="' + name + '"]'))
+      .filter(function (b) { return b.value === value; })[0];
+  }
+  function record(step) {
+    log.push({
+      step: step,
+      shown: nodes.filter(function (n) { return n.offsetParent !== null; })
+                  .map(function (n) { return n.getAttribute("data-unit-id"); }),
+      selected: document.body.getAttribute("data-selected"),
+      status: document.getElementById("status").textContent,
+      zoom: getComputedStyle(document.getElementById("canvas")).zoom,
+    });
+  }
+  record("start");
+  node("u3").click();
+  record("click u3");
+  log[log.length - 1].essaySelected = essay("u3").classList.contains("selected");
+  log[log.length - 1].pressed = node("u3").getAttribute("aria-pressed");
+  node("u5").focus();
+  node("u5").dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+  record("enter on u5");
+  var toggle = node("u2").querySelector("button.toggle");
+  toggle.click();
+  record("collapse u2");
+  log[log.length - 1].expanded = toggle.getAttribute("aria-expanded");
+  toggle.click();
+  record("expand u2");
+  box("kind", "evidence").click();
+  record("hide evidence");
+  log[log.length - 1].essayFiltered = essay("u3").classList.contains("filtered");
+  box("kind", "evidence").click();
+  box("etype", "testimony").click();
+  record("hide testimony");
+  box("etype", "testimony").click();
+  box("stance", "against").click();
+  record("hide against");
+  box("stance", "against").click();
+  var slider = document.getElementById("threshold");
+  slider.value = "0.8";
+  slider.dispatchEvent(new Event("input", { bubbles: true }));
+  record("threshold 0.8");
+  log[log.length - 1].shownValue = document.getElementById("threshold-value").textContent;
+  slider.value = "0";
+  slider.dispatchEvent(new Event("input", { bubbles: true }));
+  document.getElementById("zoom-in").click();
+  record("zoom in");
+  document.getElementById("collapse-all").click();
+  record("collapse all");
+  document.getElementById("expand-all").click();
+  var out = document.createElement("pre");
+  out.id = "scenario";
+  out.textContent = JSON.stringify({
+    log: log,
+    unmapped: [].slice.call(document.querySelectorAll("#essay .unmapped")).map(function (s) { return s.textContent; }),
+    unmappedColour: getComputedStyle(document.querySelector("#essay .unmapped")).color,
+    tabbable: nodes.every(function (n) { return n.tabIndex === 0 && n.getAttribute("role") === "button"; }),
+    titles: nodes.map(function (n) { return n.getAttribute("title"); }),
+  });
+  document.body.appendChild(out);
+})();
+"""
+
+
+def drive(tmp_path: Path, amap: ArgumentMap) -> dict:
+    """Open the page with SCENARIO appended (the copy's policy also allows SCENARIO, by its hash) in headless
+    Chromium, and return what the scenario recorded."""
+    page = html.to_html(amap)
+    digest = "'sha256-" + base64.b64encode(hashlib.sha256(SCENARIO.encode()).digest()).decode() + "'"
+    page, n = re.subn(r"script-src ('sha256-[^']+')", lambda m: f"script-src {m.group(1)} {digest}", page)
+    assert n == 1
+    page = page.replace("</body>", f"<script>{SCENARIO}</script>\n</body>")
+    path = tmp_path / "driven.html"
+    path.write_text(page, encoding="utf-8")
+    out = chromium(tmp_path, "--window-size=1200,800", "--virtual-time-budget=5000", "--dump-dom", path.as_uri())
+    found = re.search(r'<pre id="scenario">(.*?)</pre>', out.stdout, re.S)
+    assert found, "the scenario did not run (or the page's script failed first)"
+    return json.loads(unescape(found.group(1)))
+
+
+def test_driving_the_page_clicks_collapses_filters_and_thresholds(tmp_path):
+    amap = sample_map()  # u4 is the one unit scored under 0.8; u5 is `against`; u2 has u3 and u4 under it
+    result = drive(tmp_path, amap)
+    steps = {entry["step"]: entry for entry in result["log"]}
+    every = [u.id for u in amap.units]
+    assert sorted(steps["start"]["shown"]) == sorted(every)
+    assert steps["start"]["status"] == "8 of 8 units shown"
+    assert steps["click u3"]["selected"] == "u3" and steps["click u3"]["essaySelected"]
+    assert steps["click u3"]["pressed"] == "true"
+    assert steps["enter on u5"]["selected"] == "u5"  # the keyboard selects as the mouse does
+    collapsed = steps["collapse u2"]
+    assert set(every) - set(collapsed["shown"]) == {"u3", "u4"} and collapsed["expanded"] == "false"
+    assert collapsed["status"] == "6 of 8 units shown"
+    assert sorted(steps["expand u2"]["shown"]) == sorted(every)
+    evidence = {u.id for u in amap.units if u.kind == "evidence"}
+    assert set(steps["hide evidence"]["shown"]) == set(every) - evidence
+    assert steps["hide evidence"]["essayFiltered"]  # the essay stops highlighting it too
+    assert set(every) - set(steps["hide testimony"]["shown"]) == {"u4"}
+    assert set(every) - set(steps["hide against"]["shown"]) == {"u5"}  # u6 (for) stays, under it
+    low = {u.id for u in amap.units if u.score < 0.8}
+    assert low == {"u4"} and set(every) - set(steps["threshold 0.8"]["shown"]) == low
+    assert steps["threshold 0.8"]["shownValue"] == "0.80"
+    assert float(steps["zoom in"]["zoom"]) == 1.25
+    # Collapse all keeps the thesis's own supporters and attackers in view, and nothing under them.
+    top = {r.source for r in amap.relations if r.target == "u1"}
+    assert set(steps["collapse all"]["shown"]) == top | {"u1"}
+    # The text left out of the map is marked as such, exactly the sentences coverage() finds.
+    cov = coverage(amap)
+    assert result["unmapped"] == [html.sanitize(amap.text[a:b]) for a, b in cov.unmapped] and cov.unmapped
+    assert result["unmappedColour"] != "rgb(31, 41, 55)"  # greyed, not body text
+    assert result["tabbable"]
+    for unit, title in zip(amap.units, result["titles"]):  # full text on hover
+        assert " ".join(amap.unit_text(unit).split()) in title
+
+
 MERMAID_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
 <script src="{script}"></script>
 <script>
@@ -175,7 +309,11 @@ mermaid.initialize({{ startOnLoad: false, securityLevel: "strict" }});
       const box = document.createElement("div");
       box.innerHTML = r.svg;
       document.body.appendChild(box);
-      results.push({{ nodes: [...box.querySelectorAll("g.node")].map(n => n.textContent),
+      // unit nodes are n1, n2, ...; helpers ("continued") and the legend's lg1..lg4 are not units
+      const units = [...box.querySelectorAll("g.node")].filter(n => /(^|-)flowchart-n\\d+-/.test(n.id));
+      results.push({{ nodes: units.map(n => n.textContent),
+                      legend: [...box.querySelectorAll("g.node")].filter(n => /flowchart-lg\\d-/.test(n.id)).length,
+                      helpers: box.querySelectorAll("g.node.helper").length,
                       edges: box.querySelectorAll("path.flowchart-link").length }});
       box.remove();
     }} catch (e) {{ results.push({{ error: String(e) }}); }}
@@ -195,7 +333,9 @@ def _mermaid_js() -> Path | None:
 
 @pytest.mark.skipif(_mermaid_js() is None, reason="mermaid.min.js not found (npm install mermaid; NODE_PATH)")
 def test_mermaid_renders_every_node_with_its_text(tmp_path):
-    maps = [sample_map(), hostile_map()]
+    from test_drawings import wide_map
+
+    maps = [sample_map(), hostile_map(), wide_map()]
     diagrams = json.dumps([mermaid.to_mermaid(m) for m in maps]).replace("</", "<\\/")
     page = tmp_path / "mermaid.html"
     page.write_text(MERMAID_PAGE.format(script=_mermaid_js().as_uri(), diagrams=diagrams), encoding="utf-8")
@@ -204,8 +344,13 @@ def test_mermaid_renders_every_node_with_its_text(tmp_path):
     results = json.loads(unescape(out[start : out.index("</pre>", start)]))
     for amap, result in zip(maps, results):
         assert "error" not in result, result
-        assert len(result["nodes"]) == len(amap) and result["edges"] == len(amap.relations)
+        assert len(result["nodes"]) == len(amap) and result["edges"] == len(amap.relations) + 3  # + the legend's
         assert len(mermaid_labels(mermaid.to_mermaid(amap))) == len(amap)
+        assert result["legend"] == 4
+        # the wide map's 27 claims are wrapped into rows under "continued" boxes
+        assert result["helpers"] == (len(drawing.columns(amap).rows) - 1 if amap.source == "wide.txt" else 0)
         for unit, shown in zip(amap.units, result["nodes"]):
             words = mermaid._clean(amap.unit_text(unit)).split()
-            assert "".join(words)[:60] in "".join(shown.split()), (unit.id, shown)
+            # the full text (labels are wrapped, never cut); the hostile map's first 60 characters
+            full = "".join(words) if amap.source in ("wide.txt", sample_map().source) else "".join(words)[:60]
+            assert full in "".join(shown.split()), (unit.id, shown)

@@ -1,11 +1,17 @@
 """Graphviz: DOT source, and SVG or PNG drawn by the `dot` program when Graphviz is installed.
 
+The layout stays readable for a long op-ed (`argmine.export.drawing.columns`): the thesis on top, every
+unit directly under it heading a column, with that unit's premises and evidence stacked beneath it in
+outline order; columns are wrapped into rows of at most `drawing.COLUMNS_PER_ROW`, and the rows after the
+first hang from a "THESIS, continued" box so that no arrow has to cross a row. Units not linked to the
+thesis come last, under a box saying so. A legend (top left) shows the kinds and the two relation styles.
+
 Nodes are boxes coloured by kind (thesis and major claims purple, claims blue, premises grey-blue, evidence
-green, with the evidence type under the text); supports are solid green arrows, attacks dashed red ones.
-The graph is drawn bottom-up (`rankdir=BT`) so the thesis sits on top and arrows point at what they
-support or attack. Unit text is wrapped, clipped to `MAX_LABEL` characters and escaped for DOT strings
-(backslashes, quotes; control characters become spaces). Nodes are named `n1`, `n2`, ... in reading order;
-the unit id is shown in the label.
+green) with their full text, wrapped at `WRAP` characters and left-aligned, escaped for DOT strings
+(backslashes, quotes; control characters become spaces). Supports are solid green arrows, attacks dashed
+red ones with a bar; arrows point at what they support or attack. Nodes are named `n1`, `n2`, ... in
+reading order; the unit id is shown in the label. Unit nodes carry the SVG class `unit`, the helper boxes
+`connector` or `legend`.
 """
 
 from __future__ import annotations
@@ -14,21 +20,19 @@ import os
 import re
 import shutil
 import subprocess
-import textwrap
-import unicodedata
 
 from argmine.argmap import ArgumentMap
+from argmine.export import drawing
 from argmine.export.atomic import write_atomic
-from argmine.graph.decode import thesis_of
+from argmine.export.drawing import KIND_FILL, KIND_LINE, RELATION_COLOUR, clean
 
-MAX_LABEL = 200
-WRAP = 36
+WRAP = 40
+FONT_SIZE = 14
+NODE_WIDTH = 4.3  # inches: every box as wide as a wrapped line, so that columns line up
 TIMEOUT = 60
-KIND_FILL = {"major_claim": "#e9d5ff", "claim": "#bfdbfe", "premise": "#e2e8f0", "evidence": "#bbf7d0"}
-KIND_LINE = {"major_claim": "#7e22ce", "claim": "#1d4ed8", "premise": "#475569", "evidence": "#15803d"}
 EDGE_STYLE = {
-    "support": 'color="#15803d", style=solid, arrowhead=normal',
-    "attack": 'color="#dc2626", style=dashed, arrowhead=tee, penwidth=1.6',
+    "support": f'color="{RELATION_COLOUR["support"]}", style=solid, arrowtail=normal, penwidth=1.4',
+    "attack": f'color="{RELATION_COLOUR["attack"]}", style=dashed, arrowtail=tee, penwidth=1.8',
 }
 
 
@@ -36,51 +40,73 @@ class GraphvizError(ValueError):
     """Graphviz is not installed, or its `dot` program failed to draw the map."""
 
 
-def _clean(text: str) -> str:
-    # XML (and so SVG) cannot carry control characters, surrogates or U+FFFE/U+FFFF at all.
-    chars = (
-        " " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in "\ufffe\uffff" else c for c in text
-    )
-    return " ".join("".join(chars).split())
+def _escape(text: str) -> str:
+    return clean(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def quote(text: str) -> str:
     """`text` as a double-quoted DOT string (for ids and plain attributes)."""
-    return '"' + _clean(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + _escape(text) + '"'
 
 
-def label(lines: list[str]) -> str:
-    """A DOT label showing `lines` centred, one per line, with nothing read as an escape sequence."""
-    return '"' + "\\n".join(_clean(s).replace("\\", "\\\\").replace('"', '\\"') for s in lines) + '"'
+def label(lines: list[str], align: str = "n") -> str:
+    """A DOT label showing `lines`, centred (`align="n"`) or left-aligned (`"l"`), with nothing read as an
+    escape sequence."""
+    end = "\\l" if align == "l" else "\\n"
+    body = end.join(_escape(s) for s in lines)
+    return '"' + body + ("\\l" if align == "l" else "") + '"'
 
 
-def _node_lines(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> list[str]:
+def node_lines(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> list[str]:
+    """A unit's box: its head line (kind and id), then its full text wrapped at `WRAP` characters."""
     unit = amap.unit(unit_id)
-    text = _clean(amap.unit_text(unit))
-    if len(text) > MAX_LABEL:
-        text = text[: MAX_LABEL - 1].rstrip() + "…"
-    head = "THESIS" if is_thesis else unit.kind.replace("_", " ").upper()
-    if unit.kind == "evidence" and unit.evidence_type:
-        head += f" · {unit.evidence_type}"
-    return [f"{head} ({unit.id})", *textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False)]
+    return [f"{drawing.head(unit, is_thesis)} ({unit.id})", *drawing.wrap(amap.unit_text(unit), WRAP)]
+
+
+def _legend() -> str:
+    """One box (an HTML-like label with fixed text only) naming the kinds and the two relation styles."""
+    cells = "".join(
+        f'<TD BGCOLOR="{KIND_FILL[kind]}" COLOR="{KIND_LINE[kind]}" BORDER="1" STYLE="rounded">{text}</TD>'
+        for kind, text in (
+            ("major_claim", "THESIS / MAJOR CLAIM"),
+            ("claim", "CLAIM"),
+            ("premise", "PREMISE"),
+            ("evidence", "EVIDENCE · type"),
+        )
+    )
+    support, attack = RELATION_COLOUR["support"], RELATION_COLOUR["attack"]
+    relations = (
+        f'<TD COLSPAN="2"><FONT COLOR="{support}">&#9664;&#9472;&#9472;&#9472; supports (solid green)</FONT></TD>'
+        f'<TD COLSPAN="2"><FONT COLOR="{attack}">&#8866; &#8211; &#8211; &#8211; attacks (dashed red)</FONT></TD>'
+    )
+    table = (
+        '<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="4">'
+        f'<TR><TD COLSPAN="4" ALIGN="LEFT"><B>Legend</B> — arrows point at what a unit supports or attacks</TD></TR>'
+        f"<TR>{cells}</TR><TR>{relations}</TR></TABLE>>"
+    )
+    return f'  legend [shape=plain, style="", fontsize=14, label={table}, class="legend"];'
 
 
 def to_dot(amap: ArgumentMap) -> str:
-    """Serialise `amap` as a DOT digraph."""
-    thesis = thesis_of(amap.units)
+    """Serialise `amap` as a DOT digraph (the column layout described in the module docstring)."""
+    layout = drawing.columns(amap)
+    thesis = layout.thesis
     title = amap.source or "argument map"
     out = [
         "digraph argmap {",
-        f'  graph [rankdir=BT, nodesep=0.35, ranksep=0.5, fontname="Helvetica", label={quote(title)}, labelloc=t];',
-        '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, margin="0.15,0.08"];',
-        '  edge [fontname="Helvetica", fontsize=9];',
+        f'  graph [rankdir=TB, nodesep=0.3, ranksep=0.35, fontname="Helvetica", fontsize=18, '
+        f"label={quote(title)}, labelloc=t, labeljust=l];",
+        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize={FONT_SIZE}, '
+        f'margin="0.12,0.07", width={NODE_WIDTH}];',
+        f'  edge [fontname="Helvetica", fontsize=12, dir=back];',
+        _legend(),
     ]
     # Nodes are named n1, n2, ... in reading order: unit ids may hold anything, DOT names should not.
     name = {u.id: f"n{i + 1}" for i, u in enumerate(amap.units)}
     for u in amap.units:
         is_thesis = thesis is not None and u.id == thesis.id
         attrs = [
-            f"label={label(_node_lines(amap, u.id, is_thesis))}",
+            f"label={label(node_lines(amap, u.id, is_thesis), 'l')}",
             f'fillcolor="{KIND_FILL[u.kind]}"',
             f'color="{KIND_LINE[u.kind]}"',
             f"tooltip={quote(amap.unit_text(u)[:1000])}",
@@ -89,8 +115,69 @@ def to_dot(amap: ArgumentMap) -> str:
         if is_thesis:
             attrs.append("penwidth=2.5")
         out.append(f"  {name[u.id]} [{', '.join(attrs)}];")
+
+    # Rows hang from anchors: the thesis, a "continued" box, or an invisible point. A row's anchor sits
+    # below the bottom of every column of the row above (invisible edges), so rows never overlap and no
+    # arrow crosses a row; inside a column an invisible chain (heavy weight) keeps the units stacked.
+    anchors: list[tuple[str, drawing.Row]] = []
+    redirect: dict[str, str] = {}  # a head in a later row: its arrow to the thesis ends at its row's box
+    for i, row in enumerate(layout.rows):
+        if i == 0:
+            anchor = name[thesis.id]
+        else:
+            anchor = f"c{i}"
+            out.append(
+                f"  {anchor} [label={label([f'THESIS ({thesis.id}), continued'])}, "
+                f'fillcolor="{KIND_FILL["major_claim"]}", color="{KIND_LINE["major_claim"]}", '
+                'style="rounded,filled,dashed", width=3, class="connector"];'
+            )
+            for column in row.columns:
+                redirect[column[0]] = anchor
+        anchors.append((anchor, row))
+    for i, row in enumerate(layout.unlinked):
+        anchor = f"o{i}"
+        if i == 0 and thesis is not None:
+            out.append(
+                f'  {anchor} [label="NOT LINKED TO THE THESIS", fillcolor="#ffffff", color="#6b7280", '
+                'style="rounded,dashed", width=3, class="connector"];'
+            )
+        else:
+            out.append(f"  {anchor} [shape=point, style=invis, width=0];")
+        for column in row.columns:
+            out.append(f"  {anchor} -> {name[column[0]]} [style=invis];")
+        anchors.append((anchor, row))
+    if thesis is not None:
+        out.append(f"  {{ rank=same; legend; {name[thesis.id]}; }}")
+        out.append(f"  legend -> {name[thesis.id]} [style=invis, dir=forward];")
+    for (_, above), (anchor, below) in zip(anchors, anchors[1:]):
+        for column in above.columns:
+            bottom = name[column[-1]]
+            out.append(f"  {bottom} -> {anchor} [style=invis, weight=0];")
+        # Each row's first column straight under the one above: rows start at the left edge, not adrift.
+        out.append(f"  {name[above.columns[0][-1]]} -> {name[below.columns[0][0]]} [style=invis, weight=50];")
+    adjacent: set[tuple[str, str]] = set()
+    for _, row in anchors:
+        heads = [name[c[0]] for c in row.columns]
+        if len(heads) > 1:  # columns left to right in reading order
+            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+        for column in row.columns:
+            for upper, lower in zip(column, column[1:]):
+                out.append(f"  {name[upper]} -> {name[lower]} [style=invis, weight=20];")
+                adjacent.add((upper, lower))
+    heads = {c[0] for _, row in anchors for c in row.columns}
     for r in amap.relations:
-        out.append(f"  {name[r.source]} -> {name[r.target]} [{EDGE_STYLE[r.relation]}, class={r.relation}];")
+        to_thesis = thesis is not None and r.target == thesis.id
+        target = redirect.get(r.source, name[r.target]) if to_thesis else name[r.target]
+        # Only a head's arrow to the thesis places it (one rank under its anchor); inside a column the
+        # invisible chain does, and the arrows run down the column's side; a second target never moves a
+        # box. No arrow pulls boxes sideways (weight=0): the columns alone decide where boxes go.
+        if r.source in heads and to_thesis:
+            extra = ", weight=0"
+        elif (r.target, r.source) in adjacent:  # straight down to the box right under it
+            extra = ", constraint=false, weight=0, tailport=s, headport=n"
+        else:
+            extra = ", constraint=false, weight=0, tailport=e, headport=e"
+        out.append(f"  {target} -> {name[r.source]} [{EDGE_STYLE[r.relation]}{extra}, class={r.relation}];")
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -1,11 +1,18 @@
-"""A self-contained HTML page: the essay with its units highlighted, and the argument map drawn beside it.
+"""A self-contained HTML page: the essay with its units highlighted, and the argument map beside it.
 
-One file, no network: the stylesheet and the script are inlined from `html_assets/`, the map is an inline SVG
-laid out here (an outline tree: the thesis on top, each unit's supporters and attackers indented under it,
-supports with a green `+`, attacks with a red dashed link, a red `−` and the word "attacks"). Every unit
-element, in the text pane and in the map, carries `data-unit-id` and `data-kind`; hovering, focusing or
-clicking one highlights it in both panes, and a click scrolls the other pane to it. `#unit=<id>` at the end
-of the page's address selects a unit on opening.
+One file, no network: the stylesheet and the script are inlined from `html_assets/`. The map is an outline
+tree of boxes (the thesis on top, each unit's supporters and attackers indented under it, supports marked
+with a green `+ supports`, attacks with a red `− attacks` and a dashed line), each box showing the unit's
+full text (clamped to a few lines until hovered, focused or selected).
+
+What the page lets a reader do (`map.js`): zoom (buttons, Ctrl+wheel, `+` `-` `0` keys) and pan (drag or
+scroll) the map; collapse and expand any unit's subtree (its ▾ button); filter units by kind, evidence type
+and stance, and hide units whose score is under a threshold (slider); see the text left out of the map
+(sentences no unit overlaps, `argmine.graph.coverage`) greyed and dashed in the essay, counted in the
+header. Every unit element, in the text pane and in the map, carries `data-unit-id` and `data-kind`;
+hovering, focusing or clicking one highlights it in both panes, and a click scrolls the other pane to it.
+`#unit=<id>` at the end of the page's address selects a unit on opening. Everything works from the keyboard:
+controls are buttons and form fields in tab order, unit boxes are focusable and Enter or Space selects one.
 
 Safety: all user text (essay, ids, source name) is HTML-escaped, including inside attributes, and never
 placed in the script or the stylesheet. A Content-Security-Policy meta tag allows only the page's own
@@ -22,30 +29,18 @@ import html
 import itertools
 import os
 import re
-import textwrap
 from functools import cache
 from importlib import resources
 
 from argmine.argmap import ArgumentMap, Unit
 from argmine.export.atomic import write_atomic
 from argmine.graph.analysis import analyse
+from argmine.graph.coverage import coverage
 from argmine.graph.decode import thesis_of
-from argmine.graph.tree import Step, outline
+from argmine.graph.tree import outline
 
 KIND_LABEL = {"major_claim": "MAJOR CLAIM", "claim": "CLAIM", "premise": "PREMISE", "evidence": "EVIDENCE"}
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-# Map geometry, in SVG user units (about pixels at the default width).
-WIDTH = 600
-PAD = 10
-INDENT = 40
-MIN_BOX = 220
-HEAD_H = 20
-LINE_H = 17
-GAP = 12
-CHAR_W = 7.0
-MAX_LINES = 6
-
 
 @cache
 def _asset(name: str) -> str:
@@ -92,11 +87,18 @@ def _open(unit: Unit) -> str:
     )
 
 
-def essay_html(amap: ArgumentMap) -> str:
-    """The text with one `<span>` per unit; overlapping units nest, or split where they cross."""
+def essay_html(amap: ArgumentMap, unmapped: list[tuple[int, int]] = ()) -> str:
+    """The text with one `<span>` per unit; overlapping units nest, or split where they cross.
+
+    `unmapped` spans (text no unit overlaps) are wrapped in `<span class="unmapped">` so that the page can
+    show what the map leaves out.
+    """
     text = sanitize(amap.text)
     units = amap.units
-    cuts = sorted({0, len(text), *(u.start for u in units), *(u.end for u in units)})
+    left_out = {a: b for a, b in unmapped if 0 <= a < b <= len(text)}
+    cuts = sorted(
+        {0, len(text), *(u.start for u in units), *(u.end for u in units), *left_out, *left_out.values()}
+    )
     out: list[str] = []
     stack: list[Unit] = []
     for a, b in itertools.pairwise(cuts):
@@ -113,101 +115,65 @@ def essay_html(amap: ArgumentMap) -> str:
         for u in active[keep:]:
             out.append(_open(u))
             stack.append(u)
-        out.append(html.escape(text[a:b], quote=True))
+        piece = html.escape(text[a:b], quote=True)
+        if not stack and a in left_out:
+            # No unit overlaps an unmapped sentence, so no unit boundary falls inside it: one piece.
+            piece = f'<span class="unmapped" title="left out of the map">{piece}</span>'
+        out.append(piece)
     out.extend("</span>" for _ in stack)
     return "".join(out)
 
 
-def _wrap(text: str, width_units: float, max_lines: int = MAX_LINES) -> list[str]:
-    chars = max(12, int(width_units / CHAR_W))
-    lines = textwrap.wrap(
-        " ".join(sanitize(text).split()), chars, break_long_words=True, break_on_hyphens=False
-    )
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][: chars - 1].rstrip() + "…"
-    return lines or [""]
+def _head(unit: Unit, is_thesis: bool) -> str:
+    head = "THESIS" if is_thesis else KIND_LABEL[unit.kind]
+    if unit.evidence_type:
+        head += f" · {unit.evidence_type}"
+    return head
 
 
-def map_svg(amap: ArgumentMap) -> str:
-    """The argument map as an inline SVG outline tree (see the module docstring)."""
+def map_html(amap: ArgumentMap) -> str:
+    """The argument map as a nested list of unit boxes, in outline order (see the module docstring)."""
     steps = outline(amap)
     thesis = thesis_of(amap.units)
-    depth = max((s.depth for s in steps), default=0)
-    width = max(WIDTH, PAD * 2 + depth * INDENT + MIN_BOX)
-    boxes: list[tuple[Step, float, float, float, list[str]]] = []  # step, x, y, height, lines
-    y = float(PAD)
-    for step in steps:
-        x = PAD + step.depth * INDENT
-        text = amap.unit_text(step.unit)
-        lines = ["(shown above) " + " ".join(text.split())] if step.repeat else [text]
-        lines = _wrap(lines[0], width - PAD - x - 16, 1 if step.repeat else MAX_LINES)
-        height = HEAD_H + LINE_H * len(lines) + 8
-        if step.depth == 0 and boxes:
-            y += GAP * 2  # a new tree
-        boxes.append((step, x, y, height, lines))
-        y += height + GAP
-    total_h = max(y, 2 * PAD)
-
-    # Links first so boxes draw over them. A link goes from a unit's left edge to the trunk under its parent.
-    trail: list[tuple[float, float, float]] = []  # box (x, y, height) on the current path, by depth
-    links: list[str] = []
-    trunks: dict[tuple[float, float, float], float] = {}
-    for step, x, y0, h, _ in boxes:
-        del trail[step.depth :]
-        if step.depth > 0 and trail:
-            px, py, ph = trail[-1]
-            trunk = px + 12
-            mid = y0 + HEAD_H / 2 + 2
-            trunks[(px, py, ph)] = max(trunks.get((px, py, ph), 0.0), mid)
-            rel = step.via.relation if step.via else "support"
-            links.append(f'<path class="edge {rel}" d="M{trunk:g} {mid:g} H{x:g}"/>')
-            mark = "+" if rel == "support" else "−"
-            cx = trunk
-            links.append(
-                f'<circle class="badge {rel}" cx="{cx:g}" cy="{mid:g}" r="7"/>'
-                f'<text class="badge-mark" x="{cx:g}" y="{mid + 4:g}" text-anchor="middle">{mark}</text>'
-            )
-        trail.append((x, y0, h))
-    trunk_paths = [
-        f'<path class="trunk" d="M{px + 12:g} {py + ph:g} V{end:g}"/>' for (px, py, ph), end in trunks.items()
-    ]
-
-    nodes: list[str] = []
-    for step, x, y0, h, lines in boxes:
+    out: list[str] = ['<ul class="tree" role="list">']
+    for i, step in enumerate(steps):
+        # In an outline a unit's supporters and attackers follow it directly, one level deeper.
+        next_depth = steps[i + 1].depth if i + 1 < len(steps) else 0
+        has_children = next_depth > step.depth
         u = step.unit
-        w = width - PAD - x
         is_thesis = thesis is not None and u.id == thesis.id and step.depth == 0
-        head = "THESIS" if is_thesis else KIND_LABEL[u.kind]
-        if u.evidence_type:
-            head += f" · {u.evidence_type}"
-        head += f" · {u.id}"
-        if u.stance:
-            head += f" · {u.stance}"
+        rel = step.via.relation if step.via else ""
         classes = f"node k-{u.kind}" + (" repeat" if step.repeat else "") + (" thesis" if is_thesis else "")
-        parts = [
-            f'<g class="{classes}" data-unit-id="{esc(u.id)}" data-kind="{u.kind}" tabindex="0" role="button">',
-            f"<title>{esc(_describe(u) + ': ' + amap.unit_text(u)[:1000])}</title>",
-            f'<rect x="{x:g}" y="{y0:g}" width="{w:g}" height="{h:g}" rx="6"/>',
-            f'<text class="head" x="{x + 8:g}" y="{y0 + 14:g}">{esc(_clip(head, int((w - 90) / 6.5)))}</text>',
+        text = " ".join(sanitize(amap.unit_text(u)).split())
+        meta = [f"score {u.score:.2f}"] + ([u.stance] if u.stance else [])
+        item = [
+            f'<li class="item{" rel-" + rel if rel else ""}">',
+            f'<div class="{classes}" data-unit-id="{esc(u.id)}" data-kind="{u.kind}" '
+            f'data-etype="{u.evidence_type}" data-stance="{u.stance}" data-score="{u.score:.4f}" '
+            f'tabindex="0" role="button" aria-pressed="false" '
+            f'title="{esc(_describe(u) + ": " + text)}">',
+            '<div class="bar">',
         ]
-        if step.via is not None:
-            word = "supports ↑" if step.via.relation == "support" else "attacks ↑"
-            parts.append(
-                f'<text class="head rel-{step.via.relation}" x="{x + w - 8:g}" y="{y0 + 14:g}" '
-                f'text-anchor="end">{word}</text>'
+        if has_children:
+            item.append(
+                f'<button type="button" class="toggle" aria-expanded="true" aria-controls="sub{i}" '
+                f'aria-label="collapse what supports or attacks {esc(u.id)}">▾</button>'
             )
-        for i, line in enumerate(lines):
-            parts.append(f'<text x="{x + 8:g}" y="{y0 + HEAD_H + 12 + i * LINE_H:g}">{esc(line)}</text>')
-        parts.append("</g>")
-        nodes.append("".join(parts))
-
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {total_h:g}" '
-        f'width="{width:g}" height="{total_h:g}" role="img" aria-label="Argument map">\n'
-        + "\n".join(trunk_paths + links + nodes)
-        + "\n</svg>"
-    )
+        if rel:
+            word = "+ supports" if rel == "support" else "− attacks"
+            item.append(f'<span class="rel rel-{rel}">{word}</span>')
+        item.append(f'<span class="head">{esc(_head(u, is_thesis))} · {esc(u.id)}</span>')
+        item.append(f'<span class="meta">{esc(" · ".join(meta))}</span>')
+        item.append("</div>")
+        body = f"(shown above) {text}" if step.repeat else text
+        item.append(f'<div class="text">{esc(body)}</div></div>')
+        out.append("".join(item))
+        if has_children:
+            out.append(f'<ul class="children" id="sub{i}" role="list">')
+        else:
+            out.append("</li>" + "</ul></li>" * (step.depth - next_depth))
+    out.append("</ul>")
+    return "\n".join(out)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -215,7 +181,7 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _header(amap: ArgumentMap) -> str:
+def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
     a = analyse(amap)
     counts = " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in a.kinds.items() if n)
     rel = f"{a.relation_types['support']} supports · {a.relation_types['attack']} attacks"
@@ -223,18 +189,57 @@ def _header(amap: ArgumentMap) -> str:
     legend = "".join(
         f'<span><i class="swatch k-{kind}"></i>{label.lower()}</span>' for kind, label in KIND_LABEL.items()
     )
+    legend += '<span><i class="swatch unmapped"></i>text left out of the map</span>'
     source = f'<p class="source">{esc(amap.source)}</p>' if amap.source else ""
+    gap = f"{left_out} of {sentences} sentences left out of the map" if sentences else "no sentences"
     return (
         f"<header><h1>Argument map</h1>{source}"
         f'<p class="thesis">{esc(_clip(" ".join(thesis.split()), 300))}</p>'
-        f'<p class="counts">{esc(counts or "no units")} · {esc(rel)} · depth {a.depth}</p>'
+        f'<p class="counts">{esc(counts or "no units")} · {esc(rel)} · depth {a.depth} · '
+        f'<span id="left-out">{esc(gap)}</span></p>'
         f'<p class="legend">{legend}<span>hover or click a unit to find it in both panes</span></p></header>'
+    )
+
+
+def _checks(name: str, legend: str, options: list[tuple[str, str]]) -> str:
+    boxes = "".join(
+        f'<label><input type="checkbox" name="{name}" value="{value}" checked> {text}</label>'
+        for value, text in options
+    )
+    return f'<fieldset class="filter" data-filter="{name}"><legend>{legend}</legend>{boxes}</fieldset>'
+
+
+def _controls() -> str:
+    """The toolbar: filters, the score threshold, zoom, collapse, and whether to show the text left out."""
+    kinds = [(k, label.lower()) for k, label in KIND_LABEL.items()]
+    etypes = [("statistics", "statistics"), ("testimony", "testimony"), ("anecdote", "anecdote"), ("", "untyped")]
+    stances = [("for", "for"), ("against", "against"), ("", "neither")]
+    return (
+        '<nav id="controls" aria-label="Map controls">'
+        + _checks("kind", "Kind", kinds)
+        + _checks("etype", "Evidence type", etypes)
+        + _checks("stance", "Stance", stances)
+        + '<fieldset><legend>Confidence</legend><label for="threshold">hide units scored under</label> '
+        '<input type="range" id="threshold" min="0" max="1" step="0.05" value="0" '
+        'aria-describedby="threshold-value"> <output id="threshold-value" for="threshold">0.00</output>'
+        "</fieldset>"
+        '<fieldset><legend>View</legend>'
+        '<button type="button" id="zoom-out" aria-label="Zoom out">−</button>'
+        '<button type="button" id="zoom-reset" aria-label="Reset zoom">100%</button>'
+        '<button type="button" id="zoom-in" aria-label="Zoom in">+</button> '
+        '<button type="button" id="collapse-all">Collapse all</button>'
+        '<button type="button" id="expand-all">Expand all</button> '
+        '<label><input type="checkbox" id="show-unmapped" checked> text left out</label>'
+        "</fieldset>"
+        '<p id="status" role="status" aria-live="polite"></p>'
+        "</nav>"
     )
 
 
 def to_html(amap: ArgumentMap) -> str:
     """Serialise `amap` as one self-contained HTML page."""
     title = f"{amap.source} — argument map" if amap.source else "Argument map"
+    cov = coverage(amap)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -244,10 +249,14 @@ def to_html(amap: ArgumentMap) -> str:
         f"<title>{esc(title)}</title>\n"
         f"<style>{_asset('map.css')}</style>\n"
         "</head>\n<body>\n"
-        f"{_header(amap)}\n"
+        f"{_header(amap, len(cov.unmapped), cov.sentences)}\n"
+        f"{_controls()}\n"
         "<main>\n"
-        f'<section id="essay" class="pane" aria-label="Essay"><div class="text">{essay_html(amap)}</div></section>\n'
-        f'<section id="map" class="pane" aria-label="Argument map">{map_svg(amap)}</section>\n'
+        f'<section id="essay" class="pane" aria-label="Essay"><div class="text">'
+        f"{essay_html(amap, cov.unmapped)}</div></section>\n"
+        '<section id="map" class="pane" tabindex="0" '
+        'aria-label="Argument map: drag or scroll to pan, + and - to zoom, 0 to reset">'
+        f'<div id="canvas">{map_html(amap)}</div></section>\n'
         "</main>\n"
         f"<script>{_asset('map.js')}</script>\n"
         "</body>\n</html>\n"

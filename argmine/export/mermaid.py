@@ -2,43 +2,37 @@
 
 Nodes are `n1`, `n2`, ... in reading order (unit ids may be anything; Mermaid ids may not). The thesis is a
 stadium-shaped node on top, other units boxes; `classDef`s colour them by kind. Supports are solid arrows
-labelled `supports`, attacks dotted arrows labelled `attacks` and coloured red with `linkStyle`.
+labelled `supports`, attacks dotted arrows labelled `attacks` and coloured red with `linkStyle`. The layout
+is the Graphviz drawing's (`argmine.export.drawing.columns`): units under the thesis head columns with their
+premises and evidence beneath (held there by invisible `~~~` links), wrapped into rows that hang from a
+`THESIS · id, continued` box (`c1`, `c2`, ...); units not linked to the thesis come under `o0`.
 
 Labels are double-quoted, and every character that could end the string or be read as markup is written as
 a Mermaid entity code: `#quot;` `#amp;` `#lt;` `#gt;` and `#<decimal>;` for `#` `[` `]` `(` `)` `{` `}` `|`
 `;` `` ` `` `*` `_` `~` `\\` `%` and `$` (with a word joiner, U+2060, between two dollars so that
-Mermaid does not typeset `$$...$$` as maths). Line breaks and control characters become spaces; long text is
-clipped to `MAX_LABEL` characters and wrapped with `<br>`.
+Mermaid does not typeset `$$...$$` as maths). Line breaks and control characters become spaces; the label is
+the head line (kind and id), `<br>`, then the unit's full text (never cut: the facts that matter are often at
+the end), which Mermaid wraps to its box.
 """
 
 from __future__ import annotations
 
 import os
-import textwrap
-import unicodedata
 
 from argmine.argmap import ArgumentMap
+from argmine.export import drawing
 from argmine.export.atomic import write_atomic
-from argmine.graph.decode import thesis_of
+from argmine.export.drawing import clean as _clean
 
-MAX_LABEL = 160
-WRAP = 40
 _NAMED = {'"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;"}
 _CODED = "#[](){}|;`*_~\\%$"
 _ESCAPES = {**_NAMED, **{c: f"#{ord(c)};" for c in _CODED}}
 CLASS_DEF = {
-    "major_claim": "fill:#e9d5ff,stroke:#7e22ce,stroke-width:2px,color:#1f2937",
-    "claim": "fill:#bfdbfe,stroke:#1d4ed8,color:#1f2937",
-    "premise": "fill:#e2e8f0,stroke:#475569,color:#1f2937",
-    "evidence": "fill:#bbf7d0,stroke:#15803d,color:#1f2937",
+    kind: f"fill:{drawing.KIND_FILL[kind]},stroke:{drawing.KIND_LINE[kind]},"
+    + ("stroke-width:2px," if kind == "major_claim" else "")
+    + "color:#1f2937"
+    for kind in drawing.KIND_FILL
 }
-
-
-def _clean(text: str) -> str:
-    chars = (
-        " " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in "\ufffe\uffff" else c for c in text
-    )
-    return " ".join("".join(chars).split())
 
 
 def escape(text: str) -> str:
@@ -49,40 +43,85 @@ def escape(text: str) -> str:
     return "".join(_ESCAPES.get(c, c) for c in text)
 
 
+LEGEND = {"major_claim": "lg1", "claim": "lg2", "premise": "lg3", "evidence": "lg4"}
+
+
 def _label(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> str:
     unit = amap.unit(unit_id)
-    text = _clean(amap.unit_text(unit))
-    if len(text) > MAX_LABEL:
-        text = text[: MAX_LABEL - 1].rstrip() + "…"
-    head = "THESIS" if is_thesis else unit.kind.replace("_", " ").upper()
-    if unit.kind == "evidence" and unit.evidence_type:
-        head += f" · {unit.evidence_type}"
-    lines = [f"{head} · {unit.id}", *textwrap.wrap(text, WRAP, break_long_words=True, break_on_hyphens=False)]
+    # Mermaid wraps a label to its box (200 px) itself: breaking lines here too would break them twice.
+    lines = [f"{drawing.head(unit, is_thesis)} · {unit.id}", _clean(amap.unit_text(unit))]
     return "<br>".join(escape(line) for line in lines)
 
 
 def to_mermaid(amap: ArgumentMap) -> str:
-    """Serialise `amap` as a Mermaid flowchart."""
-    thesis = thesis_of(amap.units)
+    """Serialise `amap` as a Mermaid flowchart, laid out in columns (`argmine.export.drawing.columns`)."""
+    layout = drawing.columns(amap)
+    thesis = layout.thesis
     node = {u.id: f"n{i + 1}" for i, u in enumerate(amap.units)}
     out = ["flowchart BT"]
     for u in amap.units:
         is_thesis = thesis is not None and u.id == thesis.id
         open_, close = ('(["', '"])') if is_thesis else ('["', '"]')
         out.append(f"  {node[u.id]}{open_}{_label(amap, u.id, is_thesis)}{close}")
-    attacks = []
-    for i, r in enumerate(amap.relations):
+    # Later rows hang from a "continued" box under the row above (as in the Graphviz drawing), so that
+    # a thesis with 27 claims is not drawn as one 27-box strip.
+    anchors: list[tuple[str, drawing.Row]] = []
+    redirect: dict[str, str] = {}
+    helpers: list[str] = []
+    for i, row in enumerate(layout.rows):
+        anchor = node[thesis.id] if i == 0 else f"c{i}"
+        if i:
+            out.append(f'  {anchor}(["{escape(f"THESIS · {thesis.id}, continued")}"])')
+            helpers.append(anchor)
+            redirect.update((column[0], anchor) for column in row.columns)
+        anchors.append((anchor, row))
+    for i, row in enumerate(layout.unlinked):
+        anchor = f"o{i}"
+        out.append(f'  {anchor}["{"not linked to the thesis" if i == 0 else "(continued)"}"]')
+        helpers.append(anchor)
+        anchors.append((anchor, row))
+    links: list[str] = []  # every link in order: `linkStyle` refers to links by their number
+    attacks: list[str] = []
+    for r in amap.relations:
         arrow = "-->|supports|" if r.relation == "support" else "-.->|attacks|"
-        out.append(f"  {node[r.source]} {arrow} {node[r.target]}")
+        to_thesis = thesis is not None and r.target == thesis.id
+        target = redirect.get(r.source, node[r.target]) if to_thesis else node[r.target]
         if r.relation == "attack":
-            attacks.append(str(i))
+            attacks.append(str(len(links)))
+        links.append(f"  {node[r.source]} {arrow} {target}")
+    # Invisible links (`~~~`; in a bottom-to-top chart a link's source is drawn below its target) stack each
+    # column and put every row below the longest column of the row above.
+    for (_, above), (anchor, below) in zip(anchors, anchors[1:]):
+        links += [f"  {anchor} ~~~ {node[column[-1]]}" for column in above.columns]
+        if anchor.startswith("o"):
+            links += [f"  {node[column[0]]} ~~~ {anchor}" for column in below.columns]
+    for _, row in anchors:
+        for column in row.columns:
+            links += [f"  {node[lower]} ~~~ {node[upper]}" for upper, lower in zip(column, column[1:])]
+    out += links
+    # The legend: a small chart of its own naming the kinds (in their colours) and the two link styles.
+    attacks.append(str(len(links) + 1))
+    out += [
+        '  subgraph legend ["Legend: arrows point at what a unit supports or attacks"]',
+        '    lg1(["THESIS / MAJOR CLAIM"])',
+        '    lg2["CLAIM"]',
+        '    lg3["PREMISE"]',
+        '    lg4["EVIDENCE · type"]',
+        "    lg2 -->|supports| lg1",
+        "    lg3 -.->|attacks| lg2",
+        "    lg4 -->|supports| lg2",
+        "  end",
+    ]
     for kind, style in CLASS_DEF.items():
         out.append(f"  classDef {kind} {style}")
+    out.append("  classDef helper fill:#ffffff,stroke:#6b7280,stroke-dasharray:4 3,color:#374151")
     for kind in CLASS_DEF:
-        members = [node[u.id] for u in amap.units if u.kind == kind]
+        members = [node[u.id] for u in amap.units if u.kind == kind] + [LEGEND[kind]]
         if members:
             out.append(f"  class {','.join(members)} {kind}")
-    if attacks:
+    if helpers:
+        out.append(f"  class {','.join(helpers)} helper")
+    if attacks:  # always: the legend has one
         out.append(f"  linkStyle {','.join(attacks)} stroke:#dc2626,stroke-width:2px,color:#dc2626")
     return "\n".join(out) + "\n"
 
