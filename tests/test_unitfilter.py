@@ -88,6 +88,9 @@ Jane Doe teaches English at Lincoln High School.
 def test_no_unit_of_a_map_lies_in_metadata_or_has_no_word(model):
     from argmine.read.layout import metadata_spans
 
+    from argmine.nlp import load
+
+    assert "argmine_unit_filter" in load(model).nlp.pipe_names
     amap = argmine.map_text(OPED, model=model)
     meta = metadata_spans(OPED)
     assert meta and amap.units
@@ -100,3 +103,9 @@ def test_a_date_prefix_glued_to_the_lede_is_cut_off_and_the_lede_kept(nlp):
     text = "date 2026-02-12 More than a year after the vote, the council still has no plan for the river."
     units = filtered(nlp, text, [text[:-1]])
     assert units == ["More than a year after the vote, the council still has no plan for the river"]
+
+
+def test_a_clause_cut_at_a_comma_with_nothing_after_it_becomes_its_sentence(nlp):
+    text = "I know servers in busy places earn well from tips, but that is luck, not a fair system."
+    units = filtered(nlp, text, ["I know servers in busy places earn well from tips,"])
+    assert units == ["I know servers in busy places earn well from tips, but that is luck, not a fair system"]

@@ -55,8 +55,7 @@ def _is_fragment(span: Span, sentence: tuple[int, int]) -> bool:
         return True
     if (span.start, span.end) == sentence or _core(span.doc, *sentence) == _core(span.doc, span.start, span.end):
         return False  # a whole sentence, however short ("Bans fail."), is a unit
-    last = span[-1]
-    if words[-1] in DANGLING or last.text in {",", ":", "(", "—", "–", "-"}:
+    if _dangles(span):
         return True
     if len(words) <= FRAGMENT_WORDS:
         first = span[0]
@@ -64,6 +63,12 @@ def _is_fragment(span: Span, sentence: tuple[int, int]) -> bool:
         names = all(t.text[:1].isupper() or t.like_num or not _WORD.search(t.text) for t in span)
         return names or first.text[:1].islower()
     return False
+
+
+def _dangles(span: Span) -> bool:
+    """The span ends on a word or mark after which its clause must go on."""
+    words = _words(span)
+    return bool(words) and (words[-1] in DANGLING or span[-1].text in {",", ":", "(", "—", "–", "-"})
 
 
 def _core(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -121,6 +126,10 @@ def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
             _touches(doc, prev.end, s.start) or s.start - prev.end <= _TAIL_GAP
         ):  # a tail: '"We will not back down," the minister told reporters' is one unit
             merged[-1] = _span(doc, prev.start, s.end, prev.label_ or s.label_)
+        elif _dangles(s) and len(_words(s)) > FRAGMENT_WORDS:
+            # a clause cut before its continuation, with nothing after it in the sentence: the sentence
+            end = _core(doc, s.start, bounds[1])[1]
+            merged.append(_span(doc, s.start, max(end, s.end), s.label_))
         i += 1
     return merged
 
