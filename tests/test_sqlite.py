@@ -338,3 +338,22 @@ def test_worker_processes_give_the_same_database_as_one_process(tmp_path):
                                "u.end, u.is_thesis FROM documents d JOIN units u ON u.document_id = d.id "
                                "ORDER BY d.name, u.start"))
     assert dumps[0] == dumps[1] and dumps[0]
+
+
+@pytest.mark.parametrize("command", ["map", "convert"])
+def test_the_cli_never_replaces_a_file_that_is_not_an_argmine_database(tmp_path, command):
+    from typer.testing import CliRunner
+
+    from argmine.cli import app
+
+    text = tmp_path / "oped.txt"
+    text.write_text("Schools should teach AI. Because bans fail.\n", encoding="utf-8")
+    source = tmp_path / "oped.json"
+    CliRunner().invoke(app, ["map", str(text), "--model", "rules", "-o", str(source)])
+    target = tmp_path / "notes.db"
+    target.write_bytes(b"my own notes, not a database")
+    args = [str(text), "--model", "rules"] if command == "map" else [str(source)]
+    result = CliRunner().invoke(app, [command, *args, str(target) if command == "convert" else "-o", *(
+        [] if command == "convert" else [str(target)]), "--force"])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert target.read_bytes() == b"my own notes, not a database"

@@ -86,6 +86,8 @@ def convert(
             sys.stdout.buffer.flush()
         else:
             check_output(path, source, force)  # it may have appeared while we converted
+            if out_format.check_target is not None:  # a database argmine did not create is kept, --force or not
+                out_format.check_target(path)
             write_atomic(path, data)
     shown = STDIN_NAME if source == STDIO else source
     typer.echo(one_line(f"{shown} -> {'<stdout>' if path is None else target} ({out_format.name}, "

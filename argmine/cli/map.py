@@ -113,6 +113,8 @@ def map_command(
             sys.stdout.buffer.flush()
         else:
             check_output(path, input, force)  # it may have appeared while we mapped
+            if fmt.check_target is not None:  # a database argmine did not create is kept, --force or not
+                fmt.check_target(path)
             try:
                 write_atomic(path, payload)
             except OSError as err:
