@@ -23,6 +23,7 @@ from argmine.batch.pool import WorkerStartError
 from argmine.cli.terminal import one_line
 from argmine.corpora.errors import CorpusError, CorpusFormatError
 from argmine.errors import EXIT_FAILED, EXIT_USAGE, ArgmineError
+from argmine.export.sqlite import NotArgmineDatabase
 from argmine.errors import OutputExists, UsageError  # noqa: F401  (the commands raise them from here)
 from argmine.evaluation.scores import EvaluationError
 from argmine.export import UnknownFormat
@@ -46,7 +47,7 @@ EXIT_INTERRUPTED = 130
 INPUT_ERRORS = (InputError, MapError, CorpusFormatError)
 USAGE_ERRORS = (
     UnknownFormat, ModelNotFound, ModelIntegrityError, ModelLoadError, CorpusError, RecipeError,
-    EvaluationError, BatchUsageError, BatchModelLoadError,
+    EvaluationError, BatchUsageError, BatchModelLoadError, NotArgmineDatabase,
 )
 FAILED_ERRORS = (GraphvizError, WorkerStartError, VectorsUnavailable)  # the work or its output failed
 EXIT_CODES: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
