@@ -565,7 +565,18 @@ def test_windows_end_at_paragraph_breaks_when_there_are_any():
     assert len(spans) > 5
     for start, _ in spans[1:]:
         assert start in starts and text[start - 2 : start] == "\n\n"
-    assert windows(text, None) == [(0, len(text))] == windows(text, len(text))
+    assert windows(text, None) == [(0, len(text))] == windows(text, len(text), sentences=len(text))
+
+
+def test_windows_hold_at_most_a_few_hundred_lines_whatever_their_length():
+    from argmine.nlp.miner import WINDOW_SENTENCES
+
+    text = "\n\n".join(f"Point {i}." for i in range(3_000))  # 31,000 characters: within one window's characters
+    spans = windows(text)
+    assert len(spans) >= 3_000 // WINDOW_SENTENCES
+    assert spans[0][0] == 0 and spans[-1][1] == len(text) and all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    assert max(text[a:b].count("\n\n") for a, b in spans) <= WINDOW_SENTENCES
+    assert windows(CORPUS_TEXTS[0]) == [(0, len(CORPUS_TEXTS[0]))]  # an op-ed is one window
 
 
 def _well_formed_over(amap: ArgumentMap, text: str) -> None:

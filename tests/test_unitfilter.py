@@ -109,3 +109,8 @@ def test_a_clause_cut_at_a_comma_with_nothing_after_it_becomes_its_sentence(nlp)
     text = "I know servers in busy places earn well from tips, but that is luck, not a fair system."
     units = filtered(nlp, text, ["I know servers in busy places earn well from tips,"])
     assert units == ["I know servers in busy places earn well from tips, but that is luck, not a fair system"]
+
+
+def test_a_label_is_no_unit_even_as_a_whole_sentence(nlp):
+    text = "Point 7.\n\nBans fail."
+    assert filtered(nlp, text, ["Point 7", "Bans fail"]) == ["Bans fail"]

@@ -72,6 +72,10 @@ class UnitView:
     content: frozenset[str]
 
 
+# The most units a text read as a short argument may have (the microtexts have at most 10, comments 20 or so).
+SHORT_MAX_UNITS = 60
+
+
 class DocUnits:
     """The units of one doc with their layout context, computed once per doc."""
 
@@ -110,7 +114,11 @@ class DocUnits:
         # Single-paragraph texts (microtexts, comments) argue differently from essays with an introduction and
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).
-        self.short = not any(r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs())
+        # A single paragraph of hundreds of units is no short argument: the short texts' decoder tries every
+        # likely thesis with a whole tree, which on such a paragraph costs minutes and gigabytes.
+        self.short = len(spans) <= SHORT_MAX_UNITS and not any(
+            r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs()
+        )
         self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
         self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
         self._markers: dict[int, list[str]] = {}

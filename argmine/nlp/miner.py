@@ -17,17 +17,18 @@ import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
-from argmine.argmap import ArgumentMap, Relation
+from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.graph.decode import decode_map, propagate_stance
 from argmine.nlp.doc import set_gold_segments, to_map
-from argmine.nlp.manifest import verify_manifest
 from argmine.nlp.baselines import sentences_pipeline
+from argmine.nlp.manifest import verify_manifest
 from argmine.nlp.models import RULES, SENTENCES, ModelLoadError, resolve_model
 from argmine.nlp.rules import rules_pipeline
 from argmine.read.layout import ParagraphIndex
@@ -41,6 +42,10 @@ SEGMENTERS = ("argmine_rule_segmenter", "argmine_sentence_units", "tok2vec", "un
 # each a token) nears 1, so 40,000 characters are at most ~40,000 tokens, ~350 MB of activations at ~9 KB a
 # token: with the ~150 MB of the loaded model, under 600 MB on any input. An op-ed is a tenth of a window.
 WINDOW_CHARS = 40_000
+# ... and the most sentences (or lines): the heads and the decoder cost memory per unit, and a window of
+# 4,000 one-line paragraphs held 230 MB more than one of 1,000. An op-ed has a few dozen sentences.
+WINDOW_SENTENCES = 400
+_BREAK = re.compile(r"\n\s*|[.!?…][\"'”’)\]»]*\s+")
 # Where a window may end, best first: after a blank line, a line break, a sentence, a space. A window is cut
 # at the last such place in its second half, so there are at most 2 * len(text) / window + 1 windows.
 _CUTS = (
@@ -75,17 +80,27 @@ def _collecting() -> Iterator[None]:
             gc.unfreeze()
 
 
-def windows(text: str, size: int | None = WINDOW_CHARS) -> list[tuple[int, int]]:
-    """Consecutive `(start, end)` spans covering `text`, each at most `size` characters, cut at paragraph
-    breaks where there are any (see `_CUTS`); one span when `text` fits (or `size` is None)."""
-    if size is None or len(text) <= size:
+def windows(text: str, size: int | None = WINDOW_CHARS, sentences: int = WINDOW_SENTENCES) -> list[tuple[int, int]]:
+    """Consecutive `(start, end)` spans covering `text`, each at most `size` characters and about `sentences`
+    sentences or lines, cut at paragraph breaks where there are any (see `_CUTS`); one span when `text` fits
+    (or `size` is None)."""
+    if size is None:
+        return [(0, len(text))]
+    ends = [m.end() for m in _BREAK.finditer(text)]
+    if len(text) <= size and len(ends) <= sentences:
         return [(0, len(text))]
     if size < 2:
         raise ValueError(f"window size must be at least 2 characters, not {size}")
     spans = []
-    start = 0
-    while len(text) - start > size:
-        low, high = start + size // 2, start + size
+    start = k = 0
+    while True:
+        while k < len(ends) and ends[k] <= start:
+            k += 1
+        many = len(ends) - k > sentences
+        if len(text) - start <= size and not many:
+            break
+        high = min(start + size, ends[k + sentences - 1]) if many else start + size
+        low = start + (high - start) // 2
         cut = high  # no break at all in the second half (one giant word): cut anyway, the map stays sound
         for pattern in _CUTS:
             last = None
@@ -114,7 +129,9 @@ class _Piece:
 def well_formed(amap: ArgumentMap) -> ArgumentMap:
     """Whatever the pipeline proposed, the map users get is well formed (no cycles, one target per unit,
     restatements linked to the thesis) with stances relative to the thesis: see `argmine.graph.decode`."""
-    return propagate_stance(decode_map(amap))
+    decoded = decode_map(amap)
+    del amap  # a long text's map is large: hold at most two copies of it at a time
+    return propagate_stance(decoded)
 
 
 class Miner:
@@ -135,7 +152,7 @@ class Miner:
         and at most `window` characters per `nlp.pipe` batch, long texts in windows (see the module)."""
         sources = iter(sources) if sources is not None else None
         pieces = self._pieces(texts, sources)
-        parts: list[tuple[int, ArgumentMap]] = []
+        parts: list[tuple[int, _Window]] = []
         for batch in self._batches(pieces):
             with _collecting():
                 pipe = self.nlp.pipe([p.text for p in batch], batch_size=len(batch))
@@ -145,10 +162,13 @@ class Miner:
                 if piece.whole is None:  # the text fit in one window: mapped exactly as it always was
                     yield well_formed(amap)
                     continue
-                parts.append((piece.offset, amap))
+                # Keep the window's units and relations, not its graph: a long text's windows hold
+                # hundreds of thousands of units, and the joined map is built from these alone.
+                parts.append((piece.offset, _Window(amap.units, amap.relations)))
                 if piece.last:
-                    yield well_formed(join_windows(piece.whole, parts, source=piece.source, model=self.name))
-                    parts = []
+                    joined = [join_windows(piece.whole, parts, source=piece.source, model=self.name)]
+                    parts = []  # the windows' maps are in the joined one; free them before decoding it
+                    yield well_formed(joined.pop())  # no reference left here: decoding frees the joined map
 
     def _pieces(self, texts: Iterable[str], sources: Iterator[str] | None) -> Iterator[_Piece]:
         for text in texts:
@@ -161,10 +181,17 @@ class Miner:
                 yield _Piece(text[start:end], source, start, n == len(spans) - 1, whole=text)
 
     def _batches(self, pieces: Iterator[_Piece]) -> Iterator[list[_Piece]]:
-        """Consecutive pieces, at most `batch_size` of them and `window` characters (at least one piece)."""
+        """Consecutive pieces, at most `batch_size` of them and `window` characters (at least one piece); a
+        window of a long text goes alone (it may hold `WINDOW_SENTENCES` units)."""
         batch: list[_Piece] = []
         chars = 0
         for piece in pieces:
+            if piece.whole is not None:
+                if batch:
+                    yield batch
+                    batch, chars = [], 0
+                yield [piece]
+                continue
             size = len(piece.text) if isinstance(piece.text, str) else 0
             full = len(batch) >= self.batch_size or (self.window is not None and chars + size > self.window)
             if batch and full:
@@ -188,8 +215,15 @@ class Miner:
             yield well_formed(to_map(doc, source=amap.source, model=self.name, ids=[u.id for u in amap.units]))
 
 
+class _Window(NamedTuple):
+    """What `join_windows` reads of a window's map."""
+
+    units: list[Unit]
+    relations: list[Relation]
+
+
 def join_windows(
-    text: str, parts: Iterable[tuple[int, ArgumentMap]], *, source: str = "", model: str = ""
+    text: str, parts: Iterable[tuple[int, ArgumentMap | _Window]], *, source: str = "", model: str = ""
 ) -> ArgumentMap:
     """One map over `text` from the maps of its windows, each given with the offset where it starts.
 

@@ -54,15 +54,19 @@ def _is_fragment(span: Span, sentence: tuple[int, int]) -> bool:
     if not words:
         return True
     if (span.start, span.end) == sentence or _core(span.doc, *sentence) == _core(span.doc, span.start, span.end):
-        return False  # a whole sentence, however short ("Bans fail."), is a unit
+        # a whole sentence, however short ("Bans fail."), is a unit, unless it is a label ("Point 7.")
+        return len(words) <= FRAGMENT_WORDS and _is_label(span)
     if _dangles(span):
         return True
     if len(words) <= FRAGMENT_WORDS:
-        first = span[0]
         # a name ("World War II"), or a clause tail that lost its subject ("told reporters last week")
-        names = all(t.text[:1].isupper() or t.like_num or not _WORD.search(t.text) for t in span)
-        return names or first.text[:1].islower()
+        return _is_label(span) or span[0].text[:1].islower()
     return False
+
+
+def _is_label(span: Span) -> bool:
+    """Only capitalised words and numbers: a name or a label, no predicate."""
+    return all(t.text[:1].isupper() or t.like_num or not _WORD.search(t.text) for t in span)
 
 
 def _dangles(span: Span) -> bool:
