@@ -114,3 +114,10 @@ def test_a_clause_cut_at_a_comma_with_nothing_after_it_becomes_its_sentence(nlp)
 def test_a_label_is_no_unit_even_as_a_whole_sentence(nlp):
     text = "Point 7.\n\nBans fail."
     assert filtered(nlp, text, ["Point 7", "Bans fail"]) == ["Bans fail"]
+
+
+def test_a_dangling_clause_never_grows_over_the_next_unit_of_its_sentence(nlp):
+    text = "The city council said today that in March many libraries will close their doors early."
+    units = filtered(nlp, text, ["The city council said today that", "many libraries will close their doors early"])
+    assert units[-1] == "many libraries will close their doors early"
+    assert all(text.index(a) + len(a) <= text.index(b) for a, b in zip(units, units[1:]))

@@ -131,8 +131,9 @@ def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
         ):  # a tail: '"We will not back down," the minister told reporters' is one unit
             merged[-1] = _span(doc, prev.start, s.end, prev.label_ or s.label_)
         elif _dangles(s) and len(_words(s)) > FRAGMENT_WORDS:
-            # a clause cut before its continuation, with nothing after it in the sentence: the sentence
-            end = _core(doc, s.start, bounds[1])[1]
+            # a clause cut before its continuation: up to the next unit of its sentence, or the sentence's end
+            stop = nxt.start if nxt is not None and nxt.start < bounds[1] else bounds[1]
+            end = _core(doc, s.start, stop)[1]
             merged.append(_span(doc, s.start, max(end, s.end), s.label_))
         i += 1
     return merged
