@@ -25,10 +25,13 @@ from pathlib import Path
 
 from argmine.argmap import ArgumentMap
 from argmine.corpora import read_corpus
-from argmine.corpora.microtexts import kfold_split
+from argmine.corpora.folds import kfold_split
 from argmine.training.augment import reflowed
 
 OUTLETS = ("aljazeera", "foxnews")
+# Corpora without a test split: held out by cross-validation folds (`NAME:K/N`), whole groups at a time
+# (argmine.corpora.folds: a CMV original post with all its threads, one microtext, one web document).
+FOLDED = {"microtexts": "microtexts", "webdiscourse": "webdiscourse", "cmv-modes": "cmv-modes"}
 # Share of each corpus's documents that get a re-flowed copy per layout (see augment.REFLOWS), and how often
 # each map is repeated: the microtexts are 7,000 words next to AAE's 120,000. Repeating AAE twice (its
 # clause-level units are the scheme argmine draws) won back 0.03 AAE component F1 but cost microtexts 0.07
@@ -63,16 +66,17 @@ def parse_holdout(holdout: str | None) -> set[tuple[str, str]]:
         if not item.strip():
             continue
         corpus, _, part = item.strip().partition(":")
-        if corpus == "microtexts" and part.count("/") == 1 and all(x.isdigit() for x in part.split("/")):
+        if corpus in FOLDED and part.count("/") == 1 and all(x.isdigit() for x in part.split("/")):
             k, n = map(int, part.split("/"))
-            if 1 <= k <= n and not any(c == "microtexts" for c, _ in held):
+            if 1 <= k <= n and not any(c == corpus for c, _ in held):
                 held.add((corpus, part))
                 continue
         if (corpus, part) in {("editorials", o) for o in OUTLETS} | {("aae", "dev")}:
             held.add((corpus, part))
             continue
         raise RecipeError(
-            f"bad holdout {holdout!r}: use microtexts:K/N, editorials:aljazeera|foxnews or aae:dev (comma-separated)"
+            f"bad holdout {holdout!r}: use microtexts:K/N, webdiscourse:K/N, cmv-modes:K/N, "
+            "editorials:aljazeera|foxnews or aae:dev (comma-separated)"
         )
     return held
 
@@ -89,30 +93,35 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     data.finder_dev = aae_dev  # scored in the training log only
     if ("aae", "dev") in held:  # model selection runs: dev is never trained on
         aae_dev = []
-    micro = read_corpus("microtexts", corpora / "microtexts")
+    folded = {name: read_corpus(name, corpora / folder) for name, folder in FOLDED.items()}
     for corpus, part in held:
-        if corpus == "microtexts":
+        if corpus in folded:
             k, n = map(int, part.split("/"))
-            micro = kfold_split(micro, n, k)[0]
+            folded[corpus] = kfold_split(folded[corpus], n, k)[0]
+    micro, web, cmv = folded["microtexts"], folded["webdiscourse"], folded["cmv-modes"]
     editorials = []
     for outlet in OUTLETS:
         if ("editorials", outlet) not in held:
             editorials += read_corpus("editorials", corpora / "editorials", outlet)
     cdcp = read_corpus("cdcp", corpora / "cdcp", "train")
     essays = aae_train + aae_dev
-    data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"]
-    data.finder_train += reflowed(essays + micro, REFLOW_SHARE, seed)
+    comments = web + cmv
+    data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"] + comments
+    data.finder_train += reflowed(essays + micro + comments, REFLOW_SHARE, seed)
     data.finder_segments = editorials + cdcp + reflowed(editorials + cdcp, REFLOW_SHARE, seed + 1)
-    data.kinds = essays + micro
-    data.links = essays + micro
+    data.kinds = essays + micro + comments
+    data.links = essays + micro + comments
     data.evidence = editorials + micro
     data.sources = {
         "aae:train": len(aae_train),
         "aae:dev": len(aae_dev),
         "microtexts": len(micro),
+        "webdiscourse": len(web),
+        "cmv-modes": len(cmv),
         "editorials": len(editorials),
         "cdcp:train (finder)": len(cdcp),
         "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
-        - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(editorials) - len(cdcp),
+        - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(comments) - len(editorials)
+        - len(cdcp),
     }
     return data
