@@ -192,3 +192,26 @@ def test_train_command_rejects_a_bad_holdout_before_reading_anything(tmp_path):
     assert result.exit_code == 2
     assert "bad holdout 'microtexts:6/5'" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_holdouts_name_a_fold_of_each_cross_validated_corpus_once():
+    from argmine.training.data import RecipeError, parse_holdout
+
+    held = parse_holdout("microtexts:1/5, webdiscourse:2/5,cmv-modes:3/5,editorials:foxnews")
+    assert held == {("microtexts", "1/5"), ("webdiscourse", "2/5"), ("cmv-modes", "3/5"), ("editorials", "foxnews")}
+    for bad in ("cmv-modes:0/5", "webdiscourse:1/5,webdiscourse:2/5", "cdcp:1/5", "cmv-modes:a/b"):
+        with pytest.raises(RecipeError, match="bad holdout"):
+            parse_holdout(bad)
+
+
+@needs_corpora
+def test_a_held_out_fold_is_never_in_the_recipe():
+    from argmine.corpora import read_corpus
+    from argmine.training.data import load_recipe
+
+    data = load_recipe(CORPORA, "webdiscourse:2/5,cmv-modes:2/5")
+    trained = {m.source for m in data.finder_train} | {m.source for m in data.links}
+    for name in ("webdiscourse", "cmv-modes"):
+        held = read_corpus(name, CORPORA / name, "fold2of5")
+        assert held and not trained & {m.source for m in held}
+        assert trained & {m.source for m in read_corpus(name, CORPORA / name, "train2of5")}
