@@ -36,11 +36,22 @@ from argmine.corpora.webdiscourse import read_webdiscourse
 
 Reader = Callable[..., list[ArgumentMap]]
 
+
+def read_editorials_standoff(path: str | os.PathLike, split: str | None = None) -> list[ArgumentMap]:
+    """The stand-off annotations of the Webis editorials (`argmine.corpora.standoff.read_editorials_standoff`)."""
+    # Imported here, not at the top: `python -m argmine.corpora.standoff` must not find its module already
+    # imported by this package (runpy would warn and run a second copy).
+    from argmine.corpora.standoff import read_editorials_standoff as read
+
+    return read(path, split)
+
+
 CORPORA: dict[str, Reader] = {
     "aae": read_aae,
     "microtexts": read_microtexts,
     "cdcp": read_cdcp,
     "editorials": read_editorials,
+    "editorials-standoff": read_editorials_standoff,
     "webdiscourse": read_webdiscourse,
     "cmv-modes": read_cmv_modes,
     "cmv-units": read_cmv_units,
@@ -73,6 +84,7 @@ __all__ = [
     "read_cmv_units",
     "read_corpus",
     "read_editorials",
+    "read_editorials_standoff",
     "read_ibm_evidence",
     "read_microtexts",
     "read_project",

@@ -43,7 +43,7 @@ def read_editorials(path: str | os.PathLike, split: str | None = None) -> list[A
         folder = root / name
         if not folder.is_dir():
             raise CorpusError(f"not a Webis editorials folder: {folder} is missing")
-        maps.extend(_read_editorial(f, name) for f in sorted(folder.glob("*.json")))
+        maps.extend(read_editorial(f, name) for f in sorted(folder.glob("*.json")))
     return maps
 
 
@@ -76,7 +76,8 @@ def _needs_space(prev: str, segment: str) -> bool:
     return not punct_only or segment[0] in _SPACED_PUNCT
 
 
-def _read_editorial(path: Path, split: str) -> ArgumentMap:
+def read_editorial(path: Path, split: str) -> ArgumentMap:
+    """The map of one editorial file of `split` (the stand-off annotations read their texts through it)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return _editorial_map(data, f"editorials:{split}:{path.stem}")
