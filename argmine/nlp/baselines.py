@@ -21,7 +21,9 @@ from argmine.nlp.structure import get_layout
 SKIPPED_ROLES = ("title", "meta")
 
 
-@Language.component("argmine_sentence_units")
+@Language.component(
+    "argmine_sentence_units", requires=["token.is_sent_start"], assigns=["doc.spans", "doc._.arg_relations"]
+)
 def sentence_units(doc: Doc) -> Doc:
     """One unit per sentence outside titles and metadata, trimmed of whitespace and metadata at its ends."""
     layout = get_layout(doc)
@@ -49,7 +51,11 @@ def sentence_units(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("argmine_sentence_roles")
+@Language.component(
+    "argmine_sentence_roles",
+    requires=["doc.spans"],
+    assigns=["doc.spans", "span._.evidence_type", "span._.stance", "span._.unit_score", "doc._.arg_relations"],
+)
 def sentence_roles(doc: Doc) -> Doc:
     """The first unit is the major claim; every other unit is a premise that supports it."""
     labelled = []

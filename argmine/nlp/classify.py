@@ -3,6 +3,10 @@ layout, context and lexical features (see `argmine.nlp.features`).
 
 It labels every unit with its most likely kind and leaves the full kind distribution on the doc: the relation
 component decides claim versus premise jointly with the links, since a claim is what premises point to.
+
+What it leaves for the relation scorer: `doc._.arg_unit_probs`, each head's probabilities per unit (a dict of
+arrays, rows aligned with `doc.spans["units"]`; "kind" mixes in the finder's vote, "kind_heads" is the heads'
+own when there was one), and `doc._.arg_unit_features`, the unit features the pair features copy from.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, the finder's kind votes)
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
 from argmine.nlp.linear import LinearClassifier, hash_features
@@ -24,6 +29,10 @@ HEADS = {"kind": KIND_LABELS, "evidence": EVIDENCE_LABELS, "stance": STANCE_LABE
 # Essays and short single-paragraph texts get their own set of heads: the same features and data, but each
 # genre's cross-validation asks for a different amount of fitting (see argmine.training.heads).
 GENRES = ("essay", "short")
+
+for _name in ("arg_unit_probs", "arg_unit_features"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 
 def genre_of(units: DocUnits) -> str:
@@ -54,15 +63,15 @@ class UnitClassifier:
         self.heads = {g: {head: LinearClassifier(labels) for head, labels in HEADS.items()} for g in GENRES}
 
     def predict(self, doc: Doc) -> dict[str, numpy.ndarray]:
-        """Probabilities per head for the units of `doc`, and cache the unit features on the doc."""
+        """Probabilities per head for the units of `doc`; the unit features go to `doc._.arg_unit_features`."""
         units = DocUnits(doc, list(get_units(doc)))
         feats = [units.unit_features(i) for i in range(len(units.spans))]
-        doc.user_data["argmine_units"] = (units, feats)
+        doc._.arg_unit_features = feats
         return predict_heads(self.heads[genre_of(units)], units, feats)
 
     def __call__(self, doc: Doc) -> Doc:
         probs = self.predict(doc)
-        finder_kinds = doc.user_data.pop("argmine_finder_kinds", None)
+        finder_kinds = doc._.arg_finder_kinds
         if finder_kinds is not None and self.finder_weight > 0:
             # End to end, the finder has already judged each span's kind from the full token context, and on
             # AAE dev its kinds beat the heads' on its own spans (micro-F1 0.58 vs 0.57; the joint decode over
@@ -74,7 +83,7 @@ class UnitClassifier:
             # A span the finder found without a kind (`argmine.nlp.finder`) is the heads' alone.
             mixed = (1.0 - self.finder_weight) * probs["kind"] + self.finder_weight * vote
             probs["kind"] = numpy.where(voted, mixed, probs["kind"])
-        doc.user_data["argmine_probs"] = probs
+        doc._.arg_unit_probs = probs
         spans = []
         for i, span in enumerate(get_units(doc)):
             kind = KIND_LABELS[int(probs["kind"][i].argmax())]
@@ -100,7 +109,12 @@ class UnitClassifier:
         return self
 
 
-@Language.factory("argmine_unit_classifier", default_config={"finder_weight": 1.0})
+@Language.factory(
+    "argmine_unit_classifier",
+    default_config={"finder_weight": 1.0},
+    requires=["doc.spans"],
+    assigns=["doc.spans", "span._.unit_score", "span._.stance", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
+)
 def make_unit_classifier(nlp: Language, name: str, finder_weight: float) -> UnitClassifier:
     """Build an (untrained) unit classifier; weights come from `from_disk` or argmine's trainer."""
     return UnitClassifier(nlp, name, finder_weight)

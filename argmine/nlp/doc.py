@@ -4,6 +4,13 @@ Units live in the span group `doc.spans["units"]`, each span labelled with its k
 `span._.evidence_type`, `span._.stance` and `span._.unit_score`. Relations live in `doc._.arg_relations` as
 `(source_index, target_index, relation, score)` tuples indexing that span group. `doc._.arg_offsets` may hold
 exact character offsets per unit when they do not fall on token boundaries (gold segments).
+
+Everything else one component leaves for another is a registered extension too, declared by the module of the
+component that writes it and named in its factory's `assigns` (and the reader's `requires`), so that
+`nlp.analyze_pipes()` shows who needs what: `doc._.arg_sentence_starts` and `doc._.arg_layout` (caches, computed
+again when missing), `doc._.arg_finder_kinds` (`argmine.nlp.finder`), `doc._.arg_unit_probs` and
+`doc._.arg_unit_features` (`argmine.nlp.classify`). Their values are plain data (lists, strings, arrays), so a
+mapped doc goes through `Doc.to_bytes` and `DocBin(store_user_data=True)`, and `to_map` reads the same map back.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from argmine.errors import ModelError
 from argmine.nlp.classify import EVIDENCE_LABELS, GENRES, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
@@ -68,8 +69,13 @@ class RelationScorer:
         if not spans:
             doc._.arg_relations = []
             return doc
-        units, unit_feats = doc.user_data["argmine_units"]
-        probs = doc.user_data["argmine_probs"]
+        probs, unit_feats = doc._.arg_unit_probs, doc._.arg_unit_features
+        if probs is None or unit_feats is None or len(unit_feats) != len(spans):
+            raise ModelError(
+                f"{self.name} needs the unit classifier's distributions for the units of the doc "
+                "(doc._.arg_unit_probs): put argmine_unit_classifier before it in the pipeline, and do not disable it"
+            )
+        units = DocUnits(doc, spans)
         kind_probs = probs["kind"]
         if units.short:
             thesis, pairs, link, rtype, kinds, parents = self.decode_short(units, unit_feats, probs)
@@ -274,7 +280,10 @@ def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, l
 
 
 @Language.factory(
-    "argmine_relation_scorer", default_config={"window": 8, "root_weight": 2.0, "evidence_threshold": 0.5}
+    "argmine_relation_scorer",
+    default_config={"window": 8, "root_weight": 2.0, "evidence_threshold": 0.5},
+    requires=["doc.spans", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
+    assigns=["doc.spans", "span._.evidence_type", "span._.stance", "span._.unit_score", "doc._.arg_relations"],
 )
 def make_relation_scorer(
     nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float

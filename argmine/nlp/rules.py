@@ -84,7 +84,9 @@ def _trim(span: Span) -> Span | None:
     return doc[start:end]
 
 
-@Language.component("argmine_rule_segmenter")
+@Language.component(
+    "argmine_rule_segmenter", requires=["token.is_sent_start"], assigns=["doc.spans", "doc._.arg_relations"]
+)
 def segment(doc: Doc) -> Doc:
     """Cut each sentence into clause units at discourse markers, skipping titles and metadata."""
     layout = get_layout(doc)
@@ -133,7 +135,11 @@ def _places(layout: Layout, spans: list[Span]):
     return role_of
 
 
-@Language.component("argmine_rule_kinds")
+@Language.component(
+    "argmine_rule_kinds",
+    requires=["doc.spans"],
+    assigns=["doc.spans", "span._.evidence_type", "span._.stance", "span._.unit_score"],
+)
 def classify(doc: Doc) -> Doc:
     """Label units: the thesis from the introduction and conclusion, claims from topic sentences and markers,
     evidence from numeric, quotation and example patterns; the rest are premises."""
@@ -180,7 +186,9 @@ def classify(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("argmine_rule_relations")
+@Language.component(
+    "argmine_rule_relations", requires=["doc.spans", "span._.stance"], assigns=["doc._.arg_relations"]
+)
 def attach(doc: Doc) -> Doc:
     """Attach each unit to the nearest claim of its paragraph (the thesis for claims); rebuttals attack the
     concession before them."""

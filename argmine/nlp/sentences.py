@@ -44,16 +44,21 @@ def sentence_starts(doc: Doc) -> list[bool]:
     return starts
 
 
+if not Doc.has_extension("arg_sentence_starts"):
+    Doc.set_extension("arg_sentence_starts", default=None)
+
+
 def get_sentence_starts(doc: Doc) -> list[bool]:
-    """`sentence_starts(doc)`, computed once and cached on the doc (the splitter and the layout both need it)."""
-    starts = doc.user_data.get("argmine_sentence_starts")
+    """`sentence_starts(doc)`, computed once and cached on the doc in `doc._.arg_sentence_starts` (the splitter
+    and the layout both need it)."""
+    starts = doc._.arg_sentence_starts
     if starts is None or len(starts) != len(doc):
         starts = sentence_starts(doc)
-        doc.user_data["argmine_sentence_starts"] = starts
+        doc._.arg_sentence_starts = starts
     return starts
 
 
-@Language.component("argmine_sentences")
+@Language.component("argmine_sentences", assigns=["token.is_sent_start", "doc._.arg_sentence_starts"])
 def split_sentences(doc: Doc) -> Doc:
     """Set sentence boundaries with `sentence_starts`."""
     # One array write: the `Token.is_sent_start` setter rescans the whole doc each time (quadratic).

@@ -7,7 +7,7 @@ its paragraph role and its sentence's position in the paragraph as explicit feat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IDX
@@ -25,10 +25,12 @@ _TITLE_MAX_WORDS = 25
 _ESSAY_PARAGRAPHS = (4, 6)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Per-token structure of one doc: paragraph index, paragraph role, sentence position (as indices) and the
-    index of the token's sentence's first token; also the doc's text, which spaCy rebuilds on every access."""
+    index of the token's sentence's first token; also the doc's text, which spaCy rebuilds on every access.
+
+    A named tuple of arrays, lists and a string, so that a doc carrying it in `doc._.arg_layout` still goes
+    through `Doc.to_bytes` and `DocBin` (it comes back as a plain list, and `get_layout` computes it again)."""
 
     paragraph: numpy.ndarray
     role: numpy.ndarray
@@ -113,17 +115,21 @@ def compute_layout(doc: Doc) -> Layout:
     return Layout(paragraph, role, sentence, sent_start, metadata_spans(text), text)
 
 
+if not Doc.has_extension("arg_layout"):
+    Doc.set_extension("arg_layout", default=None)
+
+
 def get_layout(doc: Doc) -> Layout:
-    """The layout of `doc`, computed once and cached on the doc."""
-    layout = doc.user_data.get("argmine_layout")
-    if layout is None or len(layout.paragraph) != len(doc):
+    """The layout of `doc`, computed once and cached on the doc (`doc._.arg_layout`)."""
+    layout = doc._.arg_layout
+    if not isinstance(layout, Layout) or len(layout.paragraph) != len(doc):
         layout = compute_layout(doc)
-        doc.user_data["argmine_layout"] = layout
+        doc._.arg_layout = layout
     return layout
 
 
-@Language.component("argmine_structure")
+@Language.component("argmine_structure", assigns=["doc._.arg_layout"])
 def add_structure(doc: Doc) -> Doc:
     """Cache the layout on the doc so later components and the tok2vec share one computation."""
-    doc.user_data["argmine_layout"] = compute_layout(doc)
+    doc._.arg_layout = compute_layout(doc)
     return doc

@@ -20,6 +20,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, kept aligned here)
 from argmine.nlp.doc import get_units, set_units
 from argmine.nlp.structure import get_layout
 
@@ -162,11 +163,15 @@ def _span(doc: Doc, start: int, end: int, label: str) -> Span:
     return Span(doc, start, end, label=label)
 
 
-@Language.component("argmine_unit_filter", requires=["doc.spans"], assigns=["doc.spans"])
+@Language.component(
+    "argmine_unit_filter",
+    requires=["doc.spans"],
+    assigns=["doc.spans", "doc._.arg_relations", "doc._.arg_finder_kinds"],
+)
 def unit_filter(doc: Doc) -> Doc:
     """Replace the proposed units with the ones a reader accepts."""
     spans = filter_units(doc, list(get_units(doc)))
     set_units(doc, spans)
-    if "argmine_finder_kinds" in doc.user_data:  # the finder's kind votes follow their spans
-        doc.user_data["argmine_finder_kinds"] = [s.label_ for s in spans]
+    if doc._.arg_finder_kinds is not None:  # the finder's kind votes follow their spans (argmine.nlp.finder)
+        doc._.arg_finder_kinds = [s.label_ for s in spans]
     return doc
