@@ -3,7 +3,7 @@
 Importing this package registers every argmine component with spaCy.
 """
 
-from argmine.nlp import classify, finder, relate, rules, sentences, structure, tok2vec, unitfilter  # noqa: F401
+from argmine.nlp import classify, finder, gapfill, relate, rules, sentences, structure, tok2vec, unitfilter  # noqa: F401
 from argmine.nlp.miner import Miner, load
 from argmine.nlp.models import ModelNotFound, available_models
 

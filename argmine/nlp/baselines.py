@@ -26,6 +26,13 @@ SKIPPED_ROLES = ("title", "meta")
 )
 def sentence_units(doc: Doc) -> Doc:
     """One unit per sentence outside titles and metadata, trimmed of whitespace and metadata at its ends."""
+    set_units(doc, [Span(doc, s.start, s.end, label="premise") for s in content_sentences(doc)])
+    return doc
+
+
+def content_sentences(doc: Doc) -> list[Span]:
+    """The sentences outside titles and metadata, trimmed of whitespace and metadata at their ends, that hold a
+    letter or digit: what the sentence baseline maps and what the gap filler may add."""
     layout = get_layout(doc)
     meta_starts = [a for a, _ in layout.metadata]
 
@@ -36,7 +43,7 @@ def sentence_units(doc: Doc) -> Doc:
     def skip(i: int) -> bool:
         return doc[i].is_space or in_metadata(doc[i].idx)
 
-    units = []
+    out = []
     for sent in doc.sents:
         if layout.role_of(sent.start) in SKIPPED_ROLES:
             continue
@@ -46,9 +53,8 @@ def sentence_units(doc: Doc) -> Doc:
         while end > start and skip(end - 1):
             end -= 1
         if any(c.isalnum() for c in doc[start:end].text):
-            units.append(Span(doc, start, end, label="premise"))
-    set_units(doc, units)
-    return doc
+            out.append(doc[start:end])
+    return out
 
 
 @Language.component(

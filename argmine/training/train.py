@@ -19,7 +19,7 @@ import argmine
 from argmine.nlp.manifest import write_manifest
 from argmine.training.data import TrainingData, load_recipe
 from argmine.training.finder import train_finder, uses_vectors, vectors_override
-from argmine.training.heads import featurize, train_relation_heads, train_unit_heads
+from argmine.training.heads import featurize, train_gap_head, train_relation_heads, train_unit_heads
 from argmine.training.vectors import glove_root
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,8 @@ def assemble(finder: Path) -> Language:
     nlp.add_pipe("argmine_sentences", first=True)
     nlp.add_pipe("argmine_structure", after="argmine_sentences")
     nlp.add_pipe("argmine_units_from_finder", after="unit_finder")
-    nlp.add_pipe("argmine_unit_filter", after="argmine_units_from_finder")
+    nlp.add_pipe("argmine_gap_filler", after="argmine_units_from_finder")
+    nlp.add_pipe("argmine_unit_filter", after="argmine_gap_filler")
     nlp.add_pipe("argmine_unit_classifier")
     nlp.add_pipe("argmine_relation_scorer")
     return nlp
@@ -103,6 +104,7 @@ def train_from_data(
     links = featurize(nlp, data.links)
     evidence = featurize(nlp, data.evidence)
     report["examples"] = {
+        "gap": train_gap_head(nlp, data.finder_train + data.finder_segments + data.finder_partial, seed=seed),
         **train_unit_heads(nlp.get_pipe("argmine_unit_classifier"), kinds, evidence, seed=seed),
         **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed),
     }
