@@ -23,7 +23,8 @@ from argmine.read.layout import ParagraphIndex, metadata_spans
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SLUGS = sorted(path.stem for path in CORPUS.glob("*.json"))
 
-MIN_TEXTS = 12
+# Issue 16 asks for at least 30 op-eds; fewer means texts were lost.
+MIN_TEXTS = 30
 MIN_WORDS, MAX_WORDS = 400, 900
 MIN_UNITS, MAX_UNITS = 12, 30
 # Guidelines: relations "mostly stay within a paragraph"; rebuttal paragraphs answering the previous
