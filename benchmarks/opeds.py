@@ -1,15 +1,18 @@
 """Generated op-eds for batch tests and benchmarks: the project's `corpus/*.txt` op-eds, paragraphs shuffled.
 
-Each generated text keeps a source text's first paragraph (metadata and title) and its byline, and fills
-the body with body paragraphs drawn from every corpus text, so texts differ but read like the corpus.
+Each generated text keeps a source text's head (its first paragraph, with a byline paragraph under the
+headline if there is one) and its tail (the bio, share or "Read more" lines at the end, or the last paragraph
+when there are none), and fills the body with body paragraphs drawn from every corpus text, so texts differ
+but read like the corpus.
 Without a corpus it falls back to the short paragraphs below (written for this project).
 """
 
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
+
+from argmine.read.layout import metadata_spans, paragraph_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -30,16 +33,29 @@ _FALLBACK = [
 ]
 _FALLBACK_HEAD = "date 2025-03-02\nLanes are not a plan"
 _FALLBACK_BYLINE = "Dana Whitfield is a transport researcher at the Northgate Policy Lab."
-_PARAGRAPH = re.compile(r"\n[ \t]*\n")
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in _PARAGRAPH.split(text) if p.strip()]
+def _parts(text: str) -> list[str]:
+    """`[head, body paragraphs..., tail]` of a corpus text, by argmine's own layout reader: metadata
+    paragraphs stay at the edge they came from, so that no byline or bio lands in the middle of a text."""
+    spans = paragraph_spans(text)
+    meta = metadata_spans(text)
+    is_meta = [any(a <= start and end <= b for a, b in meta) for start, end in spans]
+    paragraphs = [text[start:end] for start, end in spans]
+    head = 1
+    while head < len(spans) and is_meta[head]:
+        head += 1
+    tail = len(spans)
+    while tail > head and is_meta[tail - 1]:
+        tail -= 1
+    if tail == len(spans) > head:
+        tail -= 1  # no metadata at the end: the last paragraph closes the text, as a byline would
+    return ["\n\n".join(paragraphs[:head]), *paragraphs[head:tail], "\n\n".join(paragraphs[tail:])]
 
 
 def load_sources(corpus: Path = CORPUS) -> list[list[str]]:
-    """The paragraphs of every corpus text (head, body..., byline), or the fallback op-ed."""
-    texts = [_paragraphs(p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))]
+    """The parts of every corpus text (head, body..., tail), or the fallback op-ed."""
+    texts = [_parts(p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))]
     texts = [t for t in texts if len(t) >= 3]
     return texts or [[_FALLBACK_HEAD, *_FALLBACK, _FALLBACK_BYLINE]]
 

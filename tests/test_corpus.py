@@ -17,12 +17,14 @@ import pytest
 
 from argmine.argmap import EVIDENCE_TYPES, KINDS, ArgumentMap, Relation
 from argmine.export.json import read_json
-from argmine.read.layout import ParagraphIndex, metadata_spans, paragraph_spans
+from argmine.nlp.structure import paragraph_roles
+from argmine.read.layout import ParagraphIndex, metadata_spans
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SLUGS = sorted(path.stem for path in CORPUS.glob("*.json"))
 
-MIN_TEXTS = 12
+# Issue 16 asks for at least 30 op-eds; fewer means texts were lost.
+MIN_TEXTS = 30
 MIN_WORDS, MAX_WORDS = 400, 900
 MIN_UNITS, MAX_UNITS = 12, 30
 # Guidelines: relations "mostly stay within a paragraph"; rebuttal paragraphs answering the previous
@@ -99,15 +101,22 @@ def test_json_unit_texts_match_offsets(slug):
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_opens_with_date_or_dateline_and_ends_with_byline(slug):
+def test_metadata_sits_where_news_sites_put_it(slug):
+    """The texts come in the shapes news sites print: a headline (sometimes with a dek), then a date, dateline,
+    section label or byline before the argument starts, and sometimes a bio, share or "Read more" line at the
+    end or an `Advertisement` line between paragraphs. The layout reader must find every such line: one it
+    missed would be a paragraph that is neither the title nor metadata and holds no unit."""
     text = _raw_text(slug)
+    amap = _load(slug)
     spans = metadata_spans(text)
-    assert len(spans) == 2, f"expected a date/dateline and a byline, metadata_spans found {spans}"
-    (head_start, head_end), (tail_start, tail_end) = spans
-    first_line_end = text.index("\n")
-    assert head_start == 0 and head_end <= first_line_end + 1, "the first line must be a date or dateline"
-    last_paragraph = paragraph_spans(text)[-1]
-    assert tail_start == last_paragraph[0] and tail_end == len(text), "the last paragraph must be the byline"
+    assert spans, "no date, dateline, label or byline found"
+    assert spans[0][1] <= amap.units[0].start, f"no metadata before the first unit: {spans}"
+    paragraphs, roles = paragraph_roles(text)
+    annotated = {u.paragraph for u in amap.units}
+    for i, ((start, end), role) in enumerate(zip(paragraphs, roles)):
+        if role not in ("meta", "title"):
+            where = f"paragraph {i} ({role}) {text[start:end][:60]!r}"
+            assert i in annotated, f"{where} is neither title nor metadata and holds no unit"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -132,21 +141,20 @@ def test_unit_boundaries(slug):
         assert left.end <= right.start, f"{left.id} overlaps {right.id}"
 
 
-def _title(text: str) -> str:
-    """The title after a leading date on the first paragraph, or "" when that paragraph is prose."""
-    head_end = metadata_spans(text)[0][1] if metadata_spans(text) else 0
-    rest = text[head_end : paragraph_spans(text)[0][1]].strip()
-    is_title = rest and len(rest.split()) <= 20 and rest[-1] not in ".!?\"”"
-    return rest if is_title else ""
+def _title_paragraph(text: str) -> int | None:
+    """The paragraph the pipeline reads as the title (headline, with any dek or byline lines beside it)."""
+    _, roles = paragraph_roles(text)
+    return roles.index("title") if "title" in roles else None
 
 
-TITLED = [slug for slug in SLUGS if _title(_raw_text(slug))]
+TITLED = [slug for slug in SLUGS if _title_paragraph(_raw_text(slug)) is not None]
 
 
 @pytest.mark.parametrize("slug", TITLED)
 def test_title_is_not_annotated(slug):
     amap = _load(slug)
-    assert not [u.id for u in amap.units if u.paragraph == 0], f"units in the title {_title(amap.text)!r}"
+    title = _title_paragraph(amap.text)
+    assert not [u.id for u in amap.units if u.paragraph == title], f"units in the title paragraph {title}"
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -180,6 +188,25 @@ def test_labels_follow_the_scheme(slug):
             expected = {"for": "support", "against": "attack"}.get(unit.stance)
             assert expected, f"claim {unit.id} needs stance for/against, has {unit.stance!r}"
             assert rel.relation == expected, f"claim {unit.id} has stance {unit.stance} but {rel.relation}s"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_stance_is_against_exactly_when_an_odd_number_of_attacks_leads_to_the_thesis(slug):
+    # An opposing view attacks the thesis (against); the rebuttal attacking it is for the thesis again, and
+    # whatever supports a unit shares its stance. Premises and evidence may leave the stance empty.
+    amap = _load(slug)
+    outgoing = _outgoing(amap)
+    root = amap.roots()[0].id
+    assert amap.unit(root).stance == ""
+    for unit in amap.units:
+        attacks, node = 0, unit.id
+        while node != root:
+            (rel,) = outgoing[node]
+            attacks += rel.relation == "attack"
+            node = rel.target
+        if unit.stance:
+            expected = "against" if attacks % 2 else "for"
+            assert unit.stance == expected, f"{unit.id}: stance {unit.stance} after {attacks} attacks"
 
 
 @pytest.mark.parametrize("slug", SLUGS)

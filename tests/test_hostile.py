@@ -627,8 +627,9 @@ def test_a_text_forced_through_small_windows_is_one_well_formed_map(model):
 
 @pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=shipped)])
 def test_texts_shorter_than_a_window_map_exactly_as_in_one_unbounded_batch(model):
-    """Batches are now cut at `WINDOW_CHARS` characters as well as `batch_size` texts; the corpus (54,000
-    characters) used to go through `nlp.pipe` as one batch of 14 and now goes as two: the same bytes."""
+    """Batches are now cut at `WINDOW_CHARS` characters as well as `batch_size` texts; the corpus (108,000
+    characters in 32 op-eds) used to go through `nlp.pipe` in batches of 16 and now goes in batches of at most
+    `WINDOW_CHARS` characters: the same bytes."""
     assert sum(map(len, CORPUS_TEXTS)) > WINDOW_CHARS > max(map(len, CORPUS_TEXTS))
     miner = load(model)
     unbounded = Miner(miner.nlp, miner.name, window=None)  # the old behaviour: nlp.pipe, batch_size=16
@@ -640,7 +641,7 @@ def test_texts_shorter_than_a_window_map_exactly_as_in_one_unbounded_batch(model
 
 def test_no_pipeline_batch_holds_more_than_a_window(monkeypatch):
     miner = load("rules")
-    text = "\n\n".join(CORPUS_TEXTS * 5)  # 270,000 characters
+    text = "\n\n".join(CORPUS_TEXTS * 5)  # 540,000 characters
     batches = []
     pipe = miner.nlp.pipe
 
