@@ -56,7 +56,6 @@ class TrainingData:
     links: list[ArgumentMap] = field(default_factory=list)
     evidence: list[ArgumentMap] = field(default_factory=list)
     finder_segments: list[ArgumentMap] = field(default_factory=list)
-    finder_partial: list[ArgumentMap] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)
 
 
@@ -107,12 +106,8 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     cdcp = read_corpus("cdcp", corpora / "cdcp", "train")
     essays = aae_train + aae_dev
     comments = web + cmv
-    data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"] + cmv
-    data.finder_train += reflowed(essays + micro + cmv, REFLOW_SHARE, seed)
-    # Web discourse marks the units of an argument and leaves the rest of a comment unmarked (57% of its text):
-    # as "no unit" that taught the finder to skip sentences, and it skipped half of the editorials' units
-    # (held-out Al Jazeera unit F1 0.75 -> 0.45); as unknown text it teaches only the units it marks.
-    data.finder_partial = web + reflowed(web, REFLOW_SHARE, seed + 2)
+    data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"] + comments
+    data.finder_train += reflowed(essays + micro + comments, REFLOW_SHARE, seed)
     data.finder_segments = editorials + cdcp + reflowed(editorials + cdcp, REFLOW_SHARE, seed + 1)
     data.kinds = essays + micro + comments
     data.links = essays + micro + comments
@@ -125,7 +120,7 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
         "cmv-modes": len(cmv),
         "editorials": len(editorials),
         "cdcp:train (finder)": len(cdcp),
-        "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments) + len(data.finder_partial)
+        "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
         - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(comments) - len(editorials)
         - len(cdcp),
     }

@@ -22,17 +22,14 @@ VECTORS_SETTING = "components.tok2vec.model.embed.vectors"
 log = logging.getLogger(__name__)
 
 
-def to_docbin(
-    maps: Sequence[ArgumentMap], segments: Sequence[ArgumentMap] = (), partial: Sequence[ArgumentMap] = ()
-) -> tuple[DocBin, int]:
-    """Docs with gold units as entities (`segments`: labelled `Unit`; `partial`: text outside their units is
-    unknown, not "no unit", so it teaches nothing); returns the DocBin and how many units did not align with
-    tokens."""
+def to_docbin(maps: Sequence[ArgumentMap], segments: Sequence[ArgumentMap] = ()) -> tuple[DocBin, int]:
+    """Docs with gold units as entities (`segments`: labelled `Unit`); returns the DocBin and how many units
+    did not align with tokens."""
     nlp = spacy.blank("en")
     db = DocBin(store_user_data=False)
     skipped = 0
-    for n, amap in enumerate([*maps, *partial, *segments]):
-        kinds = n < len(maps) + len(partial)
+    for n, amap in enumerate([*maps, *segments]):
+        kinds = n < len(maps)
         doc = nlp.make_doc(amap.text)
         ents = []
         for u in amap.units:
@@ -42,7 +39,7 @@ def to_docbin(
                 skipped += 1
                 continue
             ents.append(span)
-        doc.set_ents(ents, default="missing" if len(maps) <= n < len(maps) + len(partial) else "outside")
+        doc.ents = ents
         db.add(doc)
     return db, skipped
 
@@ -53,7 +50,6 @@ def train_finder(
     output: Path,
     *,
     segments: Sequence[ArgumentMap] = (),
-    partial: Sequence[ArgumentMap] = (),
     seed: int = 0,
     max_steps: int = 6000,
     overrides: dict | None = None,
@@ -69,8 +65,8 @@ def train_finder(
     import argmine.nlp  # noqa: F401  (registers argmine.LayoutEmbed.v1)
 
     output.mkdir(parents=True, exist_ok=True)
-    for name, maps, unlabelled, part in (("train", train, segments, partial), ("dev", dev, (), ())):
-        db, skipped = to_docbin(maps, unlabelled, part)
+    for name, maps, unlabelled in (("train", train, segments), ("dev", dev, ())):
+        db, skipped = to_docbin(maps, unlabelled)
         db.to_disk(output / f"{name}.spacy")
         if skipped:
             log.warning("%s: %d units do not fall on token boundaries and were skipped", name, skipped)

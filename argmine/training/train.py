@@ -93,8 +93,7 @@ def train_from_data(
     if finder is None:
         t = time.perf_counter()
         finder = train_finder(data.finder_train, data.finder_dev, work, seed=seed, max_steps=finder_steps,
-                              segments=data.finder_segments, partial=data.finder_partial,
-                              overrides=vectors_override(vectors))
+                              segments=data.finder_segments, overrides=vectors_override(vectors))
         report["finder_seconds"] = round(time.perf_counter() - t, 1)
     else:
         report["finder_from"] = str(finder)
