@@ -103,7 +103,7 @@ def train_from_data(
     links = featurize(nlp, data.links)
     evidence = featurize(nlp, data.evidence)
     report["examples"] = {
-        "gap": train_gap_head(nlp, data.finder_train + data.finder_segments + data.finder_partial, seed=seed),
+        "gap": train_gap_head(nlp, data.finder_train + data.finder_segments, seed=seed),
         **train_unit_heads(nlp.get_pipe("argmine_unit_classifier"), kinds, evidence, seed=seed),
         **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed),
     }
