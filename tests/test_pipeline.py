@@ -61,3 +61,38 @@ def test_a_mapped_doc_survives_serialisation_with_its_map(model):
     docs.add(doc)
     (restored,) = DocBin().from_bytes(docs.to_bytes()).get_docs(miner.nlp.vocab)
     assert to_json(to_map(restored, model=model)) == expected
+
+
+@needs_model
+def test_the_classifier_alone_decides_which_units_are_evidence(shipped):
+    classifier = shipped.nlp.get_pipe("argmine_unit_classifier")
+    assert "evidence_threshold" not in shipped.nlp.config["components"]["argmine_relation_scorer"]
+    default = shipped.map(TEXT)
+    assert {u.kind for u in default.units} >= {"evidence", "premise"}
+    try:
+        classifier.evidence_threshold = 1.01  # never sure enough: no evidence at all
+        none = shipped.map(TEXT)
+        classifier.evidence_threshold = 0.0  # always sure: every premise is evidence
+        every = shipped.map(TEXT)
+    finally:
+        classifier.evidence_threshold = 0.5
+    # The threshold moves units between premise and evidence, nothing else: the relation scorer's kinds stay.
+    plain = [("premise" if u.kind == "evidence" else u.kind, u.start, u.end) for u in default.units]
+    for amap in (none, every):
+        assert [("premise" if u.kind == "evidence" else u.kind, u.start, u.end) for u in amap.units] == plain
+    assert not any(u.kind == "evidence" for u in none.units)
+    assert not any(u.kind == "premise" for u in every.units)
+    assert all(u.evidence_type for u in every.units if u.kind == "evidence")
+
+
+@needs_model
+def test_stances_are_set_by_the_relation_scorer_not_by_the_classifier(shipped):
+    nlp = shipped.nlp
+    upto = nlp.pipe_names[: nlp.pipe_names.index("argmine_unit_classifier") + 1]
+    with nlp.select_pipes(enable=upto):
+        doc = nlp(TEXT)
+    units = list(doc.spans["units"])
+    assert any(span.label_ == "claim" for span in units)
+    assert all(span._.stance == "" for span in units)
+    mapped = nlp(TEXT)
+    assert {span._.stance for span in mapped.spans["units"]} >= {"for"}

@@ -2,7 +2,11 @@
 layout, context and lexical features (see `argmine.nlp.features`).
 
 It labels every unit with its most likely kind and leaves the full kind distribution on the doc: the relation
-component decides claim versus premise jointly with the links, since a claim is what premises point to.
+component decides claim versus premise jointly with the links, since a claim is what premises point to. The
+evidence decision is the classifier's alone: `span._.evidence_type` is the type its evidence head gives a unit
+when that head is at least `evidence_threshold` sure it is evidence at all (else ""), and whichever unit the
+relation component then decides is a premise is an evidence unit of that type (`argmine.nlp.doc.to_map`). The
+stance head's distribution goes to the relation component, which sets the stances (`argmine.nlp.relate`).
 
 What it leaves for the relation scorer: `doc._.arg_unit_probs`, each head's probabilities per unit (a dict of
 arrays, rows aligned with `doc.spans["units"]`; "kind" mixes in the finder's vote, "kind_heads" is the heads'
@@ -57,9 +61,10 @@ def predict_heads(heads: dict, units: DocUnits, feats: list) -> dict[str, numpy.
 class UnitClassifier:
     """Three linear heads over shared unit features, one set per genre."""
 
-    def __init__(self, nlp: Language, name: str, finder_weight: float = 1.0) -> None:
+    def __init__(self, nlp: Language, name: str, finder_weight: float = 1.0, evidence_threshold: float = 0.5) -> None:
         self.name = name
         self.finder_weight = finder_weight
+        self.evidence_threshold = evidence_threshold
         self.heads = {g: {head: LinearClassifier(labels) for head, labels in HEADS.items()} for g in GENRES}
 
     def predict(self, doc: Doc) -> dict[str, numpy.ndarray]:
@@ -89,10 +94,16 @@ class UnitClassifier:
             kind = KIND_LABELS[int(probs["kind"][i].argmax())]
             new = Span(doc, span.start, span.end, label=kind)
             new._.unit_score = float(probs["kind"][i].max())
-            new._.stance = STANCE_LABELS[int(probs["stance"][i].argmax())] if kind == "claim" else ""
+            new._.evidence_type = self.evidence_type(probs["evidence"][i])
             spans.append(new)
         doc.spans["units"] = spans
         return doc
+
+    def evidence_type(self, evidence: numpy.ndarray) -> str:
+        """The evidence type of a unit whose evidence head gives `evidence`, or "" when it is not evidence."""
+        if 1.0 - evidence[0] >= self.evidence_threshold:
+            return EVIDENCE_LABELS[1 + int(evidence[1:].argmax())]
+        return ""
 
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
         path = Path(path)
@@ -111,10 +122,12 @@ class UnitClassifier:
 
 @Language.factory(
     "argmine_unit_classifier",
-    default_config={"finder_weight": 1.0},
+    default_config={"finder_weight": 1.0, "evidence_threshold": 0.5},
     requires=["doc.spans"],
-    assigns=["doc.spans", "span._.unit_score", "span._.stance", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
+    assigns=[
+        "doc.spans", "span._.unit_score", "span._.evidence_type", "doc._.arg_unit_probs", "doc._.arg_unit_features"
+    ],
 )
-def make_unit_classifier(nlp: Language, name: str, finder_weight: float) -> UnitClassifier:
+def make_unit_classifier(nlp: Language, name: str, finder_weight: float, evidence_threshold: float) -> UnitClassifier:
     """Build an (untrained) unit classifier; weights come from `from_disk` or argmine's trainer."""
-    return UnitClassifier(nlp, name, finder_weight)
+    return UnitClassifier(nlp, name, finder_weight, evidence_threshold)
