@@ -15,19 +15,19 @@ and the stances the proposals imply. What it proposes is then decoded once more 
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
 import numpy
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from argmine.errors import ModelError
-from argmine.nlp.classify import GENRES, KIND_LABELS, STANCE_LABELS, genre_of
+from argmine.nlp.classify import GENRES, HEAD_SETTINGS, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import LinearClassifier, hash_features
+from argmine.nlp.linear import Fit, LinearClassifier, hash_features, load_heads, save_heads
 
 LINK_LABELS = ("no", "link")
 TYPE_LABELS = ("support", "attack")
@@ -54,11 +54,18 @@ def candidate_pairs(units: DocUnits, window: int, thesis: int | None = None) -> 
 class RelationScorer:
     """Link and relation-type heads plus the joint decoder."""
 
-    def __init__(self, nlp: Language, name: str, window: int, root_weight: float) -> None:
+    def __init__(
+        self, nlp: Language | None, name: str, window: int, root_weight: float, length: int, fit: dict[str, Fit]
+    ) -> None:
         self.name = name
         self.window = window
         self.root_weight = root_weight
-        self.heads = {g: {"link": LinearClassifier(LINK_LABELS), "type": LinearClassifier(TYPE_LABELS)} for g in GENRES}
+        self.length = length
+        self.fit = fit
+        self.heads = {
+            g: {"link": LinearClassifier(LINK_LABELS, length), "type": LinearClassifier(TYPE_LABELS, length)}
+            for g in GENRES
+        }
 
     def pair_features(
         self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None, probs: dict
@@ -184,20 +191,12 @@ class RelationScorer:
         return thesis, pairs, link, rtype, kinds, parents
 
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg.json", {"window": self.window, "root_weight": self.root_weight})
-        for genre, heads in self.heads.items():
-            for head, clf in heads.items():
-                (path / f"{genre}-{head}.bin").write_bytes(clf.to_bytes())
+        # The settings are in config.cfg alone: the cfg.json that models saved before also wrote, with the same
+        # values, is not read (it took precedence over the config, so an override of `window` did nothing).
+        save_heads(self.heads, path)
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> RelationScorer:
-        path = Path(path)
-        cfg = srsly.read_json(path / "cfg.json")
-        self.window, self.root_weight = cfg["window"], cfg["root_weight"]
-        for genre, heads in self.heads.items():
-            for head in heads:
-                heads[head] = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
+        load_heads(self.heads, path, self.length)
         return self
 
 
@@ -279,10 +278,12 @@ def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, l
 
 @Language.factory(
     "argmine_relation_scorer",
-    default_config={"window": 8, "root_weight": 2.0},
+    default_config={"window": 8, "root_weight": 2.0, **copy.deepcopy(HEAD_SETTINGS)},
     requires=["doc.spans", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
     assigns=["doc.spans", "span._.stance", "span._.unit_score", "doc._.arg_relations"],
 )
-def make_relation_scorer(nlp: Language, name: str, window: int, root_weight: float) -> RelationScorer:
+def make_relation_scorer(
+    nlp: Language, name: str, window: int, root_weight: float, length: int, fit: dict[str, Fit]
+) -> RelationScorer:
     """Build an (untrained) relation scorer; weights come from `from_disk` or argmine's trainer."""
-    return RelationScorer(nlp, name, window, root_weight)
+    return RelationScorer(nlp, name, window, root_weight, length, fit)
