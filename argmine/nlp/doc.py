@@ -1,7 +1,9 @@
 """How argmine's components talk through a spaCy `Doc`, and how a `Doc` becomes an `ArgumentMap`.
 
 Units live in the span group `doc.spans["units"]`, each span labelled with its kind and carrying
-`span._.evidence_type`, `span._.stance` and `span._.unit_score`. Relations live in `doc._.arg_relations` as
+`span._.evidence_type`, `span._.stance` and `span._.unit_score`. A unit is evidence when its span is labelled
+`evidence` (the rule baseline) or is a `premise` with an evidence type: the trained pipeline's unit classifier
+decides the evidence type and its relation scorer whether a unit is a premise. Relations live in `doc._.arg_relations` as
 `(source_index, target_index, relation, score)` tuples indexing that span group. `doc._.arg_offsets` may hold
 exact character offsets per unit when they do not fall on token boundaries (gold segments).
 
@@ -80,8 +82,8 @@ def to_map(doc: Doc, *, source: str = "", model: str = "", ids: Sequence[str] | 
             id=uid,
             start=start,
             end=end,
-            kind=span.label_,
-            evidence_type=span._.evidence_type if span.label_ == "evidence" else "",
+            kind=_kind(span),
+            evidence_type=span._.evidence_type if _kind(span) == "evidence" else "",
             stance=span._.stance,
             paragraph=para(start),
             score=round(float(span._.unit_score), 4),
@@ -92,3 +94,8 @@ def to_map(doc: Doc, *, source: str = "", model: str = "", ids: Sequence[str] | 
         Relation(ids[s], ids[t], rel, round(float(score), 4)) for s, t, rel, score in (doc._.arg_relations or [])
     ]
     return ArgumentMap(text, units, relations, source=source, model=model)
+
+
+def _kind(span: Span) -> str:
+    """The unit kind of `span`: its label, but a premise with an evidence type is evidence."""
+    return "evidence" if span.label_ == "premise" and span._.evidence_type else span.label_

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy
-from spacy.attrs import IS_SPACE, LOWER
+from spacy.attrs import IS_ALPHA, IS_SPACE, LENGTH, LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
@@ -51,8 +51,9 @@ MARKERS = {
 }
 
 
-def _content(tokens) -> frozenset[str]:
-    return frozenset(t.lower_ for t in tokens if t.is_alpha and t.lower_ not in STOP_WORDS and len(t) > 2)
+def _content(lower: list[str], content: list[bool], tokens) -> frozenset[str]:
+    """The content words among `tokens` (indices): alphabetic, longer than two letters, no stop word."""
+    return frozenset(lower[t] for t in tokens if content[t] and lower[t] not in STOP_WORDS)
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
@@ -86,12 +87,13 @@ class DocUnits:
         layout = self.layout
         # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
         # objects, and creating one Token per token here would cost three times as much.
-        attrs = doc.to_array([LOWER, IS_SPACE])
+        attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH])
         strings = doc.vocab.strings
         self.lower = [strings[k] for k in attrs[:, 0].tolist()]
         self.space = attrs[:, 1].astype(bool).tolist()
+        content = ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist()  # a content word but for the stop words
         self.title, self.intro, self.conclusion = (
-            _content(doc[int(t)] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)))
+            _content(self.lower, content, numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)).tolist())
             for role in ("title", "intro", "conclusion")
         )
         by_para: dict[int, list[int]] = {}
@@ -102,15 +104,17 @@ class DocUnits:
         sent_position = {i: (k, len(group)) for group in by_sent.values() for k, i in enumerate(group)}
         para_position = {i: (k, len(group)) for group in by_para.values() for k, i in enumerate(group)}
         self.views: list[UnitView] = [
-            UnitView(s, int(layout.paragraph[s.start]), *para_position[i], *sent_position[i], _content(s))
+            UnitView(
+                s, int(layout.paragraph[s.start]), *para_position[i], *sent_position[i],
+                _content(self.lower, content, range(s.start, s.end)),
+            )
             for i, s in enumerate(spans)
         ]
         self.by_para = by_para
         # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
-        self._sent_end: dict[int, int] = {}
-        starts = layout.sent_start
-        for t in range(len(doc) - 1, -1, -1):
-            self._sent_end.setdefault(int(starts[t]), t + 1)
+        # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
+        firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
+        self._sent_end: dict[int, int] = dict(zip(firsts.tolist(), (len(doc) - from_end).tolist()))
         # Single-paragraph texts (microtexts, comments) argue differently from essays with an introduction and
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).

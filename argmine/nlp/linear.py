@@ -7,10 +7,13 @@ they train in seconds on CPU, are easy to inspect, and serialise as plain thinc 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy
 import srsly
 from spacy.strings import hash_string
+from spacy.util import registry
 from thinc.api import Adam, Model, SparseLinear_v2, chain, fix_random_seed, softmax_activation
 
 Features = Sequence[str | tuple[str, float]]
@@ -39,10 +42,28 @@ def hash_features(rows: Sequence[Features]) -> Hashed:
     )
 
 
-class LinearClassifier:
-    """Softmax over `labels` from hashed sparse features."""
+@dataclass(frozen=True)
+class Fit:
+    """How argmine's trainer fits a head: `epochs` passes of Adam at `learn_rate` (L2 weight decay `l2`) over
+    shuffled batches of `batch_size`, averaging `runs` fits with different seeds (see `LinearClassifier.fit`)."""
 
-    def __init__(self, labels: Sequence[str], length: int = 2**17) -> None:
+    epochs: int
+    learn_rate: float
+    runs: int
+    l2: float
+    batch_size: int
+
+
+@registry.misc("argmine.LinearFit.v1")
+def linear_fit(epochs: int, learn_rate: float, runs: int = 1, l2: float = 1e-6, batch_size: int = 32) -> Fit:
+    """A `Fit` as a config block: `@misc = "argmine.LinearFit.v1"`."""
+    return Fit(epochs, learn_rate, runs, l2, batch_size)
+
+
+class LinearClassifier:
+    """Softmax over `labels` from hashed sparse features (`length` rows of weights, thinc's SparseLinear)."""
+
+    def __init__(self, labels: Sequence[str], length: int) -> None:
         self.labels = list(labels)
         self.length = length
         self.model: Model = chain(SparseLinear_v2(nO=len(self.labels), length=length), softmax_activation())
@@ -115,6 +136,31 @@ class LinearClassifier:
         clf = cls(msg["labels"], msg["length"])
         clf.model.from_bytes(msg["model"])
         return clf
+
+
+def save_heads(heads: dict[str, dict[str, LinearClassifier]], path: str | Path) -> None:
+    """Write each genre's heads to `path` as `{genre}-{head}.bin`."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    for genre, by_name in heads.items():
+        for head, clf in by_name.items():
+            (path / f"{genre}-{head}.bin").write_bytes(clf.to_bytes())
+
+
+def load_heads(heads: dict[str, dict[str, LinearClassifier]], path: str | Path, length: int) -> None:
+    """Replace each of `heads` by the one saved in `path`, which must have the `length` the config gives."""
+    from argmine.errors import ModelError
+
+    path = Path(path)
+    for genre, by_name in heads.items():
+        for head in by_name:
+            clf = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
+            if clf.length != length:
+                raise ModelError(
+                    f"{path / f'{genre}-{head}.bin'} has {clf.length:,} rows of weights, but the config says "
+                    f"length = {length}"
+                )
+            by_name[head] = clf
 
 
 def _concat(parts: list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]):

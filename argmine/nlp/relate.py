@@ -6,23 +6,28 @@ virtual root: a unit either hangs from the virtual root — it is a claim (or th
 target as a premise, with weights log P(kind) + log P(link). That is the joint claim/link decision of Stab &
 Gurevych's ILP, solved exactly per paragraph by Chu-Liu/Edmonds. The paragraph roots then attach to the thesis:
 claims by their stance (support or attack), later major claims as restatements (support).
+
+What it decides: each unit's kind among major claim, claim and premise (a premise the unit classifier gave an
+evidence type is an evidence unit; the evidence decision is the classifier's), one proposed relation per unit,
+and the stances the proposals imply. What it proposes is then decoded once more over the whole text by
+`argmine.graph.decode` (`argmine.nlp.miner.well_formed`), which owns the map's final relations and stances.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from pathlib import Path
 
 import numpy
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from argmine.errors import ModelError
-from argmine.nlp.classify import EVIDENCE_LABELS, GENRES, KIND_LABELS, STANCE_LABELS, genre_of
+from argmine.nlp.classify import GENRES, HEAD_SETTINGS, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import LinearClassifier, hash_features
+from argmine.nlp.linear import Fit, LinearClassifier, hash_features, load_heads, save_heads
 
 LINK_LABELS = ("no", "link")
 TYPE_LABELS = ("support", "attack")
@@ -49,14 +54,18 @@ def candidate_pairs(units: DocUnits, window: int, thesis: int | None = None) -> 
 class RelationScorer:
     """Link and relation-type heads plus the joint decoder."""
 
-    def __init__(self, nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float) -> None:
+    def __init__(
+        self, nlp: Language | None, name: str, window: int, root_weight: float, length: int, fit: dict[str, Fit]
+    ) -> None:
         self.name = name
-        self.thesis_candidates = 1
-        self.thesis_weight = 1.0
         self.window = window
         self.root_weight = root_weight
-        self.evidence_threshold = evidence_threshold
-        self.heads = {g: {"link": LinearClassifier(LINK_LABELS), "type": LinearClassifier(TYPE_LABELS)} for g in GENRES}
+        self.length = length
+        self.fit = fit
+        self.heads = {
+            g: {"link": LinearClassifier(LINK_LABELS, length), "type": LinearClassifier(TYPE_LABELS, length)}
+            for g in GENRES
+        }
 
     def pair_features(
         self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None, probs: dict
@@ -87,13 +96,16 @@ class RelationScorer:
         relations = []
         new_spans = []
         for i, span in enumerate(spans):
-            kind, etype = kinds[i], ""
-            evidence = probs["evidence"][i]
-            if kind == "premise" and 1.0 - evidence[0] >= self.evidence_threshold:
-                kind, etype = "evidence", EVIDENCE_LABELS[1 + int(evidence[1:].argmax())]
-            new = Span(doc, span.start, span.end, label=kind)
-            new._.evidence_type = etype
+            # The span keeps what the classifier set on it (its evidence type): extension values belong to
+            # the span's offsets, not to the Span object.
+            new = Span(doc, span.start, span.end, label=kinds[i])
             new._.unit_score = float(kind_probs[i][KIND_LABELS.index(kinds[i])])
+            # A unit's stance before the map is decoded: the stance head's for a unit the classifier read as a
+            # claim, else none; a claim of an essay's paragraph roots takes the side its relation to the thesis
+            # takes. Decoding gives every unit that reaches the thesis its stance relative to it; this one is
+            # kept by a unit that does not, and keeps a unit against the thesis from being read as its
+            # restatement (`argmine.graph.decode`).
+            new._.stance = STANCE_LABELS[int(probs["stance"][i].argmax())] if span.label_ == "claim" else ""
             parent = parents[i]
             if i == thesis:
                 pass
@@ -161,22 +173,17 @@ class RelationScorer:
         return pairs, heads["link"].predict_proba(feats)[:, 1], heads["type"].predict_proba(feats)
 
     def decode_short(self, units: DocUnits, unit_feats: list, probs: dict):
-        """A single-paragraph text is one tree under its thesis. The thesis and the tree are chosen together:
-        each of the likeliest theses is tried, scoring log P(thesis) + the best tree's log-likelihood."""
+        """A single-paragraph text is one tree under its thesis: the unit likeliest to be the major claim, with
+        the tree that maximises the links' log-likelihood under it (the pair features see which unit it is)."""
         n = len(units.spans)
-        kind_probs = probs["kind"]
-        best = None
-        for thesis in numpy.argsort(-kind_probs[:, 0])[: self.thesis_candidates].tolist():
-            pairs, link, rtype = self.score_pairs(units, unit_feats, thesis, probs)
-            incoming: dict[int, list[tuple[int, float]]] = {i: [] for i in range(n) if i != thesis}
-            for (i, j), p in zip(pairs, link):
-                if i != thesis:
-                    incoming[i].append((j, math.log(float(p) + _EPS)))
-            tree, weight = _arborescence(incoming, thesis)
-            score = self.thesis_weight * math.log(kind_probs[thesis][0] + _EPS) + weight
-            if best is None or score > best[0]:
-                best = (score, thesis, pairs, link, rtype, tree)
-        _, thesis, pairs, link, rtype, tree = best
+        # argsort, not argmax: of two equally likely theses the one argsort puts first, as the maps always had.
+        thesis = int(numpy.argsort(-probs["kind"][:, 0])[0])
+        pairs, link, rtype = self.score_pairs(units, unit_feats, thesis, probs)
+        incoming: dict[int, list[tuple[int, float]]] = {i: [] for i in range(n) if i != thesis}
+        for (i, j), p in zip(pairs, link):
+            if i != thesis:
+                incoming[i].append((j, math.log(float(p) + _EPS)))
+        tree, _ = _arborescence(incoming, thesis)
         parents = [tree.get(i, _ROOT) for i in range(n)]
         has_children = {p for p in parents if p != _ROOT}
         kinds = ["claim" if i in has_children else "premise" for i in range(n)]
@@ -184,22 +191,12 @@ class RelationScorer:
         return thesis, pairs, link, rtype, kinds, parents
 
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        cfg = {"window": self.window, "root_weight": self.root_weight, "evidence_threshold": self.evidence_threshold}
-        srsly.write_json(path / "cfg.json", cfg)
-        for genre, heads in self.heads.items():
-            for head, clf in heads.items():
-                (path / f"{genre}-{head}.bin").write_bytes(clf.to_bytes())
+        # The settings are in config.cfg alone: the cfg.json that models saved before also wrote, with the same
+        # values, is not read (it took precedence over the config, so an override of `window` did nothing).
+        save_heads(self.heads, path)
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> RelationScorer:
-        path = Path(path)
-        cfg = srsly.read_json(path / "cfg.json")
-        self.window, self.root_weight = cfg["window"], cfg["root_weight"]
-        self.evidence_threshold = cfg["evidence_threshold"]
-        for genre, heads in self.heads.items():
-            for head in heads:
-                heads[head] = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
+        load_heads(self.heads, path, self.length)
         return self
 
 
@@ -281,12 +278,12 @@ def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, l
 
 @Language.factory(
     "argmine_relation_scorer",
-    default_config={"window": 8, "root_weight": 2.0, "evidence_threshold": 0.5},
+    default_config={"window": 8, "root_weight": 2.0, **copy.deepcopy(HEAD_SETTINGS)},
     requires=["doc.spans", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
-    assigns=["doc.spans", "span._.evidence_type", "span._.stance", "span._.unit_score", "doc._.arg_relations"],
+    assigns=["doc.spans", "span._.stance", "span._.unit_score", "doc._.arg_relations"],
 )
 def make_relation_scorer(
-    nlp: Language, name: str, window: int, root_weight: float, evidence_threshold: float
+    nlp: Language, name: str, window: int, root_weight: float, length: int, fit: dict[str, Fit]
 ) -> RelationScorer:
     """Build an (untrained) relation scorer; weights come from `from_disk` or argmine's trainer."""
-    return RelationScorer(nlp, name, window, root_weight, evidence_threshold)
+    return RelationScorer(nlp, name, window, root_weight, length, fit)

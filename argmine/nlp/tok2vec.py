@@ -13,7 +13,6 @@ essays otherwise knows only their words. The table travels with the model in its
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 
 import numpy
@@ -28,7 +27,6 @@ from thinc.types import Floats2d, Ints2d, Ragged
 from argmine.nlp.structure import PARAGRAPH_ROLES, SENTENCE_POSITIONS, get_layout
 
 LAYOUT_COLUMNS = 4  # role, sentence position, role x position, sentence opener
-_chain = importlib.import_module("thinc.layers.chain")  # the module; `thinc.layers.chain` is the function
 
 
 def layout_features(doc: Doc) -> numpy.ndarray:
@@ -119,29 +117,62 @@ def LayoutEmbed(
         HashEmbed(width, layout_rows_per_column[i], column=i, seed=next(seeds), dropout=0.0)
         for i in range(LAYOUT_COLUMNS)
     ]
-    lex_branch = chain(FeatureExtractor(attrs), list2ragged(), with_array(concatenate(*lexical)))
+    lex_features = FeatureExtractor(attrs)
+    lex_branch = chain(lex_features, list2ragged(), with_array(concatenate(*lexical)))
     layout_branch = chain(LayoutFeatureExtractor(), list2ragged(), with_array(concatenate(*structural)))
     # The vectors branch comes last, so the hashed branches keep their columns of the mixing layer.
     branches = [lex_branch, layout_branch] + ([NormVectors(width)] if vectors else [])
     n_in = width * (n_lex + LAYOUT_COLUMNS + int(vectors))
     mix = with_array(Maxout(width, n_in, nP=3, dropout=0.0, normalize=True))
     # The layers of chain(concatenate(lex, layout[, vectors]), mix, ragged2list()), so trained weights load
-    # unchanged; only the forward pass at inference differs (see _fold).
+    # unchanged; only the forward pass at inference differs (see _fold), which reaches the layers it folds
+    # through the model's references.
+    refs = {
+        "lex_features": lex_features,
+        "maxout": next(node for node in mix.walk() if node.name == "maxout"),
+        "layernorm": next(node for node in mix.walk() if node.name == "layernorm"),
+    }
     folded: dict = {}
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
         if is_train:
             folded.clear()  # the weights are about to change
-            return _chain.forward(model, docs, is_train)
+            return _layers_forward(model, docs, is_train)
         return _folded_forward(model, docs, folded), lambda d: []
 
     return Model(
         "layout_embed",
         forward,
-        init=_chain.init,
+        init=_layers_init,
         dims={"nO": None},
         layers=[concatenate(*branches), mix, ragged2list()],
+        refs=refs,
     )
+
+
+def _layers_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
+    """The layers one after the other, each on the previous one's output: the pass thinc's `chain` makes."""
+    X, callbacks = docs, []
+    for layer in model.layers:
+        X, callback = layer(X, is_train=is_train)
+        callbacks.append(callback)
+
+    def backprop(dY):
+        for callback in reversed(callbacks):
+            dY = callback(dY)
+        return dY
+
+    return X, backprop
+
+
+def _layers_init(model: Model, X: list[Doc] | None = None, Y=None) -> Model:
+    """Initialise the layers as `chain(*model.layers)` does (the same shape inference, in the same order, so
+    a training run draws the same initial weights), and take its output width."""
+    layers = chain(*model.layers)
+    layers.initialize(X=X, Y=Y)
+    if model.has_dim("nO") is None and layers.has_dim("nO"):
+        model.set_dim("nO", layers.get_dim("nO"))
+    return model
 
 
 def _fold(
@@ -156,7 +187,7 @@ def _fold(
     token's vector goes through a 50 x 288 product instead of two. (A table of every vector times that matrix
     would save the product but cost 288 floats per word of the table in memory, six times the table itself.)
     Cached until a training pass or until any of the weights is replaced (a load, parameter averaging)."""
-    maxout = model.layers[1].layers[0].layers[0].layers[0]
+    maxout = model.get_ref("maxout")
     embeds = [node for node in model.walk() if node.name == "hashembed"]
     projections = [node for node in model.walk() if node.name == "norm_vectors"]
     params = [maxout.get_param("W"), maxout.get_param("b")] + [node.get_param("E") for node in embeds]
@@ -181,12 +212,11 @@ def _fold(
 
 def _folded_forward(model: Model, docs: list[Doc], cache: dict) -> list[Floats2d]:
     """The embedding of `docs` from the folded tables (see `_fold`)."""
-    lex_branch = model.layers[0].layers[0]
-    maxout, layernorm = model.layers[1].layers[0].layers[0].layers
+    maxout, layernorm = model.get_ref("maxout"), model.get_ref("layernorm")
     lengths = [len(doc) for doc in docs]
     if not sum(lengths):
         return [model.ops.alloc2f(0, model.get_dim("nO")) for _ in docs]
-    lexical = numpy.concatenate(lex_branch.layers[0].predict(docs))
+    lexical = numpy.concatenate(model.get_ref("lex_features").predict(docs))
     layout = numpy.concatenate([layout_features(doc) for doc in docs])
     ids = numpy.ascontiguousarray(numpy.hstack([lexical.astype("uint64"), layout]))
     tables, bias, vectors = _fold(model, cache)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from spacy.language import Language
 
@@ -12,21 +12,11 @@ from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.gapfill import gap_examples
+from argmine.nlp.linear import Fit
 from argmine.nlp.relate import RelationScorer, candidate_pairs
 
-# Adam on shuffled mini-batches, per genre's head set; each chosen by 5-fold cross-validation on that genre's
-# training data (AAE train + dev for essays, the microtexts for short texts; see the model card). Both sets
-# see all the data: essays want strong early stopping, short texts far more fitting.
-EPOCHS = {"essay": 5, "short": 5}
-LEARN_RATE = {"essay": 0.0003, "short": 0.005}
-# Short texts' heads average five fits with different seeds: at that learning rate one fit's microtexts CV
-# moved with the seed alone from 0.79 to 0.86 central-claim accuracy and from 0.57 to 0.62 attachment F1.
-RUNS = {"essay": 1, "short": 5}
-
-
-# The gap filler's head (argmine.nlp.gapfill): 30,000 sentences, one pass of three epochs. Held out (microtexts,
-# web discourse and CMV fold 1, Al Jazeera), a threshold of 0.3 instead of 0.5 moved segment F1 by at most 0.005.
-GAP_FIT = {"epochs": 3, "learn_rate": 0.001}
+# How each genre's heads are fitted is a setting of the component that holds them (`fit` in its config, see
+# `argmine.nlp.classify.HEAD_SETTINGS`): Adam on shuffled mini-batches, per genre's head set.
 
 
 @dataclass
@@ -52,7 +42,8 @@ def featurize(nlp: Language, maps: Sequence[ArgumentMap]) -> list[Featurized]:
 def train_gap_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) -> int:
     """Fit the gap filler's head on every content sentence of `maps`; returns the number of sentences."""
     rows, labels = gap_examples(nlp, maps)
-    nlp.get_pipe("argmine_gap_filler").head.fit(rows, labels, seed=seed, **GAP_FIT)
+    filler = nlp.get_pipe("argmine_gap_filler")
+    filler.head.fit(rows, labels, **_fit(filler.fit, seed))
     return len(rows)
 
 
@@ -60,8 +51,8 @@ def _kind(kind: str) -> str:
     return "premise" if kind == "evidence" else kind
 
 
-def _fit(genre: str, seed: int) -> dict:
-    return {"epochs": EPOCHS[genre], "learn_rate": LEARN_RATE[genre], "seed": seed, "runs": RUNS[genre]}
+def _fit(settings: Fit, seed: int) -> dict:
+    return {**asdict(settings), "seed": seed}
 
 
 def train_unit_heads(
@@ -87,17 +78,23 @@ def train_unit_heads(
             ev_rows.append(f)
             ev_labels.append(u.evidence_type if u.kind == "evidence" and u.evidence_type else "none")
     for genre in genres:
-        heads = classifier.heads[genre]
-        heads["kind"].fit(rows, labels, **_fit(genre, seed))
-        heads["stance"].fit(stance_rows, stance_labels, **_fit(genre, seed))
-        heads["evidence"].fit(ev_rows, ev_labels, **_fit(genre, seed))
+        heads, fit = classifier.heads[genre], _fit(classifier.fit[genre], seed)
+        heads["kind"].fit(rows, labels, **fit)
+        heads["stance"].fit(stance_rows, stance_labels, **fit)
+        heads["evidence"].fit(ev_rows, ev_labels, **fit)
     return {"kind": len(rows), "stance": len(stance_rows), "evidence": len(ev_rows)}
 
 
 def cross_fitted_probs(
-    kinds: list[Featurized], evidence: list[Featurized], examples: list[Featurized], folds: int = 5, seed: int = 0
+    classifier: UnitClassifier,
+    kinds: list[Featurized],
+    evidence: list[Featurized],
+    examples: list[Featurized],
+    folds: int = 5,
+    seed: int = 0,
 ) -> list[dict]:
-    """Unit-classifier distributions for `examples`, each predicted by heads that never saw its document.
+    """Unit-classifier distributions for `examples`, each predicted by heads that never saw its document
+    (heads with the settings of `classifier`).
 
     The relation heads read these distributions as features; taken from heads trained on the same documents
     they would be overconfident, and the relation heads would learn to trust them more than they should.
@@ -107,11 +104,11 @@ def cross_fitted_probs(
         return out
     for fold in range(folds):
         held = {id(ex.amap) for n, ex in enumerate(examples) if n % folds == fold}
-        classifier = UnitClassifier(None, "fold")
-        train_unit_heads(classifier, [ex for ex in kinds if id(ex.amap) not in held], evidence, seed, ["short"])
+        fold_classifier = classifier.untrained_copy("fold")
+        train_unit_heads(fold_classifier, [ex for ex in kinds if id(ex.amap) not in held], evidence, seed, ["short"])
         for n, ex in enumerate(examples):
             if n % folds == fold:
-                out[n] = predict_heads(classifier.heads["short"], ex.units, ex.feats)
+                out[n] = predict_heads(fold_classifier.heads["short"], ex.units, ex.feats)
     return out
 
 
@@ -148,12 +145,16 @@ def train_relation_heads(
     kinds: list[Featurized],
     evidence: list[Featurized],
     seed: int = 0,
+    *,
+    classifier: UnitClassifier,
 ) -> dict[str, int]:
-    """Fit the link and relation-type heads; `kinds`/`evidence` train the cross-fitted unit heads whose
-    predictions the pair features read. Returns the examples per head."""
-    probs = cross_fitted_probs(kinds, evidence, examples, seed=seed)
+    """Fit the link and relation-type heads; `kinds`/`evidence` train the cross-fitted unit heads (with the
+    settings of the pipeline's `classifier`) whose predictions the pair features read. Returns the examples
+    per head."""
+    probs = cross_fitted_probs(classifier, kinds, evidence, examples, seed=seed)
     rows, links, type_rows, types = relation_examples(scorer, examples, probs)
     for genre in GENRES:
-        scorer.heads[genre]["link"].fit(rows, links, **_fit(genre, seed))
-        scorer.heads[genre]["type"].fit(type_rows, types, **_fit(genre, seed))
+        fit = _fit(scorer.fit[genre], seed)
+        scorer.heads[genre]["link"].fit(rows, links, **fit)
+        scorer.heads[genre]["type"].fit(type_rows, types, **fit)
     return {"link": len(rows), "type": len(type_rows)}

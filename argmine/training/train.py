@@ -102,10 +102,12 @@ def train_from_data(
     kinds = featurize(nlp, data.kinds)
     links = featurize(nlp, data.links)
     evidence = featurize(nlp, data.evidence)
+    classifier = nlp.get_pipe("argmine_unit_classifier")
     report["examples"] = {
         "gap": train_gap_head(nlp, data.finder_train + data.finder_segments, seed=seed),
-        **train_unit_heads(nlp.get_pipe("argmine_unit_classifier"), kinds, evidence, seed=seed),
-        **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed),
+        **train_unit_heads(classifier, kinds, evidence, seed=seed),
+        **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed,
+                               classifier=classifier),
     }
     report["heads_seconds"] = round(time.perf_counter() - t, 1)
     nlp.meta.update(
