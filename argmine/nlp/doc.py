@@ -2,8 +2,9 @@
 
 Units live in the span group `doc.spans["units"]`, each span labelled with its kind and carrying
 `span._.evidence_type`, `span._.stance` and `span._.unit_score`. A unit is evidence when its span is labelled
-`evidence` (the rule baseline) or is a `premise` with an evidence type: the trained pipeline's unit classifier
-decides the evidence type and its relation scorer whether a unit is a premise. Relations live in `doc._.arg_relations` as
+`evidence` (the rule baseline) or is any unit but the thesis with an evidence type: the trained pipeline's unit
+classifier decides the evidence type, and a claim the relation scorer hangs on the thesis may be evidence too
+(a casualty figure offered for the thesis itself). Relations live in `doc._.arg_relations` as
 `(source_index, target_index, relation, score)` tuples indexing that span group. `doc._.arg_offsets` may hold
 exact character offsets per unit when they do not fall on token boundaries (gold segments).
 
@@ -96,6 +97,9 @@ def to_map(doc: Doc, *, source: str = "", model: str = "", ids: Sequence[str] | 
     return ArgumentMap(text, units, relations, source=source, model=model)
 
 
+EVIDENCE_CAN_BE = ("claim", "premise")
+
+
 def _kind(span: Span) -> str:
-    """The unit kind of `span`: its label, but a premise with an evidence type is evidence."""
-    return "evidence" if span.label_ == "premise" and span._.evidence_type else span.label_
+    """The unit kind of `span`: its label, but a claim or premise with an evidence type is evidence."""
+    return "evidence" if span.label_ in EVIDENCE_CAN_BE and span._.evidence_type else span.label_

@@ -21,7 +21,7 @@ from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds,
 from argmine.nlp.baselines import content_sentences
 from argmine.nlp.doc import get_units, set_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import Fit, LinearClassifier
+from argmine.nlp.linear import Fit, LinearClassifier, load_head
 
 LABELS = ("none", "unit")
 # A sentence counts as holding a unit in training when gold units cover at least this share of its characters.
@@ -60,6 +60,7 @@ class GapFiller:
     def __init__(self, nlp: Language | None, name: str, threshold: float, length: int, fit: Fit) -> None:
         self.name = name
         self.threshold = threshold
+        self.length = length
         self.fit = fit
         self.head = LinearClassifier(LABELS, length)
 
@@ -83,7 +84,7 @@ class GapFiller:
         (path / "head.bin").write_bytes(self.head.to_bytes())
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> GapFiller:
-        self.head = LinearClassifier.from_bytes((Path(path) / "head.bin").read_bytes())
+        self.head = load_head(Path(path) / "head.bin", self.length)
         return self
 
 

@@ -147,20 +147,22 @@ def save_heads(heads: dict[str, dict[str, LinearClassifier]], path: str | Path) 
             (path / f"{genre}-{head}.bin").write_bytes(clf.to_bytes())
 
 
-def load_heads(heads: dict[str, dict[str, LinearClassifier]], path: str | Path, length: int) -> None:
-    """Replace each of `heads` by the one saved in `path`, which must have the `length` the config gives."""
+def load_head(path: str | Path, length: int) -> LinearClassifier:
+    """The head saved in `path`, which must have the `length` the config gives."""
     from argmine.errors import ModelError
 
+    clf = LinearClassifier.from_bytes(Path(path).read_bytes())
+    if clf.length != length:
+        raise ModelError(f"{path} has {clf.length:,} rows of weights, but the config says length = {length}")
+    return clf
+
+
+def load_heads(heads: dict[str, dict[str, LinearClassifier]], path: str | Path, length: int) -> None:
+    """Replace each of `heads` by the one saved in `path`, which must have the `length` the config gives."""
     path = Path(path)
     for genre, by_name in heads.items():
         for head in by_name:
-            clf = LinearClassifier.from_bytes((path / f"{genre}-{head}.bin").read_bytes())
-            if clf.length != length:
-                raise ModelError(
-                    f"{path / f'{genre}-{head}.bin'} has {clf.length:,} rows of weights, but the config says "
-                    f"length = {length}"
-                )
-            by_name[head] = clf
+            by_name[head] = load_head(path / f"{genre}-{head}.bin", length)
 
 
 def _concat(parts: list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]):

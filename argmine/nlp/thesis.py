@@ -1,0 +1,127 @@
+"""`argmine_thesis_scorer`: which unit of a document is its thesis, decided once for the whole document.
+
+Every unit in any paragraph is a candidate. A linear head scores each one from where it sits in the document
+(its paragraph's rank from the start and from the end, its rank among the units, how many paragraphs there
+are), the opinion and concession cues of the rule baseline, and a few of the shared unit features (role,
+opening words, lexicon classes, digits and quotes, overlap with the headline); the candidates' scores are
+normalised over the document into probabilities (`doc._.arg_thesis_probs`). It is trained on essays,
+microtexts, web discourse and CMV threads, the project's op-eds and the annotated Webis editorials, so
+position is learnt from op-eds as well as essays. The relation scorer takes the most probable candidate as
+the thesis of a multi-paragraph text; the map lists the top three (`ArgumentMap.thesis_candidates`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from argmine.nlp.doc import get_units
+from argmine.nlp.features import DocUnits
+from argmine.nlp.linear import Fit, LinearClassifier, load_head
+from argmine.nlp.rules import _CONCESSION, _OPINION, EVIDENCE_PATTERNS
+
+LABELS = ("other", "thesis")
+TOP = 3
+# The shared unit features the head also reads (by name before `=`): the full set (every word and bigram)
+# gives one positive per document thousands of features to overfit; on gold segments, 5-fold over the
+# project's op-eds and the annotated editorials, it found 29 of 112 theses, this subset 35.
+SHARED = frozenset("bias role first first2 lex lex|place has title len".split())
+SETTINGS = {
+    "length": 2**16,
+    "fit": {"@misc": "argmine.LinearFit.v1", "epochs": 3, "learn_rate": 0.001, "runs": 1},
+}
+
+if not Doc.has_extension("arg_thesis_probs"):
+    Doc.set_extension("arg_thesis_probs", default=None)
+
+
+def _shared(feature) -> bool:
+    return isinstance(feature, str) and feature.split(":", 1)[-1].split("=", 1)[0] in SHARED
+
+
+def thesis_rows(units: DocUnits, feats: list) -> list[list]:
+    """The head's features for every unit of `units` (`feats`: their shared unit features)."""
+    paras = sorted(units.by_para)
+    rank_of = {p: k for k, p in enumerate(paras)}
+    text = units.layout.text
+    n = len(units.spans)
+    opinion = [bool(_OPINION.search(text[s.start_char : s.end_char])) for s in units.spans]
+    seen_opinion = False
+    rows = []
+    for i, span in enumerate(units.spans):
+        v = units.views[i]
+        k = rank_of[v.paragraph]
+        prank = ("p0" if k == 0 else "p1" if k == 1 else "plast" if k == len(paras) - 1
+                 else "p2" if k == 2 else "penult" if k == len(paras) - 2 else "pmid")
+        urank = f"u{i}" if i < 5 else "ulast" if i == n - 1 else "umid"
+        role = units.layout.role_of(span.start)
+        nparas = min(len(paras), 8)
+        f = [f"T:{prank}", f"T:{urank}", f"T:{prank}|{min(v.index_in_paragraph, 2)}", f"T:np={nparas}",
+             f"T:{prank}|role={role}", f"T:{prank}|np={nparas}"]
+        unit_text = text[span.start_char : span.end_char]
+        if opinion[i]:
+            peers = units.by_para[v.paragraph]
+            f += ["T:op", f"T:op|{prank}",
+                  "T:op|lastop" if not any(opinion[j] for j in peers if j > i) else "T:op|notlast",
+                  "T:op|firstop" if not any(opinion[j] for j in peers if j < i) else "T:op|notfirst"]
+            if not seen_opinion:
+                f.append("T:firstopdoc")
+            seen_opinion = True
+        if _CONCESSION.search(unit_text):
+            f.append("T:conc")
+        f.extend(f"T:ev={name}" for name, pattern in EVIDENCE_PATTERNS.items() if pattern.search(unit_text))
+        rows.append([x for x in feats[i] if _shared(x)] + f)
+    return rows
+
+
+def document_probs(unit_probs: numpy.ndarray) -> numpy.ndarray:
+    """Per-unit thesis probabilities normalised over the document: a softmax of the head's log-odds, so that
+    the candidates of one document share one unit of probability."""
+    p = numpy.clip(unit_probs, 1e-6, 1 - 1e-6)
+    logits = numpy.log(p) - numpy.log1p(-p)
+    logits -= logits.max()
+    e = numpy.exp(logits)
+    return e / e.sum()
+
+
+class ThesisScorer:
+    """One linear head over every unit of a document."""
+
+    def __init__(self, nlp: Language | None, name: str, length: int, fit: Fit) -> None:
+        self.name = name
+        self.length = length
+        self.fit = fit
+        self.head = LinearClassifier(LABELS, length)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = list(get_units(doc))
+        feats = doc._.arg_unit_features
+        if not spans or feats is None or len(feats) != len(spans):
+            doc._.arg_thesis_probs = None
+            return doc
+        units = DocUnits(doc, spans)
+        doc._.arg_thesis_probs = document_probs(self.head.predict_proba(thesis_rows(units, feats))[:, 1])
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "head.bin").write_bytes(self.head.to_bytes())
+
+    def from_disk(self, path: str | Path, exclude: tuple = ()) -> ThesisScorer:
+        self.head = load_head(Path(path) / "head.bin", self.length)
+        return self
+
+
+@Language.factory(
+    "argmine_thesis_scorer",
+    default_config=SETTINGS,
+    requires=["doc.spans", "doc._.arg_unit_features"],
+    assigns=["doc._.arg_thesis_probs"],
+)
+def make_thesis_scorer(nlp: Language, name: str, length: int, fit: Fit) -> ThesisScorer:
+    """Build an (untrained) thesis scorer; its head comes from `from_disk` or argmine's trainer."""
+    return ThesisScorer(nlp, name, length, fit)
