@@ -184,6 +184,16 @@ class ArgumentMap:
     def model(self) -> str:
         return self.graph.graph["model"]
 
+    @property
+    def thesis_candidates(self) -> list[tuple[str, float]]:
+        """The units a model weighed as the thesis, most probable first, with their probabilities (the trained
+        pipeline's thesis scorer, `argmine.nlp.thesis`); empty for gold maps and the baselines."""
+        return list(self.graph.graph.get("thesis_candidates", ()))
+
+    @thesis_candidates.setter
+    def thesis_candidates(self, candidates: Iterable[tuple[str, float]]) -> None:
+        self.graph.graph["thesis_candidates"] = [(uid, float(p)) for uid, p in candidates if uid in self.graph]
+
     def add_unit(self, unit: Unit) -> None:
         """Add `unit`, checking its offsets against the text and its labels against the schema."""
         if not isinstance(unit.id, str):
@@ -254,8 +264,12 @@ class ArgumentMap:
         return [u for u in self.units if self.graph.out_degree(u.id) == 0]
 
     def with_units(self, units: Iterable[Unit], relations: Iterable[Relation] = (), *, model: str = "") -> ArgumentMap:
-        """A new map over the same text and source with other units and relations."""
-        return ArgumentMap(self.text, units, relations, source=self.source, model=model or self.model)
+        """A new map over the same text and source with other units and relations (and the thesis candidates
+        among them)."""
+        new = ArgumentMap(self.text, units, relations, source=self.source, model=model or self.model)
+        if self.thesis_candidates:
+            new.thesis_candidates = self.thesis_candidates
+        return new
 
     @classmethod
     def from_dict(cls, data: Mapping) -> ArgumentMap:

@@ -29,6 +29,9 @@ def to_json(amap: ArgumentMap) -> str:
             "text": amap.text,
             # derived from the text and the units, for readers; ignored when the map is read back
             "coverage": coverage(amap).to_dict(),
+            # the thesis scorer's top candidates (trained models only), also ignored when read back
+            **({"thesis_candidates": [{"unit": uid, "probability": p} for uid, p in amap.thesis_candidates]}
+               if amap.thesis_candidates else {}),
         },
         "nodes": [
             {

@@ -3,7 +3,18 @@
 Importing this package registers every argmine component with spaCy.
 """
 
-from argmine.nlp import classify, finder, gapfill, relate, rules, sentences, structure, tok2vec, unitfilter  # noqa: F401
+from argmine.nlp import (  # noqa: F401
+    classify,
+    finder,
+    gapfill,
+    relate,
+    rules,
+    sentences,
+    structure,
+    thesis,
+    tok2vec,
+    unitfilter,
+)
 from argmine.nlp.miner import Miner, load
 from argmine.nlp.models import ModelNotFound, available_models
 

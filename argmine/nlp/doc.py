@@ -31,7 +31,8 @@ UNITS = "units"
 for _name, _default in (("evidence_type", ""), ("stance", ""), ("unit_score", 1.0)):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=_default)
-for _name in ("arg_relations", "arg_offsets"):
+# arg_thesis_probs: the thesis scorer's per-unit probabilities (argmine.nlp.thesis), read by to_map.
+for _name in ("arg_relations", "arg_offsets", "arg_thesis_probs"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -94,9 +95,15 @@ def to_map(doc: Doc, *, source: str = "", model: str = "", ids: Sequence[str] | 
     relations = [
         Relation(ids[s], ids[t], rel, round(float(score), 4)) for s, t, rel, score in (doc._.arg_relations or [])
     ]
-    return ArgumentMap(text, units, relations, source=source, model=model)
+    amap = ArgumentMap(text, units, relations, source=source, model=model)
+    probs = doc._.arg_thesis_probs
+    if probs is not None and len(probs) == len(ids):
+        top = sorted(range(len(ids)), key=lambda i: -probs[i])[:THESIS_CANDIDATES]
+        amap.thesis_candidates = [(ids[i], round(float(probs[i]), 4)) for i in top]
+    return amap
 
 
+THESIS_CANDIDATES = 3  # how many of the thesis scorer's candidates a map lists
 EVIDENCE_CAN_BE = ("claim", "premise")
 
 

@@ -91,7 +91,7 @@ class RelationScorer:
         else:
             pairs, link, rtype = self.score_pairs(units, unit_feats, None, probs)
             kinds, parents = self.decode_essay(units, kind_probs, pairs, link, probs.get("kind_heads"))
-            thesis = max((i for i, k in enumerate(kinds) if k == "major_claim"), key=lambda i: kind_probs[i][0])
+            thesis = self.choose_thesis(kinds, parents, kind_probs, doc._.arg_thesis_probs)
         pair_index = {p: n for n, p in enumerate(pairs)}
         relations = []
         new_spans = []
@@ -126,6 +126,19 @@ class RelationScorer:
         doc.spans["units"] = new_spans
         doc._.arg_relations = relations
         return doc
+
+    @staticmethod
+    def choose_thesis(kinds: list[str], parents: list[int], kind_probs: numpy.ndarray,
+                      thesis_probs: numpy.ndarray | None) -> int:
+        """The thesis of a multi-paragraph text: the thesis scorer's most probable unit (`argmine.nlp.thesis`),
+        which becomes a paragraph root and a major claim whatever the paragraph decode made it; the decode's
+        other major claims stay, as restatements. Without a thesis scorer (models before it), the decode's
+        surest major claim."""
+        if thesis_probs is None or len(thesis_probs) != len(kinds):
+            return max((i for i, k in enumerate(kinds) if k == "major_claim"), key=lambda i: kind_probs[i][0])
+        thesis = int(numpy.argmax(thesis_probs))
+        kinds[thesis], parents[thesis] = "major_claim", _ROOT
+        return thesis
 
     def decode_essay(
         self,

@@ -34,10 +34,6 @@ SETTINGS = {
     "fit": {"@misc": "argmine.LinearFit.v1", "epochs": 3, "learn_rate": 0.001, "runs": 1},
 }
 
-if not Doc.has_extension("arg_thesis_probs"):
-    Doc.set_extension("arg_thesis_probs", default=None)
-
-
 def _shared(feature) -> bool:
     return isinstance(feature, str) and feature.split(":", 1)[-1].split("=", 1)[0] in SHARED
 

@@ -13,7 +13,8 @@
 - link and relation-type heads: AAE train + dev and arg-microtexts (adding CDCP train lowered AAE dev link
   F1 0.552 -> 0.529 and microtexts attachment 0.601 -> 0.586: its links run between whole sentences of user
   comments, a different scheme);
-- evidence-type head: the Webis editorials (both outlets) and the microtexts' example units.
+- evidence-type head: the Webis editorials (both outlets) and the microtexts' example units;
+- thesis scorer: the kind heads' maps plus the project's op-eds (corpus/) and the annotated editorials.
 AAE test and CDCP test are never read. `holdout` removes more parts for cross-validation, comma-separated:
 `microtexts:K/N` (fold K of N), `editorials:OUTLET`, or `aae:dev` for model-selection runs.
 """
@@ -32,6 +33,11 @@ OUTLETS = ("aljazeera", "foxnews")
 # Corpora without a test split: held out by cross-validation folds (`NAME:K/N`), whole groups at a time
 # (argmine.corpora.folds: a CMV original post with all its threads, one microtext, one web document).
 FOLDED = {"microtexts": "microtexts", "webdiscourse": "webdiscourse", "cmv-modes": "cmv-modes"}
+# The project's own annotated op-eds (corpus/) and the stand-off annotations of Webis editorials
+# (corpus/standoff/editorials, by outlet: held out with `editorials:OUTLET`) teach the thesis scorer; a checkout
+# without them trains it on the public corpora alone. `corpus:K/N` holds out a fold of the op-eds.
+PROJECT = Path(__file__).resolve().parents[2] / "corpus"
+STANDOFF = PROJECT / "standoff" / "editorials"
 # Share of each corpus's documents that get a re-flowed copy per layout (see augment.REFLOWS), and how often
 # each map is repeated: the microtexts are 7,000 words next to AAE's 120,000. Repeating AAE twice (its
 # clause-level units are the scheme argmine draws) won back 0.03 AAE component F1 but cost microtexts 0.07
@@ -56,6 +62,7 @@ class TrainingData:
     links: list[ArgumentMap] = field(default_factory=list)
     evidence: list[ArgumentMap] = field(default_factory=list)
     finder_segments: list[ArgumentMap] = field(default_factory=list)
+    thesis: list[ArgumentMap] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)
 
 
@@ -66,7 +73,7 @@ def parse_holdout(holdout: str | None) -> set[tuple[str, str]]:
         if not item.strip():
             continue
         corpus, _, part = item.strip().partition(":")
-        if corpus in FOLDED and part.count("/") == 1 and all(x.isdigit() for x in part.split("/")):
+        if corpus in (*FOLDED, "corpus") and part.count("/") == 1 and all(x.isdigit() for x in part.split("/")):
             k, n = map(int, part.split("/"))
             if 1 <= k <= n and not any(c == corpus for c, _ in held):
                 held.add((corpus, part))
@@ -75,7 +82,7 @@ def parse_holdout(holdout: str | None) -> set[tuple[str, str]]:
             held.add((corpus, part))
             continue
         raise RecipeError(
-            f"bad holdout {holdout!r}: use microtexts:K/N, webdiscourse:K/N, cmv-modes:K/N, "
+            f"bad holdout {holdout!r}: use microtexts:K/N, webdiscourse:K/N, cmv-modes:K/N, corpus:K/N, "
             "editorials:aljazeera|foxnews or aae:dev (comma-separated)"
         )
     return held
@@ -104,6 +111,17 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
         if ("editorials", outlet) not in held:
             editorials += read_corpus("editorials", corpora / "editorials", outlet)
     cdcp = read_corpus("cdcp", corpora / "cdcp", "train")
+    opeds = read_corpus("json", PROJECT) if PROJECT.is_dir() else []
+    for corpus, part in held:
+        if corpus == "corpus":
+            k, n = map(int, part.split("/"))
+            opeds = kfold_split(opeds, n, k)[0]
+    annotated = []
+    if STANDOFF.is_dir():
+        from argmine.corpora.standoff import read_standoff
+
+        annotated = [m for outlet in OUTLETS if ("editorials", outlet) not in held
+                     for m in read_standoff(STANDOFF, corpora, outlet)]
     essays = aae_train + aae_dev
     comments = web + cmv
     data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"] + comments
@@ -112,6 +130,7 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     data.kinds = essays + micro + comments
     data.links = essays + micro + comments
     data.evidence = editorials + micro
+    data.thesis = opeds + annotated  # besides the kind heads' maps
     data.sources = {
         "aae:train": len(aae_train),
         "aae:dev": len(aae_dev),
@@ -120,6 +139,8 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
         "cmv-modes": len(cmv),
         "editorials": len(editorials),
         "cdcp:train (finder)": len(cdcp),
+        "corpus (thesis)": len(opeds),
+        "annotated editorials (thesis)": len(annotated),
         "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
         - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(comments) - len(editorials)
         - len(cdcp),

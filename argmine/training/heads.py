@@ -12,6 +12,7 @@ from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.gapfill import gap_examples
+from argmine.nlp.thesis import ThesisScorer, thesis_rows
 from argmine.nlp.linear import Fit
 from argmine.nlp.relate import RelationScorer, candidate_pairs
 
@@ -45,6 +46,28 @@ def train_gap_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) ->
     filler = nlp.get_pipe("argmine_gap_filler")
     filler.head.fit(rows, labels, **_fit(filler.fit, seed))
     return len(rows)
+
+
+def train_thesis_head(scorer: ThesisScorer, examples: list[Featurized], seed: int = 0) -> int:
+    """Fit the thesis scorer's head on every unit of `examples` whose gold map has a thesis (its root major
+    claim, as `argmine.evaluation.scores` reads it): the thesis against every other unit of its document.
+    Returns the number of documents."""
+    rows, labels, documents = [], [], 0
+    for ex in examples:
+        root = gold_thesis(ex.amap)
+        if root is None:  # no thesis annotated (implicit, or a scheme without one): missing, not a negative
+            continue
+        documents += 1
+        for i, row in enumerate(thesis_rows(ex.units, ex.feats)):
+            rows.append(row)
+            labels.append("thesis" if i == root else "other")
+    scorer.head.fit(rows, labels, **_fit(scorer.fit, seed))
+    return documents
+
+
+def gold_thesis(amap: ArgumentMap) -> int | None:
+    """The index of `amap`'s thesis: its first major claim with no outgoing relation."""
+    return next((i for i, u in enumerate(amap.units) if u.kind == "major_claim" and not amap.targets(u.id)), None)
 
 
 def _kind(kind: str) -> str:

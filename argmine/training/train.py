@@ -19,7 +19,13 @@ import argmine
 from argmine.nlp.manifest import write_manifest
 from argmine.training.data import TrainingData, load_recipe
 from argmine.training.finder import train_finder, uses_vectors, vectors_override
-from argmine.training.heads import featurize, train_gap_head, train_relation_heads, train_unit_heads
+from argmine.training.heads import (
+    featurize,
+    train_gap_head,
+    train_relation_heads,
+    train_thesis_head,
+    train_unit_heads,
+)
 from argmine.training.vectors import glove_root
 
 log = logging.getLogger(__name__)
@@ -45,6 +51,7 @@ def assemble(finder: Path) -> Language:
     nlp.add_pipe("argmine_gap_filler", after="argmine_units_from_finder")
     nlp.add_pipe("argmine_unit_filter", after="argmine_gap_filler")
     nlp.add_pipe("argmine_unit_classifier")
+    nlp.add_pipe("argmine_thesis_scorer")
     nlp.add_pipe("argmine_relation_scorer")
     return nlp
 
@@ -108,6 +115,8 @@ def train_from_data(
         **train_unit_heads(classifier, kinds, evidence, seed=seed),
         **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed,
                                classifier=classifier),
+        "thesis": train_thesis_head(nlp.get_pipe("argmine_thesis_scorer"), kinds + featurize(nlp, data.thesis),
+                                    seed=seed),
     }
     report["heads_seconds"] = round(time.perf_counter() - t, 1)
     nlp.meta.update(
