@@ -3,9 +3,10 @@
 Units live in the span group `doc.spans["units"]`, each span labelled with its kind and carrying
 `span._.evidence_type`, `span._.stance` and `span._.unit_score`. A unit is evidence when its span is labelled
 `evidence` (the rule baseline) or is a `premise` with an evidence type: the trained pipeline's unit classifier
-decides the evidence type and its relation scorer whether a unit is a premise. Relations live in `doc._.arg_relations` as
-`(source_index, target_index, relation, score)` tuples indexing that span group. `doc._.arg_offsets` may hold
-exact character offsets per unit when they do not fall on token boundaries (gold segments).
+decides the evidence type and its relation scorer whether a unit is a premise. Relations live in
+`doc._.arg_relations` as `(source_index, target_index, relation, score)` tuples indexing that span group.
+`doc._.arg_offsets` may hold exact character offsets per unit when they do not fall on token boundaries (gold
+segments).
 
 Everything else one component leaves for another is a registered extension too, declared by the module of the
 component that writes it and named in its factory's `assigns` (and the reader's `requires`), so that
