@@ -18,6 +18,7 @@ from argmine.nlp.doc import to_map
 from argmine.nlp.linear import LinearClassifier
 from argmine.nlp.models import DEFAULT_MODEL
 from argmine.training.heads import featurize, train_unit_heads
+from argmine.training.train import clear_training_paths
 
 needs_model = pytest.mark.skipif(not (ROOT / "models" / DEFAULT_MODEL).is_dir(), reason="no shipped model")
 TEXT = (CORPUS / "four-day-week.txt").read_text(encoding="utf-8")
@@ -112,8 +113,9 @@ def _fit_block(epochs: int, learn_rate: float) -> dict:
 
 
 @needs_model
-def test_the_shipped_config_holds_the_heads_settings(shipped):
+def test_the_shipped_config_holds_the_heads_settings_and_no_training_paths(shipped):
     config = Config().from_disk(ROOT / "models" / DEFAULT_MODEL / "config.cfg", interpolate=False)
+    assert config["paths"]["train"] is None and config["paths"]["dev"] is None
     for name in ("argmine_unit_classifier", "argmine_relation_scorer"):
         settings = config["components"][name]
         assert settings["length"] == 2**17
@@ -147,3 +149,14 @@ def test_heads_saved_with_another_length_than_the_config_says_are_refused(tmp_pa
     with pytest.raises(ModelError, match="has 64 rows of weights, but the config says length = 128"):
         large.from_disk(tmp_path)
 
+
+def test_a_trained_model_is_saved_without_the_paths_of_its_training_data():
+    nlp = spacy.blank("en")
+    nlp.config["paths"].update(train="models/.m.work/train.spacy", dev="models/.m.work/dev.spacy")
+    nlp.config["initialize"]["vectors"] = "models/.m.work/vectors"
+    nlp.config["initialize"]["init_tok2vec"] = "${paths.init_tok2vec}"
+    clear_training_paths(nlp)
+    assert nlp.config["paths"]["train"] is None and nlp.config["paths"]["dev"] is None
+    assert nlp.config["initialize"]["vectors"] is None
+    assert nlp.config["initialize"]["init_tok2vec"] == "${paths.init_tok2vec}"  # a reference, to a path now None
+    assert ".work" not in nlp.config.to_str()

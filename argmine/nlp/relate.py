@@ -105,7 +105,7 @@ class RelationScorer:
             # takes. Decoding gives every unit that reaches the thesis its stance relative to it; this one is
             # kept by a unit that does not, and keeps a unit against the thesis from being read as its
             # restatement (`argmine.graph.decode`).
-            new._.stance = STANCE_LABELS[int(probs["stance"][i].argmax())] if span.label_ == "claim" else ""
+            stance = STANCE_LABELS[int(probs["stance"][i].argmax())] if span.label_ == "claim" else ""
             parent = parents[i]
             if i == thesis:
                 pass
@@ -116,12 +116,13 @@ class RelationScorer:
                     relations.append((i, thesis, "support", float(kind_probs[i][2])))
                 else:
                     against = float(probs["stance"][i][STANCE_LABELS.index("against")])
-                    new._.stance = "against" if against > 0.5 else "for"
-                    relations.append((i, thesis, new._.stance == "against" and "attack" or "support",
+                    stance = "against" if against > 0.5 else "for"
+                    relations.append((i, thesis, "attack" if stance == "against" else "support",
                                       max(against, 1.0 - against)))
             else:
                 n = pair_index[(i, parent)]
                 relations.append((i, parent, TYPE_LABELS[int(rtype[n].argmax())], float(link[n])))
+            new._.stance = stance
             new_spans.append(new)
         doc.spans["units"] = new_spans
         doc._.arg_relations = relations

@@ -56,6 +56,23 @@ def assemble(finder: Path) -> Language:
     return nlp
 
 
+def clear_training_paths(nlp: Language) -> None:
+    """Forget where the finder's training data was: a work folder next to the model, deleted once it is saved.
+
+    The saved config would otherwise name files that no longer exist (`[paths]`, and the vectors pipeline in
+    `[initialize]`); nothing reads them to load or run the model, and `spacy train` with the model's config
+    asks for its own paths, as it does for any spaCy config."""
+    config = nlp.config
+    paths, initialize = config.get("paths", {}), config.get("initialize", {})
+    for key, value in paths.items():
+        if isinstance(value, str):
+            paths[key] = None
+    for key in ("vectors", "init_tok2vec"):  # set to a path directly, not through ${paths...}
+        value = initialize.get(key)
+        if isinstance(value, str) and not value.startswith("${"):
+            initialize[key] = None
+
+
 def keep_only_labels(nlp: Language, folder: Path) -> None:
     """Replace the saved string store, which holds every token of the training corpora, by the pipes' labels.
 
@@ -134,6 +151,7 @@ def train_from_data(
     staging = output.parent / f".{output.name}.new"
     if staging.exists():
         shutil.rmtree(staging)
+    clear_training_paths(nlp)
     nlp.to_disk(staging)
     if (output / "README.md").is_file():
         shutil.copyfile(output / "README.md", staging / "README.md")
