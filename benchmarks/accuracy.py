@@ -9,8 +9,9 @@ Three systems: the trained model (`--model`), the rule baseline (`rules`) and th
 which folder, which parts) and a protocol saying which trained model may be scored on each part:
 
 - `test`: a split no component ever trains on (AAE test, CDCP test): the model itself is scored;
-- `unseen`: a corpus no component trains on (the project's `corpus/`): the model itself is scored;
-- `cv`: a corpus the model trains on (microtexts, editorials, webdiscourse, cmv-modes): every part is scored
+- `unseen`: a corpus no component trains on: the model itself is scored;
+- `cv`: a corpus the model trains on (microtexts, editorials, webdiscourse, cmv-modes, the project's `corpus/`
+  and its annotated editorials): every part is scored
   by a model trained without it (`argmine train --holdout PART`). Those fold models come from
   `--fold-models DIR` (any folder names: each model's `meta.json` says which part it held out). With
   `--train-folds` the missing ones are trained into DIR (or a temporary folder): `heads` reuses the unit
@@ -80,7 +81,9 @@ class Corpus:
     gold_segments: dict[str, Row]  # measure -> value of the pooled gold-segment result (may be empty)
 
     def path(self, corpora: Path) -> Path:
-        return ROOT / "corpus" if not self.folder else corpora / self.folder
+        if not self.folder or self.folder.startswith("corpus/"):  # the project's own annotations
+            return ROOT / (self.folder or "corpus")
+        return corpora / self.folder
 
     def reader_missing(self) -> str:
         """Why this corpus cannot be read yet ("" when it can)."""
@@ -117,6 +120,36 @@ def evidence_types(r: dict) -> float:
 
 def first_last(r: dict) -> float:
     return r["first_last_paragraphs"]["share"]
+
+
+def thesis(r: dict) -> float:
+    return r["central_claim"]["overlap"]["accuracy"]
+
+
+def attack_recall(r: dict) -> float:
+    return r["relations"]["overlap"]["per_label"]["attack"]["recall"]
+
+
+def attack_precision(r: dict) -> float:
+    return r["relations"]["overlap"]["per_label"]["attack"]["precision"]
+
+
+def against(r: dict) -> float:
+    return r["stances"]["against"]["accuracy"]
+
+
+def testimony(r: dict) -> float:
+    return r["evidence_types"]["overlap"]["per_label"]["testimony"]["f1"]
+
+
+OPED_ROWS: dict[str, Row] = {
+    "thesis accuracy (50%)": thesis,
+    "attack recall (50%)": attack_recall,
+    "attack precision (50%)": attack_precision,
+    "stance accuracy of units against the thesis (50%)": against,
+    "testimony F1 (50%)": testimony,
+    "evidence-type macro-F1 (50%)": evidence_types,
+}
 
 
 SHORT_TEXT_ROWS: dict[str, Row] = {
@@ -174,16 +207,25 @@ CORPORA: tuple[Corpus, ...] = (
     Corpus("webdiscourse 5-fold CV", "webdiscourse", "webdiscourse", "cv", _folds("webdiscourse"), WEB_ROWS, {}),
     Corpus("cmv-modes 5-fold CV", "cmv-modes", "cmv-modes", "cv", _folds("cmv-modes"), WEB_ROWS, {}),
     Corpus(
-        "project corpus", "json", "", "unseen", (Part(None),),
+        "project corpus 5-fold CV", "json", "", "cv", _folds("corpus"),
         {
             "component micro-F1 (exact)": lambda r: r["components"]["micro_f1"],
             "segment F1 (50%)": seg,
             "share of gold units in first and last paragraphs found (50%)": first_last,
+            **OPED_ROWS,
         },
         {
             "component macro-F1": lambda r: r["components"]["macro_f1"],
             "link F1": lambda r: r["relations"]["f1"],
         },
+    ),
+    # The editorials annotated for the project (stand-off over the Webis texts), held out with their outlet.
+    *(
+        Corpus(
+            f"annotated editorials, test {label}", "editorials-standoff", "corpus/standoff/editorials", "cv",
+            (Part(outlet, f"editorials:{outlet}"),), {"segment F1 (50%)": seg, **OPED_ROWS}, {},
+        )
+        for outlet, label in (("aljazeera", "Al Jazeera"), ("foxnews", "Fox News"))
     ),
     Corpus(
         "CDCP test", "cdcp", "cdcp", "test", (Part("test"),),
@@ -220,6 +262,18 @@ def first_last_paragraphs(pairs: list) -> dict:
         "first": {"found": counts["first"][0], "gold": counts["first"][1]},
         "last": {"found": counts["last"][0], "gold": counts["last"][1]},
     }
+
+
+def stances(pairs: list) -> dict:
+    """Per gold stance (`for`, `against` the thesis), how many matched units (50% overlap) the prediction
+    gives the same stance: the question an analyst asks of the units that oppose the thesis."""
+    counts = {"for": [0, 0], "against": [0, 0]}
+    for gold, pred in pairs:
+        for g, p in overlap_matches(gold, pred):
+            if g.stance in counts:
+                counts[g.stance][0] += p.stance == g.stance
+                counts[g.stance][1] += 1
+    return {k: {"accuracy": c / n if n else 0.0, "correct": c, "support": n} for k, (c, n) in counts.items()}
 
 
 # --- which model scores which part --------------------------------------------------------------------------
@@ -321,6 +375,7 @@ def score(corpus: Corpus, system: str, systems: Systems, gold_segments: bool) ->
     result["model"] = names[0] if len(set(names)) == 1 else names
     if not gold_segments and corpus.kind == "json":
         result["first_last_paragraphs"] = first_last_paragraphs(pairs)
+    result["stances"] = stances(pairs)
     return result
 
 
@@ -360,6 +415,7 @@ def summary(results: dict) -> list[tuple[str, list[float | str]]]:
 
 
 def main() -> None:
+    import os
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--model", default=str(ROOT / "models" / "argmine-en"), help="the trained model")
@@ -378,6 +434,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown system(s) {', '.join(unknown)}; choose from {', '.join(SYSTEMS)}")
     only = [o.strip() for o in args.only.split(",") if o.strip()] or None
+    os.environ.setdefault("ARGMINE_CORPORA", str(args.corpora))  # the stand-off reader's texts
     results = run(args.corpora, args.model, wanted, only, args.fold_models, args.train_folds)
     tmp = args.out.with_name(f".{args.out.name}.tmp")
     tmp.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -6,21 +6,23 @@ import os
 from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError
-from argmine.corpora.errors import CorpusError, CorpusFormatError, check_split, existing_path
+from argmine.corpora.errors import CorpusError, CorpusFormatError, existing_path
+from argmine.corpora.folds import check_fold_split, fold_split
 from argmine.export.json import read_json
 
 
 def read_project(path: str | os.PathLike, split: str | None = None) -> list[ArgumentMap]:
-    """Read one argmine JSON file, or every `*.json` of a folder sorted by file name (only split None).
+    """Read one argmine JSON file, or every `*.json` of a folder sorted by file name; `split` None for all, or
+    a cross-validation fold (`fold<i>of5`, `train<i>of5`: `argmine.corpora.folds`).
 
     A map without a `source` gets `json:<file name>`.
     """
     path = existing_path(path, "argmine JSON")
-    check_split(split, (None,), "the argmine JSON corpus")
+    check_fold_split(split, "the argmine JSON corpus")
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     if not files:
         raise CorpusError(f"no *.json files in {path}")
-    return [_read_one(f) for f in files]
+    return fold_split([_read_one(f) for f in files], split)
 
 
 def _read_one(path: Path) -> ArgumentMap:

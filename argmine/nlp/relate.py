@@ -132,12 +132,16 @@ class RelationScorer:
     def choose_thesis(kinds: list[str], parents: list[int], kind_probs: numpy.ndarray,
                       thesis_probs: numpy.ndarray | None) -> int:
         """The thesis of a multi-paragraph text: the thesis scorer's most probable unit (`argmine.nlp.thesis`),
-        which becomes a paragraph root and a major claim whatever the paragraph decode made it; the decode's
-        other major claims stay, as restatements. Without a thesis scorer (models before it), the decode's
+        which becomes a paragraph root and a major claim whatever the paragraph decode made it. The decode's
+        later major claims stay, as restatements; earlier ones become claims, since the map's thesis is its
+        first major claim (`argmine.graph.decode`). Without a thesis scorer (models before it), the decode's
         surest major claim."""
         if thesis_probs is None or len(thesis_probs) != len(kinds):
             return max((i for i, k in enumerate(kinds) if k == "major_claim"), key=lambda i: kind_probs[i][0])
         thesis = int(numpy.argmax(thesis_probs))
+        for i in range(thesis):
+            if kinds[i] == "major_claim":
+                kinds[i] = "claim"
         kinds[thesis], parents[thesis] = "major_claim", _ROOT
         return thesis
 
