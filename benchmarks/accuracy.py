@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from argmine.corpora import CORPORA as READERS  # noqa: E402
 from argmine.corpora import read_corpus  # noqa: E402
 from argmine.corpora.errors import CorpusError  # noqa: E402
+from argmine.evaluation.calibration import calibration  # noqa: E402
 from argmine.evaluation.evaluate import STANCE_SOURCES, load_miner, predict  # noqa: E402
 from argmine.evaluation.scores import overlap_matches, score_maps  # noqa: E402
 from argmine.nlp.models import RULES, SENTENCES  # noqa: E402
@@ -142,6 +143,14 @@ def testimony(r: dict) -> float:
     return r["evidence_types"]["overlap"]["per_label"]["testimony"]["f1"]
 
 
+def ece_kind(r: dict) -> float:
+    return r["calibration"]["unit_kind"]["ece"]
+
+
+def ece_link(r: dict) -> float:
+    return r["calibration"]["link"]["ece"]
+
+
 OPED_ROWS: dict[str, Row] = {
     "thesis accuracy (50%)": thesis,
     "attack recall (50%)": attack_recall,
@@ -149,6 +158,8 @@ OPED_ROWS: dict[str, Row] = {
     "stance accuracy of units against the thesis (50%)": against,
     "testimony F1 (50%)": testimony,
     "evidence-type macro-F1 (50%)": evidence_types,
+    "expected calibration error, unit kind": ece_kind,
+    "expected calibration error, link": ece_link,
 }
 
 
@@ -376,6 +387,8 @@ def score(corpus: Corpus, system: str, systems: Systems, gold_segments: bool) ->
     if not gold_segments and corpus.kind == "json":
         result["first_last_paragraphs"] = first_last_paragraphs(pairs)
     result["stances"] = stances(pairs)
+    if not gold_segments:
+        result["calibration"] = calibration(pairs)
     return result
 
 
