@@ -85,7 +85,7 @@ def test_a_held_out_fold_of_the_op_eds_never_teaches_the_thesis():
     from argmine.training.data import PROJECT, load_recipe
 
     data = load_recipe(CORPORA, "corpus:2/5,editorials:foxnews")
-    taught = {m.source for m in data.thesis}
+    taught = {m.source for m in data.kinds}
     held = {m.source for m in read_corpus("json", PROJECT, "fold2of5")}
     assert held and not taught & held
     assert taught & {m.source for m in read_corpus("json", PROJECT, "train2of5")}

@@ -9,12 +9,13 @@
     never taken as evidence that a text has no thesis; the heads decide those units' kinds;
   - each of them also in re-flowed copies (`argmine.training.augment`: paragraphs merged into one, split into
     one sentence each, merged in pairs), so no paragraph layout is new to the finder;
-- kind and stance heads: AAE train + dev and the arg-microtexts;
-- link and relation-type heads: AAE train + dev and arg-microtexts (adding CDCP train lowered AAE dev link
+- kind and stance heads: AAE train + dev, the arg-microtexts, web discourse, CMV, the project's op-eds
+  (corpus/) and the annotated editorials;
+- link and relation-type heads: the same (adding CDCP train lowered AAE dev link
   F1 0.552 -> 0.529 and microtexts attachment 0.601 -> 0.586: its links run between whole sentences of user
   comments, a different scheme);
-- evidence-type head: the Webis editorials (both outlets) and the microtexts' example units;
-- thesis scorer: the kind heads' maps plus the project's op-eds (corpus/) and the annotated editorials.
+- evidence-type head: the Webis editorials (both outlets), the microtexts' example units and the op-eds;
+- thesis scorer: the kind heads' maps.
 AAE test and CDCP test are never read. `holdout` removes more parts for cross-validation, comma-separated:
 `microtexts:K/N` (fold K of N), `editorials:OUTLET`, or `aae:dev` for model-selection runs.
 """
@@ -62,7 +63,6 @@ class TrainingData:
     links: list[ArgumentMap] = field(default_factory=list)
     evidence: list[ArgumentMap] = field(default_factory=list)
     finder_segments: list[ArgumentMap] = field(default_factory=list)
-    thesis: list[ArgumentMap] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)
 
 
@@ -127,10 +127,11 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"] + comments
     data.finder_train += reflowed(essays + micro + comments, REFLOW_SHARE, seed)
     data.finder_segments = editorials + cdcp + reflowed(editorials + cdcp, REFLOW_SHARE, seed + 1)
-    data.kinds = essays + micro + comments
-    data.links = essays + micro + comments
-    data.evidence = editorials + micro
-    data.thesis = opeds + annotated  # besides the kind heads' maps
+    # The op-eds and annotated editorials teach kinds, stances and links too: the only texts where reported
+    # opposing views and concessions (attacks, units against the thesis) appear as news sites print them.
+    data.kinds = essays + micro + comments + opeds + annotated
+    data.links = essays + micro + comments + opeds + annotated
+    data.evidence = editorials + micro + opeds
     data.sources = {
         "aae:train": len(aae_train),
         "aae:dev": len(aae_dev),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from spacy.language import Language
+from spacy.tokens import Span
 
 from argmine.argmap import ArgumentMap
 from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_heads
@@ -58,11 +59,38 @@ def train_thesis_head(scorer: ThesisScorer, examples: list[Featurized], seed: in
         if root is None:  # no thesis annotated (implicit, or a scheme without one): missing, not a negative
             continue
         documents += 1
-        for i, row in enumerate(thesis_rows(ex.units, ex.feats)):
+        units, feats = ex.units, ex.feats
+        headline = unmarked_headline(units)
+        if headline is not None:
+            # The op-eds and editorials leave the headline unmarked, their thesis is in the body; CMV marks its
+            # title as the thesis. Without the headline as a candidate that loses, only CMV would teach what a
+            # title is, and every op-ed's headline (which the finder does propose) would win.
+            units = DocUnits(units.doc, [headline, *units.spans])
+            feats = [units.unit_features(i) for i in range(len(units.spans))]
+            root += 1
+        for i, row in enumerate(thesis_rows(units, feats)):
             rows.append(row)
             labels.append("thesis" if i == root else "other")
     scorer.head.fit(rows, labels, **_fit(scorer.fit, seed))
     return documents
+
+
+HEADLINE_TOKENS = 40  # a longer first paragraph is a lede, not a headline
+
+
+def unmarked_headline(units: DocUnits) -> Span | None:
+    """The first paragraph of `units`' doc that is not metadata, as a span, when it is short (a headline) and
+    comes before every gold unit: the headline the annotators of op-eds and editorials leave unmarked."""
+    doc, layout = units.doc, units.layout
+    first = next((t for t in range(len(doc)) if not doc[t].is_space and layout.role_of(t) != "meta"), None)
+    if first is None:
+        return None
+    para = layout.paragraph[first]
+    tokens = [t for t in range(first, len(doc)) if layout.paragraph[t] == para]
+    tokens = [t for t in tokens if not doc[t].is_space and layout.role_of(t) != "meta"]
+    if len(tokens) > HEADLINE_TOKENS or any(s.start <= tokens[-1] for s in units.spans):
+        return None
+    return doc[tokens[0] : tokens[-1] + 1]
 
 
 def gold_thesis(amap: ArgumentMap) -> int | None:

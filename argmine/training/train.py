@@ -132,8 +132,7 @@ def train_from_data(
         **train_unit_heads(classifier, kinds, evidence, seed=seed),
         **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed,
                                classifier=classifier),
-        "thesis": train_thesis_head(nlp.get_pipe("argmine_thesis_scorer"), kinds + featurize(nlp, data.thesis),
-                                    seed=seed),
+        "thesis": train_thesis_head(nlp.get_pipe("argmine_thesis_scorer"), kinds, seed=seed),
     }
     report["heads_seconds"] = round(time.perf_counter() - t, 1)
     nlp.meta.update(
