@@ -26,6 +26,7 @@ from argmine.cli.errors import reported
 from argmine.cli.output import STDIO, check_output
 from argmine.cli.terminal import one_line
 from argmine.errors import UsageError
+from argmine.graph.confidence import check_min_score, prune_option
 from argmine.export import (
     FORMATS,
     MAX_MAP_BYTES,
@@ -55,6 +56,10 @@ def convert(
         None, "--from", metavar="FORMAT",
         help=f"Input format: {', '.join(map_formats())} (default: from SOURCE's suffix; sniffed on stdin).",
     ),
+    min_score: str | None = typer.Option(
+        None, "--min-score", metavar="P",
+        help="Drop the units scored under P (0 to 1), never the thesis; what hung on them moves up a level.",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite TARGET if it exists."),
     max_bytes: int = typer.Option(
         MAX_MAP_BYTES, "--max-bytes", min=1, help="Refuse a map larger than this many bytes, before parsing it."
@@ -68,6 +73,7 @@ def convert(
     Exit status: 0 converted, 1 the map could not be read or written, 2 usage error.
     """
     with reported(debug):
+        threshold = None if min_score is None else check_min_score(min_score, "--min-score")
         out_format = get_format(fmt) if fmt else get_format("json") if target == STDIO else format_for_path(target)
         if from_fmt and get_format(from_fmt).loads is None:
             raise UnknownFormat(f"{from_fmt} is an output-only format; read one of {', '.join(map_formats())}")
@@ -79,6 +85,7 @@ def convert(
         elif out_format.name == "png" and sys.stdout.isatty():
             raise UsageError("png is binary and stdout is a terminal; write it to a file")
         amap = _read_stdin(from_fmt, max_bytes) if source == STDIO else read(source, from_fmt, max_bytes=max_bytes)
+        amap = prune_option(amap, threshold)
         data = out_format.dumps(amap)
         if path is None:
             sys.stdout.flush()

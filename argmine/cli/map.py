@@ -53,6 +53,10 @@ def map_command(
     max_chars: int = typer.Option(
         DEFAULT_MAX_CHARS, "--max-chars", min=1, help="Refuse inputs longer than this many characters."
     ),
+    min_score: Optional[str] = typer.Option(
+        None, "--min-score", metavar="P",
+        help="Drop the units scored under P (0 to 1), never the thesis; what hung on them moves up a level.",
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
     summary: bool = typer.Option(
         False, "--summary",
@@ -71,6 +75,7 @@ def map_command(
     """
     from argmine import export
     from argmine.export.atomic import write_atomic
+    from argmine.graph.confidence import check_min_score, prune_option
     from argmine.nlp import load
     from argmine.read.decode import read_input
 
@@ -78,6 +83,7 @@ def map_command(
         _check_input(input, extra or [])
         if as_json and not summary:
             raise UsageError("--json goes with --summary (for the map as JSON, use -f json)")
+        threshold = None if min_score is None else check_min_score(min_score, "--min-score")
         to_stdout = output == STDIO or (output is None and format is not None)
         if format:
             fmt = export.get_format(format)
@@ -98,6 +104,7 @@ def map_command(
         # spaCy refuses texts over nlp.max_length; --max-chars is the limit the user chose.
         miner.nlp.max_length = max(miner.nlp.max_length, max_chars)
         amap = miner.map(decoded.text, source="<stdin>" if input == STDIO else input)
+        amap = prune_option(amap, threshold)  # before any output: every format, the tree and --summary
 
         if fmt is None:
             if summary:

@@ -15,6 +15,7 @@ from rich.tree import Tree
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.cli.terminal import printable
 from argmine.graph.analysis import Analysis
+from argmine.graph.confidence import is_uncertain
 from argmine.graph.tree import outline
 
 KIND_STYLE = {"major_claim": "bold magenta", "claim": "bold cyan", "premise": "blue", "evidence": "green"}
@@ -40,19 +41,23 @@ def _label(
         mark, style = SUPPORT_MARK if via.relation == "support" else ATTACK_MARK
         label.append(mark, style=style)
         label.append(" ")
-    label.append("THESIS" if thesis else KIND_LABEL[unit.kind], style=KIND_STYLE[unit.kind])
+    # An uncertain unit is dimmed and marked `?` with its score, so the mark survives without colour.
+    unsure = is_uncertain(unit)
+    dim = " dim" if unsure else ""
+    label.append("THESIS" if thesis else KIND_LABEL[unit.kind], style=KIND_STYLE[unit.kind] + dim)
+    if unsure:
+        label.append(f"? ({unit.score:.2f})", style="bold yellow")
     if unit.kind == "evidence":
-        label.append(f" ({unit.evidence_type or 'untyped'})", style="green")
+        label.append(f" ({unit.evidence_type or 'untyped'})", style="green" + dim)
     label.append(f" {printable(unit.id)}", style="dim")
     if unit.stance:
-        label.append(f" ({unit.stance})", style="yellow")
+        label.append(f" ({unit.stance})", style="yellow" + dim)
     label.append(": ")
     if seen:
         label.append("(shown above)", style="dim italic")
     else:
-        label.append(
-            _clip(amap.unit_text(unit)), style="red" if via is not None and via.relation == "attack" else ""
-        )
+        style = "red" if via is not None and via.relation == "attack" else ""
+        label.append(_clip(amap.unit_text(unit)), style=(style + dim).strip())
     return label
 
 

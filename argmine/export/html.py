@@ -35,6 +35,7 @@ from importlib import resources
 from argmine.argmap import ArgumentMap, Unit
 from argmine.export.atomic import write_atomic
 from argmine.graph.analysis import analyse
+from argmine.graph.confidence import UNCERTAIN, is_uncertain
 from argmine.graph.coverage import coverage
 from argmine.graph.decode import thesis_of
 from argmine.graph.tree import outline
@@ -77,12 +78,15 @@ def _describe(unit: Unit) -> str:
         words.append(f"({unit.evidence_type})")
     if unit.stance:
         words.append(f"[{unit.stance}]")
+    if is_uncertain(unit):
+        words.append(f"uncertain (score {unit.score:.2f})")
     return " ".join(words)
 
 
 def _open(unit: Unit) -> str:
+    uncertain = " uncertain" if is_uncertain(unit) else ""
     return (
-        f'<span class="unit k-{unit.kind}" data-unit-id="{esc(unit.id)}" data-kind="{unit.kind}" '
+        f'<span class="unit k-{unit.kind}{uncertain}" data-unit-id="{esc(unit.id)}" data-kind="{unit.kind}" '
         f'tabindex="0" title="{esc(_describe(unit))}">'
     )
 
@@ -144,8 +148,10 @@ def map_html(amap: ArgumentMap) -> str:
         is_thesis = thesis is not None and u.id == thesis.id and step.depth == 0
         rel = step.via.relation if step.via else ""
         classes = f"node k-{u.kind}" + (" repeat" if step.repeat else "") + (" thesis" if is_thesis else "")
+        unsure = is_uncertain(u)  # dashed and faded (map.css), and said in words beside its score
+        classes += " uncertain" if unsure else ""
         text = " ".join(sanitize(amap.unit_text(u)).split())
-        meta = [f"score {u.score:.2f}"] + ([u.stance] if u.stance else [])
+        meta = (["? uncertain"] if unsure else []) + [f"score {u.score:.2f}"] + ([u.stance] if u.stance else [])
         item = [
             f'<li class="item{" rel-" + rel if rel else ""}">',
             f'<div class="{classes}" data-unit-id="{esc(u.id)}" data-kind="{u.kind}" '
@@ -190,6 +196,7 @@ def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
         f'<span><i class="swatch k-{kind}"></i>{label.lower()}</span>' for kind, label in KIND_LABEL.items()
     )
     legend += '<span><i class="swatch unmapped"></i>text left out of the map</span>'
+    legend += f'<span><i class="swatch uncertain"></i>uncertain (score under {UNCERTAIN:.2f})</span>'
     source = f'<p class="source">{esc(amap.source)}</p>' if amap.source else ""
     gap = f"{left_out} of {sentences} sentences left out of the map" if sentences else "no sentences"
     return (
