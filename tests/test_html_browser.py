@@ -245,14 +245,14 @@ SCENARIO = r"""
 """
 
 
-def drive(tmp_path: Path, amap: ArgumentMap) -> dict:
-    """Open the page with SCENARIO appended (the copy's policy also allows SCENARIO, by its hash) in headless
-    Chromium, and return what the scenario recorded."""
+def drive(tmp_path: Path, amap: ArgumentMap, scenario: str = SCENARIO) -> dict:
+    """Open the page with `scenario` appended (the copy's policy also allows it, by its hash) in headless
+    Chromium, and return what the scenario recorded in `<pre id="scenario">`."""
     page = html.to_html(amap)
-    digest = "'sha256-" + base64.b64encode(hashlib.sha256(SCENARIO.encode()).digest()).decode() + "'"
+    digest = "'sha256-" + base64.b64encode(hashlib.sha256(scenario.encode()).digest()).decode() + "'"
     page, n = re.subn(r"script-src ('sha256-[^']+')", lambda m: f"script-src {m.group(1)} {digest}", page)
     assert n == 1
-    page = page.replace("</body>", f"<script>{SCENARIO}</script>\n</body>")
+    page = page.replace("</body>", f"<script>{scenario}</script>\n</body>")
     path = tmp_path / "driven.html"
     path.write_text(page, encoding="utf-8")
     out = chromium(tmp_path, "--window-size=1200,800", "--virtual-time-budget=5000", "--dump-dom", path.as_uri())
@@ -294,6 +294,41 @@ def test_driving_the_page_clicks_collapses_filters_and_thresholds(tmp_path):
     assert result["tabbable"]
     for unit, title in zip(amap.units, result["titles"]):  # full text on hover
         assert " ".join(amap.unit_text(unit).split()) in title
+
+
+# What the browser draws for each unit box and essay span: its computed opacity and outline, and its title.
+STYLES = r"""
+(function () {
+  function look(n) {
+    var css = getComputedStyle(n);
+    return { id: n.getAttribute("data-unit-id"), opacity: parseFloat(css.opacity), outline: css.outlineStyle,
+             title: n.getAttribute("title"), meta: (n.querySelector(".meta") || {}).textContent || "" };
+  }
+  var out = document.createElement("pre");
+  out.id = "scenario";
+  out.textContent = JSON.stringify({
+    map: [].slice.call(document.querySelectorAll("#map .node")).map(look),
+    essay: [].slice.call(document.querySelectorAll("#essay .unit")).map(look),
+  });
+  document.body.appendChild(out);
+})();
+"""
+
+
+def test_uncertain_units_are_drawn_faded_and_dashed_with_their_score(tmp_path):
+    amap = sample_map()
+    low = Unit("u4", *[(u.start, u.end) for u in amap.units if u.id == "u4"][0], "evidence", "testimony", score=0.3)
+    amap = amap.with_units([low if u.id == "u4" else u for u in amap.units], amap.relations)
+    assert [u.id for u in amap.units if u.score < 0.5] == ["u4"]
+    result = drive(tmp_path, amap, STYLES)
+    for pane in ("map", "essay"):
+        shown = {entry["id"]: entry for entry in result[pane]}
+        assert shown.keys() == {u.id for u in amap.units}
+        assert shown["u4"]["opacity"] < 0.8 and shown["u4"]["outline"] == "dashed", shown["u4"]
+        assert "uncertain (score 0.30)" in shown["u4"]["title"]
+        for uid in shown.keys() - {"u4"}:
+            assert shown[uid]["opacity"] == 1 and shown[uid]["outline"] != "dashed", shown[uid]
+    assert "? uncertain · score 0.30" in {e["id"]: e for e in result["map"]}["u4"]["meta"]
 
 
 MERMAID_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out">pending</pre>
