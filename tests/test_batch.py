@@ -532,3 +532,63 @@ def test_thousand_opeds_survive_a_kill_and_a_rerun(tmp_path):
     assert {d["output"] for d in report["documents"]} == {
         p.relative_to(out).as_posix() for p in outputs if p.name != REPORT_NAME
     }
+
+
+# ---- one load path: the --max-chars limit reaches every engine ---------------------------------------
+
+def _long_text(chars: int) -> str:
+    """Paragraphs of ordinary prose, `chars` characters or a little more."""
+    paragraph = ESSAY_2.strip()
+    return "\n\n".join([paragraph] * (chars // (len(paragraph) + 2) + 1)) + "\n"
+
+
+def test_one_load_raises_spacys_limit_to_the_callers_and_never_lowers_it():
+    from argmine.nlp import load
+
+    default = load("rules").nlp.max_length
+    assert load("rules", max_chars=1_500_000).nlp.max_length == 1_500_000 > default
+    assert load("rules", max_chars=10).nlp.max_length == default
+
+
+def test_batch_workers_load_the_model_for_the_batch_limit():
+    from argmine.batch import work
+    from argmine.batch.dask_engine import _load
+
+    work.init_worker("rules", 1_500_000, pool_child=False)
+    try:
+        assert work.current_miner().nlp.max_length == 1_500_000
+    finally:
+        work._state.clear()
+    assert _load("sentences", 1_600_000).nlp.max_length == 1_600_000  # the Dask workers' loader
+
+
+@pytest.mark.slow
+def test_a_miner_without_windows_maps_what_the_limit_lets_through():
+    # One Doc of 1.05 million characters: spaCy refuses it (E088) unless the load raised its limit.
+    from argmine.nlp import Miner, load
+
+    text = _long_text(1_050_000)
+    loaded = load("rules", max_chars=1_500_000)
+    whole = Miner(loaded.nlp, loaded.name, window=None).map(text)
+    assert len(whole) > 1000
+    plain = load("rules")
+    with pytest.raises(ValueError, match="E088"):
+        Miner(plain.nlp, plain.name, window=None).map(text)
+
+
+@pytest.mark.slow
+def test_batch_maps_a_text_over_a_million_characters_that_map_maps(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = _long_text(1_050_000)
+    _write(tmp_path / "in" / "long.txt", text)
+    mapped = CliRunner().invoke(app, ["map", "in/long.txt", "-m", "rules", "--max-chars", "1500000",
+                                      "-o", "map.json"])
+    assert mapped.exit_code == 0, mapped.stderr
+    refused = CliRunner().invoke(app, ["batch", "in", "-o", "small", "-m", "rules", "-w", "1"])
+    assert refused.exit_code == 1 and "over the limit of 1,000,000" in refused.stderr
+    batched = CliRunner().invoke(app, ["batch", "in", "-o", "out", "-m", "rules", "-w", "1",
+                                       "--max-chars", "1500000"])
+    assert batched.exit_code == 0, batched.stderr
+    one, other = export.read(tmp_path / "map.json"), export.read(tmp_path / "out" / "long.json")
+    assert one.text == other.text == text and len(one) > 1000
+    assert one.units == other.units and one.relations == other.relations

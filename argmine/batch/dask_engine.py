@@ -37,19 +37,23 @@ def _key(model: str | None) -> str:
     return "" if model is None else str(model)
 
 
-def _load(model: str | None) -> object:
-    """The cached miner for `model` in this worker process (loaded on first use)."""
+def _load(model: str | None, max_chars: int | None = None) -> object:
+    """The cached miner for `model` in this worker process (loaded on first use), taking texts of up to
+    `max_chars` characters (a worker serves many jobs: its limit only grows)."""
+    from argmine.nlp.miner import allow, load
+
     key = _key(model)
     with _lock:
         if key not in _miners:
             try:
-                from argmine.nlp import load
-
-                _miners[key] = load(model)
+                _miners[key] = load(model, max_chars=max_chars)
             except Exception as err:
                 _miners[key] = ModelLoadError(f"cannot load model {model or 'default'!r} on a Dask worker: "
                                               f"{one_line(err)}")
-        return _miners[key]
+        miner = _miners[key]
+        if max_chars is not None and not isinstance(miner, ModelLoadError):
+            allow(miner, max_chars)
+        return miner
 
 
 class MinerPlugin(WorkerPlugin):
@@ -57,17 +61,19 @@ class MinerPlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self, model: str | None) -> None:
+    def __init__(self, model: str | None, max_chars: int | None = None) -> None:
         self.model = model
+        self.max_chars = max_chars
 
     async def setup(self, worker) -> None:
         """Load the model on a thread, so the worker keeps answering the scheduler while it loads."""
-        await asyncio.get_running_loop().run_in_executor(None, _load, self.model)
+        await asyncio.get_running_loop().run_in_executor(None, _load, self.model, self.max_chars)
 
 
-def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None) -> list[Outcome]:
+def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None, max_chars: int | None = None
+                        ) -> list[Outcome]:
     """The Dask task: map `tasks` with this worker's cached model."""
-    miner = _load(model)
+    miner = _load(model, max_chars)
     if isinstance(miner, ModelLoadError):
         raise miner
     with _lock:
@@ -83,10 +89,12 @@ def run_on_dask(
     retries: int = 2,
     report: Report | None = None,
     read: dict | None = None,
+    max_chars: int | None = None,
 ) -> Iterator[tuple[Chunk, list[Outcome]]]:
     """Run `chunks` on the cluster at `scheduler`, yielding results as they finish.
 
-    `read` holds the decoder options; inputs are read here, on the client.
+    `read` holds the decoder options; inputs are read here, on the client. The workers load the model for
+    texts of up to `max_chars` characters.
     """
     try:
         from distributed import Client, as_completed
@@ -109,7 +117,7 @@ def run_on_dask(
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
         if report is not None:
             report.workers = len(info.get("workers", {}))
-        client.register_plugin(MinerPlugin(model), name=f"{PLUGIN_NAME}-{_key(model)}")
+        client.register_plugin(MinerPlugin(model, max_chars), name=f"{PLUGIN_NAME}-{_key(model)}")
         keys = (f"argmine-{uuid.uuid4().hex[:12]}-{n}" for n in itertools.count())
         todo = iter(chunks)
         retry: deque[tuple[Chunk, list[Task]]] = deque()  # documents of a chunk that killed its workers
@@ -132,7 +140,7 @@ def run_on_dask(
                     if not remote:
                         ready.append((chunk, failed))
                         continue
-                future = client.submit(map_chunk_on_worker, remote, fmt, model, key=next(keys),
+                future = client.submit(map_chunk_on_worker, remote, fmt, model, max_chars, key=next(keys),
                                        retries=retries, pure=False)
                 waiting[future.key] = (chunk, remote, failed)
                 futures.add(future)

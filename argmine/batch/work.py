@@ -107,8 +107,9 @@ def read_record(doc: Document, read: dict | None = None) -> Decoded:
 _state: dict[str, object] = {}
 
 
-def init_worker(model: str | None, pool_child: bool = True) -> None:
-    """Pool initializer: load `model` once for this process (a failure is reported by the first task)."""
+def init_worker(model: str | None, max_chars: int | None = None, *, pool_child: bool = True) -> None:
+    """Pool initializer: load `model` once for this process, for texts of up to `max_chars` characters (a
+    failure is reported by the first task)."""
     if pool_child:
         _exit_with_parent()
         _exit_quickly()
@@ -119,7 +120,7 @@ def init_worker(model: str | None, pool_child: bool = True) -> None:
     try:
         from argmine.nlp import load
 
-        _state["miner"] = load(model)
+        _state["miner"] = load(model, max_chars=max_chars)
         _state.pop("error", None)
     except Exception as err:  # reported through ModelLoadError by every task of this worker
         _state["error"] = load_failure(model, err)

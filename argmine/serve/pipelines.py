@@ -32,11 +32,9 @@ class Pipelines:
         self._names: dict[str | None, str] = {}  # what a request may say -> the loaded model's key
         for spec in models or [None]:
             given = model_spec(spec)
-            miners = [load(given) for _ in range(count)]  # every load before the server listens
+            # Every load before the server listens; the server's --max-chars is the limit that holds.
+            miners = [load(given, max_chars=max_chars) for _ in range(count)]
             key = miners[0].name
-            for miner in miners:
-                # spaCy refuses texts over nlp.max_length; the server's --max-chars is the limit that holds.
-                miner.nlp.max_length = max(miner.nlp.max_length, max_chars)
             free: queue.SimpleQueue[Miner] = queue.SimpleQueue()
             for miner in miners:
                 free.put(miner)
