@@ -569,4 +569,4 @@ def test_cli_malformed_web_corpus_exits_1(tmp_path: Path) -> None:
     root = _web_copy(tmp_path, "</xmi:XMI>", "")
     result = runner.invoke(app, ["corpus", "stats", "webdiscourse", str(root)])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "12.xmi" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("argmine: ") and "12.xmi" in result.stderr and len(result.stderr.splitlines()) == 1

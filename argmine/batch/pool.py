@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from argmine.batch.work import Outcome, Task, init_worker
+from argmine.errors import ArgmineError, InputError, UsageError
 
 # What the fork server imports before it forks workers (their model they still load themselves).
 PRELOAD = ["argmine.batch.work", "argmine.nlp"]
@@ -88,7 +89,7 @@ class WorkerPool:
         retries: int = 2,
     ) -> None:
         if workers < 1:
-            raise ValueError(f"workers must be at least 1, not {workers}")
+            raise UsageError(f"workers must be at least 1, not {workers}")
         self.workers = workers
         self.initializer = initializer
         self.initargs = initargs
@@ -216,11 +217,11 @@ def _died(task: Task, times: int) -> Outcome:
     return Outcome(task.index, ok=False, reason=reason, error=WorkerDied(reason))
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(InputError):
     """A document whose worker process died every time it was mapped."""
 
 
-class WorkerStartError(RuntimeError):
+class WorkerStartError(ArgmineError):
     """Worker processes that die before they map anything: no document is to blame."""
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from argmine.argmap import ArgumentMap
 from argmine.batch.errors import ModelLoadError
 from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_byte_limit
+from argmine.errors import ArgmineError
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
 JSONL = "jsonl"
@@ -242,7 +243,7 @@ def _summary(amap: ArgumentMap) -> dict | None:
 def _portable(err: Exception | None) -> Exception | None:
     # The error travels back to the caller's process; exception types of unknown libraries may not
     # survive the trip, so they come back as a RuntimeError carrying the same one-line message.
-    if err is None or type(err).__module__ in ("builtins", "argmine.argmap", "argmine.read.decode"):
+    if err is None or type(err).__module__ == "builtins" or isinstance(err, ArgmineError):
         return err
     return RuntimeError(one_line(err))
 
@@ -270,11 +271,8 @@ def _fail(out: Outcome, err: Exception) -> None:
 
 def one_line(err: BaseException) -> str:
     """A one-line reason for `err`: argmine's own messages as they are, anything else with its type."""
-    from argmine.argmap import MapError
-    from argmine.nlp.models import ModelLoadError as Unloadable
-
     text = " ".join(str(err).split())
-    if isinstance(err, (InputError, MapError, ModelLoadError, Unloadable)):
+    if isinstance(err, ArgmineError):
         return text or type(err).__name__
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 

@@ -13,11 +13,12 @@ import queue
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from argmine.errors import UsageError
 from argmine.nlp import Miner, load
 from argmine.nlp.models import model_spec
 
 
-class UnknownModel(ValueError):
+class UnknownModel(UsageError):
     """A request named a model the server did not load."""
 
 
@@ -26,7 +27,7 @@ class Pipelines:
 
     def __init__(self, models: Sequence[str | os.PathLike | None], count: int = 1, *, max_chars: int) -> None:
         if count < 1:
-            raise ValueError(f"pipelines must be at least 1, not {count}")
+            raise UsageError(f"pipelines must be at least 1, not {count}")
         self.count = count
         self._free: dict[str, queue.SimpleQueue[Miner]] = {}
         self._names: dict[str | None, str] = {}  # what a request may say -> the loaded model's key
