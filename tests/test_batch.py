@@ -592,3 +592,70 @@ def test_batch_maps_a_text_over_a_million_characters_that_map_maps(tmp_path, mon
     one, other = export.read(tmp_path / "map.json"), export.read(tmp_path / "out" / "long.json")
     assert one.text == other.text == text and len(one) > 1000
     assert one.units == other.units and one.relations == other.relations
+
+
+# ---- one retry and split policy for every engine ------------------------------------------------------
+
+def _tasks(n: int) -> tuple:
+    return tuple(SimpleNamespace(index=i, source=f"doc{i}", text=f"text {i}") for i in range(n))
+
+
+def test_the_recovery_policy_splits_retries_alone_and_gives_up_after_the_retries():
+    from argmine.batch.engine import Recovery, WorkerDied
+
+    recovery = Recovery(retries=2)
+    again, given_up = recovery.worker_died(Chunk(0, _tasks(3)), blamed=True)  # several: split, whoever ran
+    assert [c.tasks for c in again] == [(t,) for t in _tasks(3)] and not given_up
+    assert len({c.id for c in again}) == 3 and all(c.id < 0 for c in again)
+    single = again[1]
+    assert recovery.worker_died(single, blamed=False)[0][0].strikes == 0  # ran beside others: no strike
+    for strike in (1, 2):
+        assert recovery.worker_died(single, blamed=True) == ([single], []) and single.strikes == strike
+    again, (out,) = recovery.worker_died(single, blamed=True)
+    assert not again and not out.ok and out.index == 1 and isinstance(out.error, WorkerDied)
+    assert out.reason == "doc1: the worker process died 3 times mapping this document (killed, crashed)"
+    # Dask's scheduler has retried it already: given up at the first KilledWorker, with the engine's words
+    again, (out,) = recovery.worker_died(Chunk(5, _tasks(1)), blamed=True, final=True, why="Dask workers died")
+    assert not again and out.reason == "doc0: Dask workers died"
+
+
+def test_the_recovery_policy_fails_the_documents_of_a_task_that_raised_but_not_a_missing_model():
+    from argmine.batch.engine import Recovery
+    from argmine.batch.errors import ModelLoadError
+
+    outcomes = Recovery(2).task_failed(Chunk(0, _tasks(2)), RuntimeError("cannot pickle the result"))
+    assert [(o.index, o.ok, o.reason) for o in outcomes] == [
+        (0, False, "doc0: RuntimeError: cannot pickle the result"),
+        (1, False, "doc1: RuntimeError: cannot pickle the result"),
+    ]
+    with pytest.raises(ModelLoadError):
+        Recovery(2).task_failed(Chunk(0, _tasks(2)), ModelLoadError("cannot load model 'x'"))
+
+
+RAISING_MODULE = """
+from types import SimpleNamespace
+
+
+def init(*args):
+    pass
+
+
+def raise_on_bad(tasks, *args):
+    if any("BAD" in t.text for t in tasks):
+        raise RuntimeError("this chunk cannot be mapped")
+    return [SimpleNamespace(index=t.index, ok=True, payload=t.text) for t in tasks]
+"""
+
+
+def test_a_chunk_whose_task_raises_fails_its_documents_and_the_pool_goes_on(tmp_path, monkeypatch):
+    _write(tmp_path / "raising_task.py", RAISING_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import raising_task
+
+    tasks = [SimpleNamespace(index=i, source=f"doc{i}", text="BAD" if i == 5 else f"text {i}") for i in range(12)]
+    chunks = [Chunk(n, tuple(tasks[i : i + 3])) for n, i in enumerate(range(0, 12, 3))]
+    with WorkerPool(2, (), initializer=raising_task.init) as pool:
+        outcomes = {o.index: o for _, outs in pool.run(chunks, raising_task.raise_on_bad) for o in outs}
+    assert sorted(outcomes) == list(range(12)) and pool.restarts == 0
+    assert [i for i, o in outcomes.items() if not o.ok] == [3, 4, 5]  # the chunk that raised
+    assert outcomes[4].reason == "doc4: RuntimeError: this chunk cannot be mapped"

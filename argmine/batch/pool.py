@@ -6,9 +6,11 @@ fresh process that imports spaCy once, single-threaded, and forks every worker f
 starting (and restarting) workers costs a fork instead of a spaCy import.
 
 When a worker dies (killed, out of memory, a crash in native code) the executor breaks and every chunk in
-flight is lost; `WorkerPool` starts a new executor and runs those chunks again, one document at a time
-and alone, so a document that kills its worker every time is found, tried `retries` more times and
-reported failed, while every other document is mapped.
+flight is lost; `WorkerPool` starts a new executor and hands the lost chunks to the batch engines' one
+retry and split policy (`argmine.batch.engine.Recovery`). The pool runs the chunks that policy sends back
+one at a time and alone, so a death while one document runs alone is that document's doing: a document
+that kills its worker every time is found, tried `retries` more times and reported failed, while every
+other document is mapped.
 """
 
 from __future__ import annotations
@@ -21,15 +23,12 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-
-from argmine.batch.work import Outcome, Task, init_worker
-from argmine.errors import ArgmineError, InputError, UsageError
+from argmine.batch.engine import Chunk, Recovery, WorkerDied  # noqa: F401  (WorkerDied: argmine.batch exports it)
+from argmine.batch.work import THREAD_VARS, Outcome, Task, init_worker
+from argmine.errors import ArgmineError, UsageError
 
 # What the fork server imports before it forks workers (their model they still load themselves).
 PRELOAD = ["argmine.batch.work", "argmine.nlp"]
-# One BLAS/OpenMP thread per process: N worker processes already use the N cores.
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def mp_context() -> multiprocessing.context.BaseContext:
@@ -50,15 +49,6 @@ def mp_context() -> multiprocessing.context.BaseContext:
         for var in added:
             os.environ.pop(var, None)
     return ctx
-
-
-@dataclass
-class Chunk:
-    """Tasks that go to one worker together (one `nlp.pipe` pass); `strikes` counts deaths while alone."""
-
-    id: int
-    tasks: tuple[Task, ...]
-    strikes: int = 0
 
 
 def chunked(tasks: Iterable[Task], target_size: int, max_tasks: int = 16) -> Iterator[Chunk]:
@@ -135,14 +125,14 @@ class WorkerPool:
         A document whose worker dies `retries + 1` times while it runs alone yields a failed outcome.
         """
         source = iter(chunks)
+        recovery = Recovery(self.retries)
         # Workers that die before a single chunk ever comes back are not killed by documents: they cannot
         # start (typically a script that starts workers without an `if __name__ == "__main__":` guard).
         give_up = 3 * (self.retries + 2)
         worked = False
-        suspects: deque[Chunk] = deque()  # chunks that were in flight when a worker died, one task each
+        suspects: deque[Chunk] = deque()  # chunks to run again after a death, one task each, alone
         inflight: dict[Future, Chunk] = {}
         exhausted = False
-        next_id = -1  # ids of split chunks, below the source's
         while True:
             # Normal running keeps every worker busy plus one chunk queued; suspects run alone so that a
             # death is the suspect's doing.
@@ -179,6 +169,8 @@ class WorkerPool:
                     broken = True
                     inflight[future] = chunk  # handled with the rest of the lost chunks below
                     continue
+                except Exception as err:  # the task raised: its documents fail (a model that does not load stops all)
+                    outcomes = recovery.task_failed(chunk, err)
                 worked = True
                 yield chunk, outcomes
             if broken:
@@ -198,27 +190,16 @@ class WorkerPool:
                         f"worker processes died {self.restarts} times before mapping anything; a script that "
                         "maps with workers must guard its code with `if __name__ == \"__main__\":`"
                     )
+                # The death is a document's doing only when that document ran alone.
                 alone = len(lost) == 1 and len(lost[0].tasks) == 1
                 for chunk in lost:
+                    again, given_up = recovery.worker_died(chunk, blamed=alone)
+                    if given_up:
+                        yield chunk, given_up
                     if alone:
-                        chunk.strikes += 1
-                        if chunk.strikes > self.retries:
-                            yield chunk, [_died(chunk.tasks[0], chunk.strikes)]
-                            continue
-                        suspects.appendleft(chunk)
-                        continue
-                    for task in chunk.tasks:
-                        suspects.append(Chunk(next_id, (task,)))
-                        next_id -= 1
-
-
-def _died(task: Task, times: int) -> Outcome:
-    reason = f"{task.source}: the worker process died {times} times mapping this document (killed, crashed)"
-    return Outcome(task.index, ok=False, reason=reason, error=WorkerDied(reason))
-
-
-class WorkerDied(InputError):
-    """A document whose worker process died every time it was mapped."""
+                        suspects.extendleft(again)  # the same document, next
+                    else:
+                        suspects.extend(again)
 
 
 class WorkerStartError(ArgmineError):

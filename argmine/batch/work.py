@@ -23,6 +23,8 @@ from argmine.errors import ArgmineError
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
 JSONL = "jsonl"
+# One BLAS/OpenMP thread per process: N worker processes already use the N cores, more threads only fight.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,8 @@ def init_worker(model: str | None, max_chars: int | None = None, *, pool_child: 
     if pool_child:
         _exit_with_parent()
         _exit_quickly()
-    # One BLAS/OpenMP thread per process: N processes already use the N cores, more threads only fight.
     # This runs before numpy is imported here, so the libraries still read it (a user's setting wins).
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for var in THREAD_VARS:
         os.environ.setdefault(var, "1")
     try:
         from argmine.nlp import load
