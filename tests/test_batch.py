@@ -659,3 +659,56 @@ def test_a_chunk_whose_task_raises_fails_its_documents_and_the_pool_goes_on(tmp_
     assert sorted(outcomes) == list(range(12)) and pool.restarts == 0
     assert [i for i, o in outcomes.items() if not o.ok] == [3, 4, 5]  # the chunk that raised
     assert outcomes[4].reason == "doc4: RuntimeError: this chunk cannot be mapped"
+
+
+# ---- the model is loaded once, in the fork server, and shared by every worker ------------------------
+
+SHARED_SCRIPT = """
+import json, os, sys
+from types import SimpleNamespace
+
+from argmine.batch.engine import Chunk
+from argmine.batch.pool import PRELOAD_ENV, WorkerPool
+from argmine.batch.work import worker_info
+
+if __name__ == "__main__":
+    tasks = [SimpleNamespace(index=i, source="", size=0) for i in range(6)]
+    seen = []
+    for initargs in (("rules", 1_500_000), ("sentences",), ("rules", 2_000_000)):
+        with WorkerPool(2, initargs) as pool:
+            seen.append([o for _, outs in pool.run([Chunk(i, (t,)) for i, t in enumerate(tasks)], worker_info)
+                         for o in outs])
+    print(json.dumps({"runs": seen, "env": PRELOAD_ENV in os.environ}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux only")
+def test_workers_start_with_the_model_the_fork_server_loaded_once(tmp_path):
+    script = _write(tmp_path / "shared.py", SHARED_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    first, other, again = result["runs"]
+    # The first pool of the process started the server with its model: every worker has it, none loaded it,
+    # and the batch's limit came with it.
+    assert {(w["model"], w["shared"], w["max_length"]) for w in first} == {("rules", True, 1_500_000)}
+    # A pool of another model cannot use it: each worker loads its own, as before.
+    assert {(w["model"], w["shared"]) for w in other} == {("sentences", False)}
+    # The same model again (a larger limit): shared again, the limit raised in the worker.
+    assert {(w["model"], w["shared"], w["max_length"]) for w in again} == {("rules", True, 2_000_000)}
+    assert result["env"] is False  # the server's setting is not left in this process's environment
+
+
+def test_a_model_rewritten_in_place_is_another_model_to_the_workers(tmp_path, monkeypatch):
+    from argmine.batch.work import model_key
+
+    folder = tmp_path / "m"
+    _write(folder / "config.cfg", "[nlp]\n")
+    _write(folder / "manifest.json", '{"files": {}}')
+    before = model_key(str(folder))
+    assert before[0] == str(folder) and model_key(str(folder)) == before
+    monkeypatch.chdir(tmp_path)
+    assert model_key("./m") == before  # the same folder, named from elsewhere
+    _write(folder / "manifest.json", '{"files": {"x": 1}}')
+    assert model_key("./m")[0] == before[0] and model_key("./m") != before

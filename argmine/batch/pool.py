@@ -1,9 +1,13 @@
-"""Local worker processes that load the model once and survive the death of any of them.
+"""Local worker processes that share one loaded model and survive the death of any of them.
 
 `concurrent.futures.ProcessPoolExecutor` over a "forkserver" (Linux) or "spawn" (elsewhere) context:
 never a plain fork of a process in which spaCy and BLAS may already run threads. The fork server is a
-fresh process that imports spaCy once, single-threaded, and forks every worker from that clean state, so
-starting (and restarting) workers costs a fork instead of a spaCy import.
+fresh process that imports spaCy once, single-threaded, loads the batch's model once
+(`argmine.batch.preload`), and forks every worker from that clean state, so starting (and restarting) a
+worker costs a fork, not a spaCy import and a model load: the workers share the model's memory
+copy-on-write, and 2 workers map twice as fast as one from the start. The fork server is started by the
+first pool of a process and serves every later one; a later pool with another model loads it in each
+worker, as spawned workers (elsewhere than Linux) always do.
 
 When a worker dies (killed, out of memory, a crash in native code) the executor breaks and every chunk in
 flight is lost; `WorkerPool` starts a new executor and hands the lost chunks to the batch engines' one
@@ -15,6 +19,7 @@ other document is mapped.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import multiprocessing.context
 import os
@@ -23,32 +28,53 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+
 from argmine.batch.engine import Chunk, Recovery, WorkerDied  # noqa: F401  (WorkerDied: argmine.batch exports it)
 from argmine.batch.work import THREAD_VARS, Outcome, Task, init_worker
 from argmine.errors import ArgmineError, UsageError
 
-# What the fork server imports before it forks workers (their model they still load themselves).
-PRELOAD = ["argmine.batch.work", "argmine.nlp"]
+# What the fork server imports before it forks workers; the last one loads the model named in its environment.
+PRELOAD = ["argmine.batch.work", "argmine.nlp", "argmine.batch.preload"]
+PRELOAD_ENV = "ARGMINE_POOL_PRELOAD"
 
 
-def mp_context() -> multiprocessing.context.BaseContext:
-    """The start method for workers: a fork server with spaCy preloaded on Linux, spawn elsewhere."""
+def preload_spec(model: str | os.PathLike | None, max_chars: int | None) -> str:
+    """The value of `PRELOAD_ENV` for `model` (a name, a path, None for the default), not resolved here: the
+    process that starts the server need not import spaCy first (the server resolves it)."""
+    path = isinstance(model, os.PathLike)
+    return json.dumps({"model": os.fspath(model) if path else model, "path": path, "max_chars": max_chars})
+
+
+def mp_context(model: tuple | None = None) -> multiprocessing.context.BaseContext:
+    """The start method for workers: on Linux a fork server with spaCy imported and `model` (the
+    `init_worker` arguments: model, max_chars) loaded; spawn elsewhere."""
     if sys.platform != "linux" or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     from multiprocessing import forkserver
 
-    # The server reads the environment once, when it starts; numpy must see one thread there.
-    added = [var for var in THREAD_VARS if var not in os.environ]
+    # The server reads the environment once, when it starts: numpy must see one thread there, and
+    # `argmine.batch.preload` the model to load. Neither has any effect once a server runs.
+    added = {var: "1" for var in THREAD_VARS}
+    if model is not None:
+        name, max_chars = (tuple(model) + (None,))[:2]
+        added[PRELOAD_ENV] = preload_spec(name, max_chars)
+    added = {var: value for var, value in added.items() if var not in os.environ}
     try:
-        for var in added:
-            os.environ[var] = "1"
-        ctx.set_forkserver_preload(PRELOAD)  # no effect once a server runs; that one is fine too
+        os.environ.update(added)
+        ctx.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
     finally:
         for var in added:
             os.environ.pop(var, None)
     return ctx
+
+
+def prestart(model: str | os.PathLike | None, max_chars: int | None) -> None:
+    """Start the fork server now, loading `model` in it, so that it loads while this process does other work
+    (plans the batch); the pool that follows forks its workers at once. No effect if a server runs already,
+    or where there is none (spawn)."""
+    mp_context((model, max_chars))
 
 
 def chunked(tasks: Iterable[Task], target_size: int, max_tasks: int = 16) -> Iterator[Chunk]:
@@ -68,7 +94,11 @@ def chunked(tasks: Iterable[Task], target_size: int, max_tasks: int = 16) -> Ite
 
 
 class WorkerPool:
-    """`workers` processes, each running `initializer(*initargs)` once; `run` maps chunks over them."""
+    """`workers` processes, each running `initializer(*initargs)` once; `run` maps chunks over them.
+
+    With argmine's own initializer (`init_worker`, `initargs` = model, max_chars) the fork server loads the
+    model before it forks the workers (see the module), and each worker starts with it.
+    """
 
     def __init__(
         self,
@@ -97,7 +127,7 @@ class WorkerPool:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 self.workers,
-                mp_context=mp_context(),
+                mp_context=mp_context(self.initargs if self.initializer is init_worker else None),
                 initializer=self.initializer,
                 initargs=self.initargs,
             )

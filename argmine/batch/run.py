@@ -19,7 +19,7 @@ from argmine.batch.inputs import Document, Missing, discover
 from argmine.batch.index import INDEX_NAMES, Row, to_csv, to_html
 from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps, write_output
 from argmine.batch.plan import (InputSet, Target, existing, not_ours, plan_outputs, plan_rows, reserved_names)
-from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers
+from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers, prestart
 from argmine.batch.record import FolderLock, OutputRecord, model_identity
 from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_report
 from argmine.read.decode import DEFAULT_MAX_CHARS
@@ -92,8 +92,6 @@ def run_batch(
     does not load. `index` also writes `index.html` and `theses.csv` (`argmine.batch.index`) into the output
     folder (for `jsonl` and `sqlite`, the file's folder).
     """
-    from argmine.nlp.models import resolve_model
-
     started = time.perf_counter()
     observer = observer or Observer()
     if engine not in ENGINES:
@@ -103,6 +101,12 @@ def run_batch(
     if workers is not None and workers < 1:
         raise BatchUsageError(f"--workers must be at least 1, not {workers}")
     suffix = _suffix(fmt)
+    if engine == "local" and (workers or default_workers()) > 1:
+        # The workers' fork server imports spaCy and loads the model (a second or more) while this process
+        # resolves the model and plans the batch; an error below leaves it idle, for nothing worse.
+        prestart(model, DEFAULT_MAX_CHARS if max_chars is None else max_chars)
+    from argmine.nlp.models import resolve_model  # imports spaCy: after the fork server has started
+
     where = resolve_model(model)
     dest = _destination(fmt, output, report)
     if index and dest.folder is None:

@@ -110,9 +110,44 @@ def read_record(doc: Document, read: dict | None = None) -> Decoded:
 _state: dict[str, object] = {}
 
 
+def model_key(model: str | None) -> list[str]:
+    """What a loaded model must match to stand for `model`: the folder it resolves to (absolute, so another
+    working folder is another model) and its identity (the hash of its manifest, or of the rule baseline's
+    code), so a model rewritten in place is never mistaken for the one loaded before."""
+    from argmine.batch.record import model_identity
+    from argmine.nlp.models import RULES, SENTENCES, resolve_model
+
+    where = resolve_model(model)
+    place = str(where) if where in (RULES, SENTENCES) else os.path.abspath(where)
+    return [place, model_identity(where)["model_sha256"]]
+
+
+def preload(model: str | None, max_chars: int | None) -> None:
+    """Load `model` in the local pool's fork server, before it forks any worker (`argmine.batch.preload`).
+
+    Every worker forked afterwards starts with the model loaded (copy-on-write), instead of paying seconds
+    of CPU to load its own. A failure here is not reported: each worker then loads the model itself and
+    reports why it cannot.
+    """
+    import gc
+
+    try:
+        from argmine.nlp import load
+
+        key = model_key(model)  # before loading: the files `load` then checks are the ones named here
+        _state["preloaded"] = (key, load(model, max_chars=max_chars))
+    except Exception:  # noqa: BLE001  (the workers load it again and say what is wrong)
+        return
+    # The model's objects are never freed: kept out of every collection (a worker's collections then do not
+    # touch, and so copy, the pages they share with the server).
+    gc.collect()
+    gc.freeze()
+
+
 def init_worker(model: str | None, max_chars: int | None = None, *, pool_child: bool = True) -> None:
-    """Pool initializer: load `model` once for this process, for texts of up to `max_chars` characters (a
-    failure is reported by the first task)."""
+    """Pool initializer: the model for this process, for texts of up to `max_chars` characters: the one the
+    fork server preloaded when it is `model` (its files still intact), else loaded here (a failure is
+    reported by the first task)."""
     if pool_child:
         _exit_with_parent()
         _exit_quickly()
@@ -120,12 +155,33 @@ def init_worker(model: str | None, max_chars: int | None = None, *, pool_child: 
     for var in THREAD_VARS:
         os.environ.setdefault(var, "1")
     try:
-        from argmine.nlp import load
+        from argmine.nlp.miner import allow, load
 
-        _state["miner"] = load(model, max_chars=max_chars)
+        miner = _preloaded(model)
+        _state["shared"] = miner is not None  # loaded once in the fork server, not here
+        _state["miner"] = load(model, max_chars=max_chars) if miner is None else miner
+        if max_chars is not None:
+            allow(_state["miner"], max_chars)
         _state.pop("error", None)
     except Exception as err:  # reported through ModelLoadError by every task of this worker
         _state["error"] = load_failure(model, err)
+
+
+def _preloaded(model: str | None):
+    """The miner the fork server loaded before forking this process, if it is `model`, else None."""
+    held = _state.pop("preloaded", None)
+    if held is None:
+        return None
+    key, miner = held
+    if key != model_key(model):
+        return None  # a server started for another model (an earlier pool of this process): load our own
+    from argmine.nlp.models import RULES, SENTENCES
+
+    if key[0] not in (RULES, SENTENCES):
+        from argmine.nlp.manifest import verify_manifest
+
+        verify_manifest(key[0])  # as `load` does: files changed since the server loaded them are refused
+    return miner
 
 
 def _exit_with_parent() -> None:
@@ -163,6 +219,14 @@ def current_miner():
     if "miner" not in _state:
         raise ModelLoadError("worker was not initialised with a model")
     return _state["miner"]
+
+
+def worker_info(tasks: Sequence[Task] = ()) -> list[dict]:
+    """This worker process: its pid, model name, `nlp.max_length` and whether the fork server loaded its
+    model (a chunk function, for tests and benchmarks)."""
+    miner = current_miner()
+    return [{"pid": os.getpid(), "model": miner.name, "max_length": miner.nlp.max_length,
+             "shared": bool(_state.get("shared"))}]
 
 
 def map_chunk(tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None
