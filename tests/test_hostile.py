@@ -404,7 +404,7 @@ def test_exports_of_a_map_made_of_injection_attempts(name):
 )
 def test_cli_turns_any_bytes_into_a_map_or_one_error_line(data):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(argmine.nlp, "load", lambda model=None: MINER)  # the pipeline, built once
+        patch.setattr(argmine.nlp, "load", lambda model=None, max_chars=None: MINER)  # the pipeline, built once
         result = CliRunner().invoke(app, ["map", "-", "-f", "json", "-m", "rules"], input=data)
     assert "Traceback" not in result.stderr
     try:
