@@ -396,6 +396,7 @@ class KillOneWorker(Observer):
                 self.killed.append(children[0].pid)
 
 
+@pytest.mark.slow
 def test_killed_worker_loses_no_document(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _opeds().write_folder(tmp_path / "in", 40, paragraphs=(1, 2))
@@ -431,6 +432,7 @@ def die_on_poison(tasks, *args):
 """
 
 
+@pytest.mark.slow
 def test_a_document_that_always_kills_its_worker_is_reported_and_the_rest_mapped(tmp_path, monkeypatch):
     # The stand-in lives in a tiny module so that each restarted worker starts in a blink.
     _write(tmp_path / "poison_task.py", POISON_MODULE)
@@ -490,6 +492,7 @@ def test_generated_opeds_are_deterministic_and_work_without_a_corpus(tmp_path):
 
 # ---- 1,000 op-eds, a kill, a rerun -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_thousand_opeds_survive_a_kill_and_a_rerun(tmp_path):
     """The issue's acceptance test: kill the CLI mid-run, rerun, and every output is there and whole."""
     _opeds().write_folder(tmp_path / "in", 1000, paragraphs=(1, 1))
@@ -682,6 +685,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux only")
 def test_workers_start_with_the_model_the_fork_server_loaded_once(tmp_path):
     script = _write(tmp_path / "shared.py", SHARED_SCRIPT)

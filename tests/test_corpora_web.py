@@ -450,6 +450,7 @@ def test_ibm_evidence_not_a_corpus_folder(tmp_path: Path) -> None:
         read_ibm_evidence(tmp_path)
 
 
+@pytest.mark.slow
 @needs_corpora
 def test_ibm_evidence_published_counts() -> None:
     maps = read_ibm_evidence(CORPORA / "ibm-evidence")
