@@ -4,10 +4,10 @@
 never a plain fork of a process in which spaCy and BLAS may already run threads. The fork server is a
 fresh process that imports spaCy once, single-threaded, loads the batch's model once
 (`argmine.batch.preload`), and forks every worker from that clean state, so starting (and restarting) a
-worker costs a fork, not a spaCy import and a model load: the workers share the model's memory
-copy-on-write, and 2 workers map twice as fast as one from the start. The fork server is started by the
-first pool of a process and serves every later one; a later pool with another model loads it in each
-worker, as spawned workers (elsewhere than Linux) always do.
+worker costs a fork, not a spaCy import and a model load, and the workers share the model's memory
+copy-on-write. The fork server is started by the first pool of a process (or by `prestart`, while the
+batch is planned) and serves every later one; a later pool with another model loads it in each worker, as
+spawned workers (elsewhere than Linux) always do.
 
 When a worker dies (killed, out of memory, a crash in native code) the executor breaks and every chunk in
 flight is lost; `WorkerPool` starts a new executor and hands the lost chunks to the batch engines' one
