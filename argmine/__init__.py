@@ -59,7 +59,9 @@ def map_many(
 
         workers = default_workers()
     if workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
+        from argmine.errors import UsageError
+
+        raise UsageError(f"workers must be at least 1, not {workers}")
     if workers == 1:
         return _miner(name).map_many(texts)
     from argmine.batch.parallel import map_parallel

@@ -11,13 +11,15 @@ from typing import Any
 
 import networkx as nx
 
+from argmine.errors import InputError
+
 KINDS = ("major_claim", "claim", "premise", "evidence")
 EVIDENCE_TYPES = ("statistics", "testimony", "anecdote", "")
 STANCES = ("for", "against", "")
 RELATIONS = ("support", "attack")
 
 
-class MapError(ValueError):
+class MapError(InputError):
     """An argument map that breaks the model's invariants (bad offsets, unknown labels, dangling edges)."""
 
 

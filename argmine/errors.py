@@ -1,4 +1,5 @@
-"""argmine's error family: every error argmine raises on purpose says what kind of failure it is.
+"""argmine's error family: every exception class argmine defines derives from `ArgmineError` and says what kind
+of failure it is.
 
     ArgmineError                    a failure argmine explains in one line (exit status 1)
     ├── UsageError                  arguments that cannot work (exit status 2)
@@ -8,12 +9,12 @@
     └── OutputError                 an output that cannot be written (exit status 1)
 
 Each class carries its exit status as `exit_code`, so the command line needs no table of classes: any
-`ArgmineError` becomes `argmine: <message>` on stderr and its `exit_code`. All are `ValueError`s, as
-argmine's errors have always been, so `except ValueError` keeps working.
-
-The classes that predate this module (`argmine.read.decode.InputError`, `argmine.argmap.MapError`,
-`argmine.nlp.models.ModelNotFound`, ...) join the family by taking one of these as their base; until they
-do, `argmine.cli.errors.EXIT_CODES` lists them.
+`ArgmineError` becomes `argmine: <message>` on stderr and its `exit_code` (`argmine.cli.errors`). The
+modules' own classes take one of these as their base (`argmine.argmap.MapError` is an `InputError`,
+`argmine.nlp.models.ModelNotFound` a `ModelError`, `argmine.batch.BatchUsageError` a `UsageError`, ...);
+`argmine.read.decode.InputError` is `InputError` itself. All are `ValueError`s, as argmine's errors have
+always been, so `except ValueError` keeps working; the few that are also `OSError`s or an `ImportError`
+(`NotArgmineDatabase`, `OutputChanged`, `ServeExtraMissing`) keep that base too.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ class OutputExists(UsageError):
 
 
 class InputError(ArgmineError):
-    """An input that cannot be read or mapped."""
+    """Input argmine cannot read or map (not text, undecodable, too large, missing, a malformed map or corpus
+    file); the message says why in one line."""
+
+    # Set here, not only inherited: a class that is an input error and another kind (a malformed corpus file
+    # is a `CorpusError` too) takes the exit status of the base it names first.
+    exit_code = EXIT_FAILED
 
 
 class ModelError(ArgmineError):
@@ -50,6 +56,8 @@ class ModelError(ArgmineError):
 
 class OutputError(ArgmineError):
     """An output that cannot be written."""
+
+    exit_code = EXIT_FAILED
 
 
 __all__ = ["ArgmineError", "InputError", "ModelError", "OutputError", "OutputExists", "UsageError"]

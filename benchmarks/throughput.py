@@ -3,6 +3,7 @@
     python benchmarks/throughput.py                      # the default model, results as Markdown on stdout
     python benchmarks/throughput.py --model rules --out benchmarks/RESULTS.md
     python benchmarks/throughput.py --corpus path/to/folder/of/txt --workers 4
+    python benchmarks/throughput.py --batch-scaling     # `argmine batch`, 1 vs 2 workers, on editorials
 
 Rows:
 - spaCy blank English tokenizer: the ceiling, nothing runs but tokenisation;
@@ -13,6 +14,12 @@ Rows:
   what `argmine batch` and `map_many(workers=N)` use), serialising every map to JSON as a batch does;
 - `argmine batch` end to end on N workers (reading files, writing outputs atomically, the report).
 Worker start-up (import + model load) is reported separately and left out of the words/s of the pools.
+
+`--batch-scaling` times only `argmine batch` as a user runs it: the command in a fresh process (interpreter
+start, imports, model load, reading, mapping, writing, the report: everything) over a folder of texts, with 1
+and with `--workers` N workers, runs alternated. The texts are the Webis editorials of the public corpora
+(`--corpora`, read with `argmine.corpora.read_editorials`), as many as reach `--words`, written to a temporary
+folder for the run and deleted after (never into the repository), or the `.txt` files of `--corpus`.
 """
 
 from __future__ import annotations
@@ -243,6 +250,96 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{load}; Python {platform.python_version()}"
 
 
+def editorial_texts(corpora: Path, words_wanted: int) -> tuple[list[str], str]:
+    """Webis editorials (Fox News first, then Al Jazeera, by file name) until `words_wanted` words."""
+    from argmine.corpora.editorials import read_editorials
+
+    texts: list[str] = []
+    for outlet in ("foxnews", "aljazeera"):
+        for amap in read_editorials(corpora / "editorials", outlet):
+            if words(texts) >= words_wanted:
+                break
+            texts.append(amap.text)
+    return texts, f"Webis editorials from {corpora / 'editorials'} (Fox News, then Al Jazeera)"
+
+
+def batch_command(folder: Path, out: Path, model: str | None, workers: int) -> tuple[float, dict]:
+    """`python -m argmine batch folder -o out -w workers` in a fresh process: wall seconds and report totals."""
+    import json
+    import subprocess
+
+    cmd = [sys.executable, "-m", "argmine", "batch", str(folder), "-o", str(out), "-w", str(workers)]
+    if model:
+        cmd += ["-m", model]
+    # This checkout's argmine, whatever else is installed.
+    paths = [str(HERE.parent), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"throughput: {' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
+    totals = json.loads((out / "argmine-report.json").read_text(encoding="utf-8"))["totals"]
+    return wall, totals
+
+
+def batch_scaling(args, model_name: str) -> str:
+    """Markdown: `argmine batch` end to end (a fresh process each time) with 1 and `args.workers` workers."""
+    if args.corpus is not None:
+        texts, described = load_texts(args.corpus, 0)
+    else:
+        texts, described = editorial_texts(args.corpora, args.words)
+    if not texts:
+        sys.exit("throughput: no texts to map")
+    total = words(texts)
+    n = max(2, args.workers)
+    log = lambda msg: print(f"throughput: {msg}", file=sys.stderr, flush=True)  # noqa: E731
+    folder = Path(tempfile.mkdtemp(prefix="argmine-scaling-"))
+    try:
+        for i, text in enumerate(texts):
+            (folder / "in").mkdir(exist_ok=True)
+            (folder / "in" / f"doc{i:04d}.txt").write_text(text, encoding="utf-8")
+        cores_before = free_cores(n)
+        batch_command(folder / "in", folder / "out", args.model, 1)  # warm the file cache, not counted
+        runs: dict[int, list[tuple[float, float]]] = {1: [], n: []}
+        for r in range(args.repeat):
+            for w in (1, n) if r % 2 == 0 else (n, 1):
+                log(f"argmine batch, {w} worker(s), run {r + 1} of {args.repeat}")
+                wall, totals = batch_command(folder / "in", folder / "out", args.model, w)
+                assert totals["ok"] == len(texts), totals
+                runs[w].append((wall, totals["seconds"]))
+        cores_after = free_cores(n)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def best(w: int, k: int) -> float:
+        return min(run[k] for run in runs[w])
+
+    out = [
+        f"# `argmine batch` scaling ({time.strftime('%Y-%m-%d')})",
+        "",
+        f"Machine: {machine()}. argmine {argmine.__version__}, model `{model_name}`.",
+        f"Texts: {described}: {len(texts)} documents, {total:,} words, written to a temporary folder.",
+        f"Each run is `python -m argmine batch IN -o OUT -w N` in a fresh process; {args.repeat} runs per worker "
+        "count, alternated; the best run counts (the slower ones lost time to other jobs on the machine).",
+        "",
+        "| workers | wall seconds (command) | words/s | seconds in the report (after start-up) | all runs (wall) |",
+        "| ---: | ---: | ---: | ---: | --- |",
+    ]
+    for w in (1, n):
+        out.append(f"| {w} | {best(w, 0):.2f} | {total / best(w, 0):,.0f} | {best(w, 1):.2f} | "
+                   f"{', '.join(f'{run[0]:.2f}' for run in runs[w])} |")
+    out += [
+        "",
+        f"Speed-up, {n} workers over 1: **{best(1, 0) / best(n, 0):.2f}x** end to end (the command's wall time), "
+        f"{best(1, 1) / best(n, 1):.2f}x in the report's seconds (from `run_batch`'s start: without the "
+        f"interpreter's start and the imports). {n} CPU-burning processes ran {cores_before:.1f}x (before) and "
+        f"{cores_after:.1f}x (after) as fast as one: the parallelism other jobs left for the run.",
+    ]
+    return "\n".join(out) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", "-m", default=None, help="argmine model: name or folder, or 'rules'")
@@ -252,14 +349,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--length-docs", type=int, default=10, help="documents for the length rows")
     parser.add_argument("--no-small", action="store_true", help="skip the spaCy small-architecture rows")
     parser.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
+    parser.add_argument("--batch-scaling", action="store_true",
+                        help="only time `argmine batch` end to end, 1 vs --workers workers (at least 2)")
+    parser.add_argument("--corpora", type=Path, default=Path(os.environ.get("ARGMINE_CORPORA", HERE.parent.parent
+                        / "shared" / "corpora")), help="public corpora, for --batch-scaling's editorials")
+    parser.add_argument("--words", type=int, default=100_000, help="--batch-scaling: words of editorials")
+    parser.add_argument("--repeat", type=int, default=2, help="--batch-scaling: runs per worker count")
     args = parser.parse_args(argv)
-
-    import spacy
 
     from argmine.nlp.models import resolve_model
 
     model = args.model
     model_name = str(resolve_model(model)) if model else f"default ({resolve_model(None)})"
+    if args.batch_scaling:
+        text = batch_scaling(args, model_name)
+        print(text)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        return 0
+
+    import spacy
+
     texts, described = load_texts(args.corpus, args.docs)
     total = words(texts)
     n = max(1, args.workers)

@@ -53,6 +53,7 @@ def test_map_many_in_one_process_matches_map_text_and_is_lazy():
     assert len(rest[0]) == 0  # empty text: an empty map, as map_text gives
 
 
+@pytest.mark.slow
 def test_map_many_on_worker_processes_keeps_input_order_and_errors_in_place():
     # Lengths vary widely so that chunks finish out of order; results must come back in order. The None
     # near the end is a text the model refuses: it must raise where it stands, after every map before it.

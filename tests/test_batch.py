@@ -396,6 +396,7 @@ class KillOneWorker(Observer):
                 self.killed.append(children[0].pid)
 
 
+@pytest.mark.slow
 def test_killed_worker_loses_no_document(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _opeds().write_folder(tmp_path / "in", 40, paragraphs=(1, 2))
@@ -431,6 +432,7 @@ def die_on_poison(tasks, *args):
 """
 
 
+@pytest.mark.slow
 def test_a_document_that_always_kills_its_worker_is_reported_and_the_rest_mapped(tmp_path, monkeypatch):
     # The stand-in lives in a tiny module so that each restarted worker starts in a blink.
     _write(tmp_path / "poison_task.py", POISON_MODULE)
@@ -490,6 +492,7 @@ def test_generated_opeds_are_deterministic_and_work_without_a_corpus(tmp_path):
 
 # ---- 1,000 op-eds, a kill, a rerun -------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_thousand_opeds_survive_a_kill_and_a_rerun(tmp_path):
     """The issue's acceptance test: kill the CLI mid-run, rerun, and every output is there and whole."""
     _opeds().write_folder(tmp_path / "in", 1000, paragraphs=(1, 1))
@@ -532,3 +535,184 @@ def test_thousand_opeds_survive_a_kill_and_a_rerun(tmp_path):
     assert {d["output"] for d in report["documents"]} == {
         p.relative_to(out).as_posix() for p in outputs if p.name != REPORT_NAME
     }
+
+
+# ---- one load path: the --max-chars limit reaches every engine ---------------------------------------
+
+def _long_text(chars: int) -> str:
+    """Paragraphs of ordinary prose, `chars` characters or a little more."""
+    paragraph = ESSAY_2.strip()
+    return "\n\n".join([paragraph] * (chars // (len(paragraph) + 2) + 1)) + "\n"
+
+
+def test_one_load_raises_spacys_limit_to_the_callers_and_never_lowers_it():
+    from argmine.nlp import load
+
+    default = load("rules").nlp.max_length
+    assert load("rules", max_chars=1_500_000).nlp.max_length == 1_500_000 > default
+    assert load("rules", max_chars=10).nlp.max_length == default
+
+
+def test_batch_workers_load_the_model_for_the_batch_limit():
+    from argmine.batch import work
+    from argmine.batch.dask_engine import _load
+
+    work.init_worker("rules", 1_500_000, pool_child=False)
+    try:
+        assert work.current_miner().nlp.max_length == 1_500_000
+    finally:
+        work._state.clear()
+    assert _load("sentences", 1_600_000).nlp.max_length == 1_600_000  # the Dask workers' loader
+
+
+@pytest.mark.slow
+def test_a_miner_without_windows_maps_what_the_limit_lets_through():
+    # One Doc of 1.05 million characters: spaCy refuses it (E088) unless the load raised its limit.
+    from argmine.nlp import Miner, load
+
+    text = _long_text(1_050_000)
+    loaded = load("rules", max_chars=1_500_000)
+    whole = Miner(loaded.nlp, loaded.name, window=None).map(text)
+    assert len(whole) > 1000
+    plain = load("rules")
+    with pytest.raises(ValueError, match="E088"):
+        Miner(plain.nlp, plain.name, window=None).map(text)
+
+
+@pytest.mark.slow
+def test_batch_maps_a_text_over_a_million_characters_that_map_maps(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = _long_text(1_050_000)
+    _write(tmp_path / "in" / "long.txt", text)
+    mapped = CliRunner().invoke(app, ["map", "in/long.txt", "-m", "rules", "--max-chars", "1500000",
+                                      "-o", "map.json"])
+    assert mapped.exit_code == 0, mapped.stderr
+    refused = CliRunner().invoke(app, ["batch", "in", "-o", "small", "-m", "rules", "-w", "1"])
+    assert refused.exit_code == 1 and "over the limit of 1,000,000" in refused.stderr
+    batched = CliRunner().invoke(app, ["batch", "in", "-o", "out", "-m", "rules", "-w", "1",
+                                       "--max-chars", "1500000"])
+    assert batched.exit_code == 0, batched.stderr
+    one, other = export.read(tmp_path / "map.json"), export.read(tmp_path / "out" / "long.json")
+    assert one.text == other.text == text and len(one) > 1000
+    assert one.units == other.units and one.relations == other.relations
+
+
+# ---- one retry and split policy for every engine ------------------------------------------------------
+
+def _tasks(n: int) -> tuple:
+    return tuple(SimpleNamespace(index=i, source=f"doc{i}", text=f"text {i}") for i in range(n))
+
+
+def test_the_recovery_policy_splits_retries_alone_and_gives_up_after_the_retries():
+    from argmine.batch.engine import Recovery, WorkerDied
+
+    recovery = Recovery(retries=2)
+    again, given_up = recovery.worker_died(Chunk(0, _tasks(3)), blamed=True)  # several: split, whoever ran
+    assert [c.tasks for c in again] == [(t,) for t in _tasks(3)] and not given_up
+    assert len({c.id for c in again}) == 3 and all(c.id < 0 for c in again)
+    single = again[1]
+    assert recovery.worker_died(single, blamed=False)[0][0].strikes == 0  # ran beside others: no strike
+    for strike in (1, 2):
+        assert recovery.worker_died(single, blamed=True) == ([single], []) and single.strikes == strike
+    again, (out,) = recovery.worker_died(single, blamed=True)
+    assert not again and not out.ok and out.index == 1 and isinstance(out.error, WorkerDied)
+    assert out.reason == "doc1: the worker process died 3 times mapping this document (killed, crashed)"
+    # Dask's scheduler has retried it already: given up at the first KilledWorker, with the engine's words
+    again, (out,) = recovery.worker_died(Chunk(5, _tasks(1)), blamed=True, final=True, why="Dask workers died")
+    assert not again and out.reason == "doc0: Dask workers died"
+
+
+def test_the_recovery_policy_fails_the_documents_of_a_task_that_raised_but_not_a_missing_model():
+    from argmine.batch.engine import Recovery
+    from argmine.batch.errors import ModelLoadError
+
+    outcomes = Recovery(2).task_failed(Chunk(0, _tasks(2)), RuntimeError("cannot pickle the result"))
+    assert [(o.index, o.ok, o.reason) for o in outcomes] == [
+        (0, False, "doc0: RuntimeError: cannot pickle the result"),
+        (1, False, "doc1: RuntimeError: cannot pickle the result"),
+    ]
+    with pytest.raises(ModelLoadError):
+        Recovery(2).task_failed(Chunk(0, _tasks(2)), ModelLoadError("cannot load model 'x'"))
+
+
+RAISING_MODULE = """
+from types import SimpleNamespace
+
+
+def init(*args):
+    pass
+
+
+def raise_on_bad(tasks, *args):
+    if any("BAD" in t.text for t in tasks):
+        raise RuntimeError("this chunk cannot be mapped")
+    return [SimpleNamespace(index=t.index, ok=True, payload=t.text) for t in tasks]
+"""
+
+
+def test_a_chunk_whose_task_raises_fails_its_documents_and_the_pool_goes_on(tmp_path, monkeypatch):
+    _write(tmp_path / "raising_task.py", RAISING_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import raising_task
+
+    tasks = [SimpleNamespace(index=i, source=f"doc{i}", text="BAD" if i == 5 else f"text {i}") for i in range(12)]
+    chunks = [Chunk(n, tuple(tasks[i : i + 3])) for n, i in enumerate(range(0, 12, 3))]
+    with WorkerPool(2, (), initializer=raising_task.init) as pool:
+        outcomes = {o.index: o for _, outs in pool.run(chunks, raising_task.raise_on_bad) for o in outs}
+    assert sorted(outcomes) == list(range(12)) and pool.restarts == 0
+    assert [i for i, o in outcomes.items() if not o.ok] == [3, 4, 5]  # the chunk that raised
+    assert outcomes[4].reason == "doc4: RuntimeError: this chunk cannot be mapped"
+
+
+# ---- the model is loaded once, in the fork server, and shared by every worker ------------------------
+
+SHARED_SCRIPT = """
+import json, os, sys
+from types import SimpleNamespace
+
+from argmine.batch.engine import Chunk
+from argmine.batch.pool import PRELOAD_ENV, WorkerPool
+from argmine.batch.work import worker_info
+
+if __name__ == "__main__":
+    tasks = [SimpleNamespace(index=i, source="", size=0) for i in range(6)]
+    seen = []
+    for initargs in (("rules", 1_500_000), ("sentences",), ("rules", 2_000_000)):
+        with WorkerPool(2, initargs) as pool:
+            seen.append([o for _, outs in pool.run([Chunk(i, (t,)) for i, t in enumerate(tasks)], worker_info)
+                         for o in outs])
+    print(json.dumps({"runs": seen, "env": PRELOAD_ENV in os.environ}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked from a fork server on Linux only")
+def test_workers_start_with_the_model_the_fork_server_loaded_once(tmp_path):
+    script = _write(tmp_path / "shared.py", SHARED_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    first, other, again = result["runs"]
+    # The first pool of the process started the server with its model: every worker has it, none loaded it,
+    # and the batch's limit came with it.
+    assert {(w["model"], w["shared"], w["max_length"]) for w in first} == {("rules", True, 1_500_000)}
+    # A pool of another model cannot use it: each worker loads its own, as before.
+    assert {(w["model"], w["shared"]) for w in other} == {("sentences", False)}
+    # The same model again (a larger limit): shared again, the limit raised in the worker.
+    assert {(w["model"], w["shared"], w["max_length"]) for w in again} == {("rules", True, 2_000_000)}
+    assert result["env"] is False  # the server's setting is not left in this process's environment
+
+
+def test_a_model_rewritten_in_place_is_another_model_to_the_workers(tmp_path, monkeypatch):
+    from argmine.batch.work import model_key
+
+    folder = tmp_path / "m"
+    _write(folder / "config.cfg", "[nlp]\n")
+    _write(folder / "manifest.json", '{"files": {}}')
+    before = model_key(str(folder))
+    assert before[0] == str(folder) and model_key(str(folder)) == before
+    monkeypatch.chdir(tmp_path)
+    assert model_key("./m") == before  # the same folder, named from elsewhere
+    _write(folder / "manifest.json", '{"files": {"x": 1}}')
+    assert model_key("./m")[0] == before[0] and model_key("./m") != before

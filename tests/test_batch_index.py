@@ -229,6 +229,7 @@ def test_index_escapes_what_documents_hold(tmp_path):
 CHROMIUM = os.environ.get("ARGMINE_CHROMIUM") or shutil.which("chromium")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium)")
 def test_index_sorts_and_searches_in_a_real_browser(tmp_path):
     archive = _archive(tmp_path)

@@ -123,6 +123,7 @@ def test_a_file_that_appears_while_the_batch_runs_is_kept(here):
     assert not [p for p in (here / "out").iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow
 def test_jsonl_output_that_is_an_input_is_a_usage_error_even_with_force(here):
     feed = _write(here / "feed.jsonl", json.dumps({"id": "r1", "text": ESSAY}) + "\n")
     before = feed.read_bytes()
@@ -305,6 +306,7 @@ def test_a_glob_matches_what_glob_would_without_the_links(here):
         assert ours == theirs, pattern
 
 
+@pytest.mark.slow
 def test_symlinked_files_in_folders_and_globs_are_skipped_unless_follow_links(here):
     secret = _write(here / "elsewhere" / "secret.txt", "The secret plan must stay secret. Because it is.\n")
     _write(here / "other" / "more.txt", ESSAY_B)
@@ -373,6 +375,7 @@ def test_a_record_over_the_limit_is_refused_unread(here, monkeypatch):
 
 # ---- item 11: a lone surrogate in an id or a name breaks nothing -------------------------------------
 
+@pytest.mark.slow
 def test_a_lone_surrogate_id_is_reported_end_to_end(here):
     _write(here / "feed.jsonl", '{"id": "\\ud800", "text": "Schools must act. Because bans fail."}\n'
                                 '{"id": "ok", "text": "Towns must act \\udc00 now. Because floods cost."}\n')

@@ -286,6 +286,7 @@ def _cli(*args: str, input: bytes = b"") -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_real_process_streams_and_exit_codes(tmp_path):
     missing = _cli(str(tmp_path / "nope.txt"), "-m", "rules")
     assert missing.returncode == 1

@@ -407,7 +407,7 @@ def test_cli_usage_errors(args: list[str], code: int, message: str) -> None:
     assert result.exit_code == code
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("argmine: ") and message in lines[0]
     assert "Traceback" not in result.output
 
 
@@ -415,7 +415,7 @@ def test_cli_malformed_file_exits_1_naming_it(tmp_path: Path) -> None:
     (tmp_path / "broken.json").write_text("{")
     result = runner.invoke(app, ["corpus", "stats", "json", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "broken.json" in result.stderr
+    assert result.stderr.startswith("argmine: ") and "broken.json" in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 

@@ -450,6 +450,7 @@ def test_ibm_evidence_not_a_corpus_folder(tmp_path: Path) -> None:
         read_ibm_evidence(tmp_path)
 
 
+@pytest.mark.slow
 @needs_corpora
 def test_ibm_evidence_published_counts() -> None:
     maps = read_ibm_evidence(CORPORA / "ibm-evidence")
@@ -569,4 +570,4 @@ def test_cli_malformed_web_corpus_exits_1(tmp_path: Path) -> None:
     root = _web_copy(tmp_path, "</xmi:XMI>", "")
     result = runner.invoke(app, ["corpus", "stats", "webdiscourse", str(root)])
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "12.xmi" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("argmine: ") and "12.xmi" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed (argmine[dask])")
+pytestmark = pytest.mark.slow  # a scheduler and worker processes to start
+
 
 from argmine import export  # noqa: E402
 from argmine.batch import RECORD_NAME, REPORT_NAME, Observer, run_batch  # noqa: E402

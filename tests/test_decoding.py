@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ def paragraphs(draw):
     }
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(paragraphs())
 def test_the_decoder_finds_the_maximum_spanning_arborescence(incoming):

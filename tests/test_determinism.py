@@ -59,12 +59,14 @@ def _digests_here() -> dict[str, str]:
     return _digests()
 
 
+@pytest.mark.slow
 def test_two_pipeline_loads_give_identical_bytes_in_every_format():
     first, second = _digests_here(), _digests()
     assert first == second
     assert len(first) == len(_texts()) * len(_formats())
 
 
+@pytest.mark.slow
 def test_another_process_with_another_hash_seed_gives_identical_bytes():
     seed = "271828" if os.environ.get("PYTHONHASHSEED") != "271828" else "314159"
     env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}

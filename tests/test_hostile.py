@@ -323,6 +323,10 @@ _NEEDS_GRAPHVIZ = pytest.mark.skipif(not graphviz_available(), reason="Graphviz 
 
 
 _GRAPHVIZ_FORMATS = ("svg", "png")
+# Every format but the drawings; SQLite (a database written and read back per example) is slow.
+_DRAWLESS_FORMATS = [
+    pytest.param(n, marks=pytest.mark.slow) if n == "sqlite" else n for n in sorted(FORMATS) if n not in _GRAPHVIZ_FORMATS
+]
 
 
 def test_every_registered_format_has_a_hostile_text_check():
@@ -338,7 +342,7 @@ def _export_and_check(name: str, amap: ArgumentMap) -> None:
     CHECKS[name](amap, data)
 
 
-@pytest.mark.parametrize("name", [n for n in sorted(FORMATS) if n not in _GRAPHVIZ_FORMATS])
+@pytest.mark.parametrize("name", _DRAWLESS_FORMATS)
 @SETTINGS
 @given(text=TEXTS, source=SOURCES)
 def test_map_and_export_hostile_text(name, text, source):
@@ -362,7 +366,7 @@ _ID_PARTS = st.one_of(
 )
 
 
-@pytest.mark.parametrize("name", [n for n in sorted(FORMATS) if n not in _GRAPHVIZ_FORMATS])
+@pytest.mark.parametrize("name", _DRAWLESS_FORMATS)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(parts=st.lists(_ID_PARTS, min_size=1, max_size=30))
 def test_export_hostile_unit_ids(name, parts):
@@ -404,7 +408,7 @@ def test_exports_of_a_map_made_of_injection_attempts(name):
 )
 def test_cli_turns_any_bytes_into_a_map_or_one_error_line(data):
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(argmine.nlp, "load", lambda model=None: MINER)  # the pipeline, built once
+        patch.setattr(argmine.nlp, "load", lambda model=None, max_chars=None: MINER)  # the pipeline, built once
         result = CliRunner().invoke(app, ["map", "-", "-f", "json", "-m", "rules"], input=data)
     assert "Traceback" not in result.stderr
     try:
@@ -518,6 +522,7 @@ def _timed_map(text: str) -> tuple[ArgumentMap, float]:
     return amap, time.perf_counter() - start
 
 
+@pytest.mark.slow
 def test_5000_words_without_punctuation_map_in_bounded_time():
     text = " ".join(_FLOW[i % len(_FLOW)] for i in range(5000))
     amap, seconds = _timed_map(text)
@@ -525,6 +530,7 @@ def test_5000_words_without_punctuation_map_in_bounded_time():
     assert seconds < TIME_LIMIT, f"5,000 words without punctuation took {seconds:.1f} s"
 
 
+@pytest.mark.slow
 def test_one_5000_word_sentence_maps_in_bounded_time():
     text = "The " + " ".join(_FLOW[i % len(_FLOW)] for i in range(4999)) + "."
     amap, seconds = _timed_map(text)
@@ -595,7 +601,7 @@ def _well_formed_over(amap: ArgumentMap, text: str) -> None:
     assert from_json(to_json(amap)) == amap
 
 
-@pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=shipped)])
+@pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=[shipped, pytest.mark.slow])])
 def test_a_text_forced_through_small_windows_is_one_well_formed_map(model):
     text = "\n\n".join(CORPUS_TEXTS[:4])
     size = 3_000
@@ -625,7 +631,7 @@ def test_a_text_forced_through_small_windows_is_one_well_formed_map(model):
     assert below and amap.unit(thesis.id).stance == "" and {amap.unit(u).stance for u in below} <= {"for", "against"}
 
 
-@pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=shipped)])
+@pytest.mark.parametrize("model", ["rules", pytest.param(None, marks=[shipped, pytest.mark.slow])])
 def test_texts_shorter_than_a_window_map_exactly_as_in_one_unbounded_batch(model):
     """Batches are now cut at `WINDOW_CHARS` characters as well as `batch_size` texts; the corpus (108,000
     characters in 32 op-eds) used to go through `nlp.pipe` in batches of 16 and now goes in batches of at most
@@ -639,6 +645,7 @@ def test_texts_shorter_than_a_window_map_exactly_as_in_one_unbounded_batch(model
     assert to_json(miner.map(CORPUS_TEXTS[0], "t0")) == before[0]
 
 
+@pytest.mark.slow
 def test_no_pipeline_batch_holds_more_than_a_window(monkeypatch):
     miner = load("rules")
     text = "\n\n".join(CORPUS_TEXTS * 5)  # 540,000 characters
@@ -668,6 +675,7 @@ def _peak_rss_mib(code: str) -> float:
     return usage.ru_maxrss / 1024
 
 
+@pytest.mark.slow
 @shipped
 def test_many_tiny_paragraphs_stay_within_the_memory_bound():
     """300,000 characters of one-line paragraphs (120,000 tokens) peaked at 1.3 GB as one Doc; in windows

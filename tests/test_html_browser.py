@@ -30,9 +30,12 @@ from argmine.export import drawing, html, mermaid
 from argmine.graph.coverage import coverage
 
 CHROMIUM = os.environ.get("ARGMINE_CHROMIUM") or shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium, or set ARGMINE_CHROMIUM)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a browser per test
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium, or set ARGMINE_CHROMIUM)"
+    ),
+]
 
 CLAIM_FILL = (0xBF, 0xDB, 0xFE)
 EVIDENCE_FILL = (0xBB, 0xF7, 0xD0)

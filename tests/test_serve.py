@@ -369,6 +369,7 @@ def test_only_loopback_addresses_count_as_local():
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.com", "localhost.example"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_cli_serves_until_stopped_and_refuses_an_unknown_model(workers):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
@@ -488,6 +489,7 @@ def wait_for(tools, session, expression, timeout=30):
     raise AssertionError(f"never true: {expression}")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium)")
 def test_page_in_chromium_paste_submit_see_units(server, expected, tmp_path):
     with browser(tmp_path) as tools:
@@ -520,6 +522,7 @@ def test_page_in_chromium_paste_submit_see_units(server, expected, tmp_path):
         assert error.startswith("422: ") and "not prose" in error
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium)")
 def test_page_in_chromium_upload_a_file_and_download_graphml(server, tmp_path):
     essay = tmp_path / "station homes.txt"

@@ -323,6 +323,7 @@ def test_bad_input_fails_alone_and_nothing_of_it_is_stored(tmp_path):
     assert _rows(db, "SELECT count(*) FROM documents") == [(3,)]
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_database_as_one_process(tmp_path):
     archive = tmp_path / "archive"
     archive.mkdir()

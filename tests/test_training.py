@@ -39,6 +39,7 @@ def tiny_model(tmp_path_factory):
     return output, report, dev
 
 
+@pytest.mark.slow
 def test_training_writes_a_verified_pipeline_with_a_report(tiny_model):
     output, report, _ = tiny_model
     verify_manifest(output)
@@ -50,6 +51,7 @@ def test_training_writes_a_verified_pipeline_with_a_report(tiny_model):
     assert not (output.parent / ".tiny.work").exists()  # the finder's scratch folder is cleaned up
 
 
+@pytest.mark.slow
 def test_the_trained_pipeline_maps_held_out_text_with_exact_offsets(tiny_model):
     output, _, dev = tiny_model
     miner = load(output)
@@ -75,6 +77,7 @@ train_from_data(data, Path(sys.argv[3]), seed=1, finder=Path(sys.argv[2]))
 """
 
 
+@pytest.mark.slow
 def test_training_with_the_same_seed_rebuilds_the_same_heads(tiny_model, tmp_path):
     # In another process with another string-hash seed: set iteration order differs there, and nothing the
     # heads learn may depend on it.
@@ -91,6 +94,7 @@ def test_training_with_the_same_seed_rebuilds_the_same_heads(tiny_model, tmp_pat
             assert (output / name / file).read_bytes() == (again / name / file).read_bytes(), (name, file)
 
 
+@pytest.mark.slow
 def test_retraining_in_place_keeps_the_model_card(tiny_model, tmp_path):
     output, _, dev = tiny_model
     maps = read_corpus("json", CORPUS)[:10]
@@ -105,6 +109,7 @@ def test_retraining_in_place_keeps_the_model_card(tiny_model, tmp_path):
     verify_manifest(target)  # the card is listed with its hash like every other file
 
 
+@pytest.mark.slow
 def test_a_rebuild_that_fails_while_saving_leaves_the_old_model_whole(tiny_model, tmp_path, monkeypatch):
     output, _, dev = tiny_model
     maps = read_corpus("json", CORPUS)[:10]
@@ -161,6 +166,7 @@ def test_the_shipped_model_loads_and_maps_without_network(monkeypatch):
             assert amap.unit_text(unit) == text[unit.start : unit.end] != ""
 
 
+@pytest.mark.slow
 @shipped
 def test_the_shipped_model_keeps_its_quality_floor_on_the_project_corpus():
     """The project's op-eds are out of the model's training domain (it never saw an op-ed annotated this way);
@@ -173,6 +179,7 @@ def test_the_shipped_model_keeps_its_quality_floor_on_the_project_corpus():
     assert end_to_end["components"]["micro_f1"] >= 0.3
 
 
+@pytest.mark.slow
 @shipped
 @needs_corpora
 def test_the_shipped_model_beats_the_rule_baseline_on_aae_test():

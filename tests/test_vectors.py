@@ -61,6 +61,7 @@ def test_a_missing_extra_is_one_clear_error(monkeypatch):
         glove.glove_root()
 
 
+@pytest.mark.slow
 def test_the_train_command_reports_a_missing_extra_before_reading_corpora(tmp_path):
     script = (
         f"import sys; sys.modules[{glove.GLOVE_PACKAGE!r}] = None; from argmine.cli import main; "
@@ -124,6 +125,7 @@ def _finder_tok2vec(tmp_path):
     return nlp, folder
 
 
+@pytest.mark.slow
 def test_a_model_with_vectors_loads_and_runs_without_the_glove_package(tmp_path):
     import argmine.nlp  # noqa: F401  (registers the components)
 

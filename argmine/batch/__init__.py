@@ -1,8 +1,9 @@
 """Batch mapping: many inputs to many outputs, in parallel, resumable, with a report.
 
 `run_batch` is what `argmine batch` runs; `map_parallel` is what `argmine.map_many(workers=N)` runs.
-The local engine is a pool of spawned processes (`pool`); the Dask engine (`dask_engine`) runs the same
-worker code on a cluster.
+The local engine is a pool of processes forked from a fork server that holds the loaded model (`pool`,
+`preload`); the Dask engine (`dask_engine`) runs the same worker code on a cluster; both follow one retry
+and split policy (`engine`).
 """
 
 from argmine.batch.errors import BatchUsageError, ModelLoadError

@@ -2,7 +2,9 @@
 
 The client (the `argmine batch` process) reads the inputs and writes the outputs, so workers need argmine
 and the model but no shared file system. A worker plugin loads the model once in every worker process,
-including workers that join later; the scheduler re-runs the tasks of a worker that dies.
+including workers that join later; the scheduler re-runs the tasks of a worker that dies, and what it
+gives up on (`KilledWorker`) or what raises goes to the same retry and split policy as the local pool's
+(`argmine.batch.engine.Recovery`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import uuid
 from collections import deque
 from collections.abc import Iterator, Sequence
 
+from argmine.batch.engine import Chunk, Recovery
 from argmine.batch.errors import BatchUsageError, ModelLoadError
-from argmine.batch.pool import Chunk
 from argmine.batch.report import Report
 from argmine.batch.work import Outcome, Task, one_line, process
 
@@ -37,19 +39,23 @@ def _key(model: str | None) -> str:
     return "" if model is None else str(model)
 
 
-def _load(model: str | None) -> object:
-    """The cached miner for `model` in this worker process (loaded on first use)."""
+def _load(model: str | None, max_chars: int | None = None) -> object:
+    """The cached miner for `model` in this worker process (loaded on first use), taking texts of up to
+    `max_chars` characters (a worker serves many jobs: its limit only grows)."""
+    from argmine.nlp.miner import allow, load
+
     key = _key(model)
     with _lock:
         if key not in _miners:
             try:
-                from argmine.nlp import load
-
-                _miners[key] = load(model)
+                _miners[key] = load(model, max_chars=max_chars)
             except Exception as err:
                 _miners[key] = ModelLoadError(f"cannot load model {model or 'default'!r} on a Dask worker: "
                                               f"{one_line(err)}")
-        return _miners[key]
+        miner = _miners[key]
+        if max_chars is not None and not isinstance(miner, ModelLoadError):
+            allow(miner, max_chars)
+        return miner
 
 
 class MinerPlugin(WorkerPlugin):
@@ -57,17 +63,19 @@ class MinerPlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self, model: str | None) -> None:
+    def __init__(self, model: str | None, max_chars: int | None = None) -> None:
         self.model = model
+        self.max_chars = max_chars
 
     async def setup(self, worker) -> None:
         """Load the model on a thread, so the worker keeps answering the scheduler while it loads."""
-        await asyncio.get_running_loop().run_in_executor(None, _load, self.model)
+        await asyncio.get_running_loop().run_in_executor(None, _load, self.model, self.max_chars)
 
 
-def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None) -> list[Outcome]:
+def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None, max_chars: int | None = None
+                        ) -> list[Outcome]:
     """The Dask task: map `tasks` with this worker's cached model."""
-    miner = _load(model)
+    miner = _load(model, max_chars)
     if isinstance(miner, ModelLoadError):
         raise miner
     with _lock:
@@ -83,10 +91,12 @@ def run_on_dask(
     retries: int = 2,
     report: Report | None = None,
     read: dict | None = None,
+    max_chars: int | None = None,
 ) -> Iterator[tuple[Chunk, list[Outcome]]]:
     """Run `chunks` on the cluster at `scheduler`, yielding results as they finish.
 
-    `read` holds the decoder options; inputs are read here, on the client.
+    `read` holds the decoder options; inputs are read here, on the client. The workers load the model for
+    texts of up to `max_chars` characters.
     """
     try:
         from distributed import Client, as_completed
@@ -109,11 +119,13 @@ def run_on_dask(
         threads = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
         if report is not None:
             report.workers = len(info.get("workers", {}))
-        client.register_plugin(MinerPlugin(model), name=f"{PLUGIN_NAME}-{_key(model)}")
+        client.register_plugin(MinerPlugin(model, max_chars), name=f"{PLUGIN_NAME}-{_key(model)}")
         keys = (f"argmine-{uuid.uuid4().hex[:12]}-{n}" for n in itertools.count())
         todo = iter(chunks)
-        retry: deque[tuple[Chunk, list[Task]]] = deque()  # documents of a chunk that killed its workers
-        waiting: dict[str, tuple[Chunk, list[Task], list[Outcome]]] = {}
+        recovery = Recovery(retries)
+        retry: deque[Chunk] = deque()  # chunks to run again (their texts already read), from `recovery`
+        # key -> (the chunk, what was sent of it: the texts read here, the outcomes of inputs that failed here)
+        waiting: dict[str, tuple[Chunk, Chunk, list[Outcome]]] = {}
         ready: list[tuple[Chunk, list[Outcome]]] = []  # chunks whose every input failed on the client
         futures = as_completed(loop=client.loop)
         # Enough tasks to keep every worker thread busy without holding the whole archive in memory.
@@ -122,7 +134,7 @@ def run_on_dask(
         def fill() -> None:
             while len(waiting) < window:
                 if retry:
-                    chunk, remote = retry.popleft()
+                    chunk = sent = retry.popleft()
                     failed: list[Outcome] = []
                 else:
                     chunk = next(todo, None)
@@ -132,29 +144,27 @@ def run_on_dask(
                     if not remote:
                         ready.append((chunk, failed))
                         continue
-                future = client.submit(map_chunk_on_worker, remote, fmt, model, key=next(keys),
-                                       retries=retries, pure=False)
-                waiting[future.key] = (chunk, remote, failed)
+                    sent = Chunk(chunk.id, tuple(remote))
+                future = client.submit(map_chunk_on_worker, list(sent.tasks), fmt, model, max_chars,
+                                       key=next(keys), retries=retries, pure=False)
+                waiting[future.key] = (chunk, sent, failed)
                 futures.add(future)
 
         fill()
         yield from _drain(ready)
         for future in futures:
-            chunk, remote, failed = waiting.pop(future.key)
+            chunk, sent, failed = waiting.pop(future.key)
             outcomes: list[Outcome] = []
             try:
                 outcomes = future.result()
-            except ModelLoadError:
-                raise
             except KilledWorker as err:
-                if len(remote) > 1:
-                    # Whichever document kills workers, the others must not go down with it.
-                    retry.extend((Chunk(chunk.id, (task,)), [task]) for task in remote)
-                else:
-                    why = f"Dask workers died while mapping it ({one_line(err)})"
-                    outcomes = [_lost(t, why) for t in remote]
-            except Exception as err:
-                outcomes = [_lost(t, one_line(err)) for t in remote]
+                # The scheduler has tried it on `allowed-failures` workers already: it blames the chunk.
+                again, outcomes = recovery.worker_died(
+                    sent, blamed=True, final=True, why=f"Dask workers died while mapping it ({one_line(err)})"
+                )
+                retry.extend(again)
+            except Exception as err:  # noqa: BLE001  (a model that does not load is re-raised by the policy)
+                outcomes = recovery.task_failed(sent, err)
             finally:
                 future.release()
             if failed or outcomes:
@@ -181,7 +191,3 @@ def _read_on_client(chunk: Chunk, read: dict | None) -> tuple[list[Task], list[O
         remote.append(Task(task.index, task.source, text=decoded.text, warnings=tuple(decoded.warnings),
                            size=task.size))
     return remote, failed
-
-
-def _lost(task: Task, reason: str) -> Outcome:
-    return Outcome(task.index, ok=False, reason=f"{task.source}: {reason}")

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from argmine.errors import InputError
+
 # Characters that separate or are forbidden in path components on POSIX or Windows.
 _FORBIDDEN = set('/\\<>:"|?*')
 # Control, format (bidi overrides, zero-width), surrogate, private-use and unassigned code points, and
@@ -24,7 +26,7 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
 MAX_COMPONENT_BYTES = 120  # leaves room for a dedupe counter and suffix under the usual 255-byte limit
 
 
-class UnsafePath(ValueError):
+class UnsafePath(InputError):
     """An output path that would land outside the output folder."""
 
 

@@ -16,6 +16,7 @@ from argmine.batch.plan import Target
 from argmine.batch.record import OutputRecord, file_sha256
 from argmine.batch.report import Entry
 from argmine.batch.work import one_line
+from argmine.errors import OutputError
 from argmine.export.atomic import open_temporary
 
 # tempfile.mkstemp's names, as export/atomic.py makes them: `.<output name>.` + 8 random characters + `.tmp`.
@@ -41,7 +42,7 @@ def remove_stale_temps(targets: Iterable[Path]) -> None:
                     pass
 
 
-class OutputChanged(OSError):
+class OutputChanged(OSError, OutputError):
     """The file at an output path changed while the batch ran: argmine did not write it, so it is kept."""
 
 

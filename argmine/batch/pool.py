@@ -1,18 +1,25 @@
-"""Local worker processes that load the model once and survive the death of any of them.
+"""Local worker processes that share one loaded model and survive the death of any of them.
 
 `concurrent.futures.ProcessPoolExecutor` over a "forkserver" (Linux) or "spawn" (elsewhere) context:
 never a plain fork of a process in which spaCy and BLAS may already run threads. The fork server is a
-fresh process that imports spaCy once, single-threaded, and forks every worker from that clean state, so
-starting (and restarting) workers costs a fork instead of a spaCy import.
+fresh process that imports spaCy once, single-threaded, loads the batch's model once
+(`argmine.batch.preload`), and forks every worker from that clean state, so starting (and restarting) a
+worker costs a fork, not a spaCy import and a model load, and the workers share the model's memory
+copy-on-write. The fork server is started by the first pool of a process (or by `prestart`, while the
+batch is planned) and serves every later one; a later pool with another model loads it in each worker, as
+spawned workers (elsewhere than Linux) always do.
 
 When a worker dies (killed, out of memory, a crash in native code) the executor breaks and every chunk in
-flight is lost; `WorkerPool` starts a new executor and runs those chunks again, one document at a time
-and alone, so a document that kills its worker every time is found, tried `retries` more times and
-reported failed, while every other document is mapped.
+flight is lost; `WorkerPool` starts a new executor and hands the lost chunks to the batch engines' one
+retry and split policy (`argmine.batch.engine.Recovery`). The pool runs the chunks that policy sends back
+one at a time and alone, so a death while one document runs alone is that document's doing: a document
+that kills its worker every time is found, tried `retries` more times and reported failed, while every
+other document is mapped.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import multiprocessing.context
 import os
@@ -21,29 +28,41 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 
-from argmine.batch.work import Outcome, Task, init_worker
+from argmine.batch.engine import Chunk, Recovery, WorkerDied  # noqa: F401  (WorkerDied: argmine.batch exports it)
+from argmine.batch.work import THREAD_VARS, Outcome, Task, init_worker
+from argmine.errors import ArgmineError, UsageError
 
-# What the fork server imports before it forks workers (their model they still load themselves).
-PRELOAD = ["argmine.batch.work", "argmine.nlp"]
-# One BLAS/OpenMP thread per process: N worker processes already use the N cores.
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+# What the fork server imports before it forks workers; the last one loads the model named in its environment.
+PRELOAD = ["argmine.batch.work", "argmine.nlp", "argmine.batch.preload"]
+PRELOAD_ENV = "ARGMINE_POOL_PRELOAD"
 
 
-def mp_context() -> multiprocessing.context.BaseContext:
-    """The start method for workers: a fork server with spaCy preloaded on Linux, spawn elsewhere."""
+def preload_spec(model: str | os.PathLike | None, max_chars: int | None) -> str:
+    """The value of `PRELOAD_ENV` for `model` (a name, a path, None for the default), not resolved here: the
+    process that starts the server need not import spaCy first (the server resolves it)."""
+    path = isinstance(model, os.PathLike)
+    return json.dumps({"model": os.fspath(model) if path else model, "path": path, "max_chars": max_chars})
+
+
+def mp_context(model: tuple | None = None) -> multiprocessing.context.BaseContext:
+    """The start method for workers: on Linux a fork server with spaCy imported and `model` (the
+    `init_worker` arguments: model, max_chars) loaded; spawn elsewhere."""
     if sys.platform != "linux" or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     from multiprocessing import forkserver
 
-    # The server reads the environment once, when it starts; numpy must see one thread there.
-    added = [var for var in THREAD_VARS if var not in os.environ]
+    # The server reads the environment once, when it starts: numpy must see one thread there, and
+    # `argmine.batch.preload` the model to load. Neither has any effect once a server runs.
+    added = {var: "1" for var in THREAD_VARS}
+    if model is not None:
+        name, max_chars = (tuple(model) + (None,))[:2]
+        added[PRELOAD_ENV] = preload_spec(name, max_chars)
+    added = {var: value for var, value in added.items() if var not in os.environ}
     try:
-        for var in added:
-            os.environ[var] = "1"
-        ctx.set_forkserver_preload(PRELOAD)  # no effect once a server runs; that one is fine too
+        os.environ.update(added)
+        ctx.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
     finally:
         for var in added:
@@ -51,13 +70,11 @@ def mp_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
-@dataclass
-class Chunk:
-    """Tasks that go to one worker together (one `nlp.pipe` pass); `strikes` counts deaths while alone."""
-
-    id: int
-    tasks: tuple[Task, ...]
-    strikes: int = 0
+def prestart(model: str | os.PathLike | None, max_chars: int | None) -> None:
+    """Start the fork server now, loading `model` in it, so that it loads while this process does other work
+    (plans the batch); the pool that follows forks its workers at once. No effect if a server runs already,
+    or where there is none (spawn)."""
+    mp_context((model, max_chars))
 
 
 def chunked(tasks: Iterable[Task], target_size: int, max_tasks: int = 16) -> Iterator[Chunk]:
@@ -77,7 +94,11 @@ def chunked(tasks: Iterable[Task], target_size: int, max_tasks: int = 16) -> Ite
 
 
 class WorkerPool:
-    """`workers` processes, each running `initializer(*initargs)` once; `run` maps chunks over them."""
+    """`workers` processes, each running `initializer(*initargs)` once; `run` maps chunks over them.
+
+    With argmine's own initializer (`init_worker`, `initargs` = model, max_chars) the fork server loads the
+    model before it forks the workers (see the module), and each worker starts with it.
+    """
 
     def __init__(
         self,
@@ -88,7 +109,7 @@ class WorkerPool:
         retries: int = 2,
     ) -> None:
         if workers < 1:
-            raise ValueError(f"workers must be at least 1, not {workers}")
+            raise UsageError(f"workers must be at least 1, not {workers}")
         self.workers = workers
         self.initializer = initializer
         self.initargs = initargs
@@ -106,7 +127,7 @@ class WorkerPool:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
                 self.workers,
-                mp_context=mp_context(),
+                mp_context=mp_context(self.initargs if self.initializer is init_worker else None),
                 initializer=self.initializer,
                 initargs=self.initargs,
             )
@@ -134,14 +155,14 @@ class WorkerPool:
         A document whose worker dies `retries + 1` times while it runs alone yields a failed outcome.
         """
         source = iter(chunks)
+        recovery = Recovery(self.retries)
         # Workers that die before a single chunk ever comes back are not killed by documents: they cannot
         # start (typically a script that starts workers without an `if __name__ == "__main__":` guard).
         give_up = 3 * (self.retries + 2)
         worked = False
-        suspects: deque[Chunk] = deque()  # chunks that were in flight when a worker died, one task each
+        suspects: deque[Chunk] = deque()  # chunks to run again after a death, one task each, alone
         inflight: dict[Future, Chunk] = {}
         exhausted = False
-        next_id = -1  # ids of split chunks, below the source's
         while True:
             # Normal running keeps every worker busy plus one chunk queued; suspects run alone so that a
             # death is the suspect's doing.
@@ -178,6 +199,8 @@ class WorkerPool:
                     broken = True
                     inflight[future] = chunk  # handled with the rest of the lost chunks below
                     continue
+                except Exception as err:  # the task raised: its documents fail (a model that does not load stops all)
+                    outcomes = recovery.task_failed(chunk, err)
                 worked = True
                 yield chunk, outcomes
             if broken:
@@ -197,30 +220,19 @@ class WorkerPool:
                         f"worker processes died {self.restarts} times before mapping anything; a script that "
                         "maps with workers must guard its code with `if __name__ == \"__main__\":`"
                     )
+                # The death is a document's doing only when that document ran alone.
                 alone = len(lost) == 1 and len(lost[0].tasks) == 1
                 for chunk in lost:
+                    again, given_up = recovery.worker_died(chunk, blamed=alone)
+                    if given_up:
+                        yield chunk, given_up
                     if alone:
-                        chunk.strikes += 1
-                        if chunk.strikes > self.retries:
-                            yield chunk, [_died(chunk.tasks[0], chunk.strikes)]
-                            continue
-                        suspects.appendleft(chunk)
-                        continue
-                    for task in chunk.tasks:
-                        suspects.append(Chunk(next_id, (task,)))
-                        next_id -= 1
+                        suspects.extendleft(again)  # the same document, next
+                    else:
+                        suspects.extend(again)
 
 
-def _died(task: Task, times: int) -> Outcome:
-    reason = f"{task.source}: the worker process died {times} times mapping this document (killed, crashed)"
-    return Outcome(task.index, ok=False, reason=reason, error=WorkerDied(reason))
-
-
-class WorkerDied(RuntimeError):
-    """A document whose worker process died every time it was mapped."""
-
-
-class WorkerStartError(RuntimeError):
+class WorkerStartError(ArgmineError):
     """Worker processes that die before they map anything: no document is to blame."""
 
 

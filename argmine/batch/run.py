@@ -19,7 +19,7 @@ from argmine.batch.inputs import Document, Missing, discover
 from argmine.batch.index import INDEX_NAMES, Row, to_csv, to_html
 from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps, write_output
 from argmine.batch.plan import (InputSet, Target, existing, not_ours, plan_outputs, plan_rows, reserved_names)
-from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers
+from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers, prestart
 from argmine.batch.record import FolderLock, OutputRecord, model_identity
 from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_report
 from argmine.read.decode import DEFAULT_MAX_CHARS
@@ -92,8 +92,6 @@ def run_batch(
     does not load. `index` also writes `index.html` and `theses.csv` (`argmine.batch.index`) into the output
     folder (for `jsonl` and `sqlite`, the file's folder).
     """
-    from argmine.nlp.models import resolve_model
-
     started = time.perf_counter()
     observer = observer or Observer()
     if engine not in ENGINES:
@@ -103,6 +101,12 @@ def run_batch(
     if workers is not None and workers < 1:
         raise BatchUsageError(f"--workers must be at least 1, not {workers}")
     suffix = _suffix(fmt)
+    if engine == "local" and (workers or default_workers()) > 1:
+        # The workers' fork server imports spaCy and loads the model (a second or more) while this process
+        # resolves the model and plans the batch; an error below leaves it idle, for nothing worse.
+        prestart(model, DEFAULT_MAX_CHARS if max_chars is None else max_chars)
+    from argmine.nlp.models import resolve_model  # imports spaCy: after the fork server has started
+
     where = resolve_model(model)
     dest = _destination(fmt, output, report)
     if index and dest.folder is None:
@@ -202,7 +206,7 @@ def _run_open(dest: _Destination, db: Database | None, docs: list[tuple[int, Doc
     chunks = list(chunked(todo, _chunk_bytes(todo)))
     # For a database the workers send each map as a JSON line, which the one writer turns into rows.
     wire = JSONL if db is not None else fmt
-    results = _execute(chunks, wire, model, engine, result.workers, scheduler, retries, read, result)
+    results = _execute(chunks, wire, model, engine, result.workers, scheduler, retries, read, limit, result)
     summaries: dict[int, dict] = {}  # entry index -> summary, for the documents mapped in this run
     try:
         if dest.folder is not None and record is None:
@@ -558,23 +562,25 @@ def _lost_stream(report: Report, order: list[int], target: Path | None, err: OSE
 
 def _execute(
     chunks: list[Chunk], fmt: str, model, engine: str, workers: int, scheduler: str | None, retries: int,
-    read: dict, report: Report,
+    read: dict, limit: int, report: Report,
 ) -> Iterator[tuple[Chunk, list[Outcome]]]:
-    """Run `chunks` on the chosen engine, yielding results as they finish."""
+    """Run `chunks` on the chosen engine, yielding results as they finish; every engine loads the model for
+    texts of up to `limit` characters (`--max-chars`)."""
     if not chunks:
         return
     if engine == "dask":
         from argmine.batch.dask_engine import run_on_dask
 
-        yield from run_on_dask(chunks, fmt, model, scheduler, retries=retries, report=report, read=read)
+        yield from run_on_dask(chunks, fmt, model, scheduler, retries=retries, report=report, read=read,
+                               max_chars=limit)
     elif workers == 1 or len(chunks) == 1:  # starting a worker would only add its start-up
-        yield from _in_process(chunks, fmt, model, read)
+        yield from _in_process(chunks, fmt, model, read, limit)
     else:
         # No more processes than chunks: each one pays for loading the model.
         from argmine.nlp.models import model_spec
 
         name = model_spec(model)  # a Path stays a path in the workers, never a shipped model's name
-        pool = WorkerPool(min(workers, len(chunks)), (name,), retries=retries)
+        pool = WorkerPool(min(workers, len(chunks)), (name, limit), retries=retries)
         try:
             with pool:
                 yield from pool.run(chunks, map_chunk, fmt, True, read)
@@ -582,11 +588,12 @@ def _execute(
             report.restarts = pool.restarts
 
 
-def _in_process(chunks: list[Chunk], fmt: str, model, read: dict) -> Iterator[tuple[Chunk, list[Outcome]]]:
+def _in_process(chunks: list[Chunk], fmt: str, model, read: dict, limit: int
+                ) -> Iterator[tuple[Chunk, list[Outcome]]]:
     from argmine.nlp import load
 
     try:
-        miner = load(model)
+        miner = load(model, max_chars=limit)
     except Exception as err:
         from argmine.nlp.models import model_spec
 

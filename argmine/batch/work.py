@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from argmine.argmap import ArgumentMap
 from argmine.batch.errors import ModelLoadError
 from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_byte_limit
+from argmine.errors import ArgmineError
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
 JSONL = "jsonl"
+# One BLAS/OpenMP thread per process: N worker processes already use the N cores, more threads only fight.
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -107,22 +110,78 @@ def read_record(doc: Document, read: dict | None = None) -> Decoded:
 _state: dict[str, object] = {}
 
 
-def init_worker(model: str | None, pool_child: bool = True) -> None:
-    """Pool initializer: load `model` once for this process (a failure is reported by the first task)."""
-    if pool_child:
-        _exit_with_parent()
-        _exit_quickly()
-    # One BLAS/OpenMP thread per process: N processes already use the N cores, more threads only fight.
-    # This runs before numpy is imported here, so the libraries still read it (a user's setting wins).
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
+def model_key(model: str | None) -> list[str]:
+    """What a loaded model must match to stand for `model`: the folder it resolves to (absolute, so another
+    working folder is another model) and its identity (the hash of its manifest, or of the rule baseline's
+    code), so a model rewritten in place is never mistaken for the one loaded before."""
+    from argmine.batch.record import model_identity
+    from argmine.nlp.models import RULES, SENTENCES, resolve_model
+
+    where = resolve_model(model)
+    place = str(where) if where in (RULES, SENTENCES) else os.path.abspath(where)
+    return [place, model_identity(where)["model_sha256"]]
+
+
+def preload(model: str | None, max_chars: int | None) -> None:
+    """Load `model` in the local pool's fork server, before it forks any worker (`argmine.batch.preload`).
+
+    Every worker forked afterwards starts with the model loaded (copy-on-write), instead of paying seconds
+    of CPU to load its own. A failure here is not reported: each worker then loads the model itself and
+    reports why it cannot.
+    """
+    import gc
+
     try:
         from argmine.nlp import load
 
-        _state["miner"] = load(model)
+        key = model_key(model)  # before loading: the files `load` then checks are the ones named here
+        _state["preloaded"] = (key, load(model, max_chars=max_chars))
+    except Exception:  # noqa: BLE001  (the workers load it again and say what is wrong)
+        return
+    # The model's objects are never freed: kept out of every collection (a worker's collections then do not
+    # touch, and so copy, the pages they share with the server).
+    gc.collect()
+    gc.freeze()
+
+
+def init_worker(model: str | None, max_chars: int | None = None, *, pool_child: bool = True) -> None:
+    """Pool initializer: the model for this process, for texts of up to `max_chars` characters: the one the
+    fork server preloaded when it is `model` (its files still intact), else loaded here (a failure is
+    reported by the first task)."""
+    if pool_child:
+        _exit_with_parent()
+        _exit_quickly()
+    # This runs before numpy is imported here, so the libraries still read it (a user's setting wins).
+    for var in THREAD_VARS:
+        os.environ.setdefault(var, "1")
+    try:
+        from argmine.nlp.miner import allow, load
+
+        miner = _preloaded(model)
+        _state["shared"] = miner is not None  # loaded once in the fork server, not here
+        _state["miner"] = load(model, max_chars=max_chars) if miner is None else miner
+        if max_chars is not None:
+            allow(_state["miner"], max_chars)
         _state.pop("error", None)
     except Exception as err:  # reported through ModelLoadError by every task of this worker
         _state["error"] = load_failure(model, err)
+
+
+def _preloaded(model: str | None):
+    """The miner the fork server loaded before forking this process, if it is `model`, else None."""
+    held = _state.pop("preloaded", None)
+    if held is None:
+        return None
+    key, miner = held
+    if key != model_key(model):
+        return None  # a server started for another model (an earlier pool of this process): load our own
+    from argmine.nlp.models import RULES, SENTENCES
+
+    if key[0] not in (RULES, SENTENCES):
+        from argmine.nlp.manifest import verify_manifest
+
+        verify_manifest(key[0])  # as `load` does: files changed since the server loaded them are refused
+    return miner
 
 
 def _exit_with_parent() -> None:
@@ -160,6 +219,14 @@ def current_miner():
     if "miner" not in _state:
         raise ModelLoadError("worker was not initialised with a model")
     return _state["miner"]
+
+
+def worker_info(tasks: Sequence[Task] = ()) -> list[dict]:
+    """This worker process: its pid, model name, `nlp.max_length` and whether the fork server loaded its
+    model (a chunk function, for tests and benchmarks)."""
+    miner = current_miner()
+    return [{"pid": os.getpid(), "model": miner.name, "max_length": miner.nlp.max_length,
+             "shared": bool(_state.get("shared"))}]
 
 
 def map_chunk(tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None
@@ -241,7 +308,7 @@ def _summary(amap: ArgumentMap) -> dict | None:
 def _portable(err: Exception | None) -> Exception | None:
     # The error travels back to the caller's process; exception types of unknown libraries may not
     # survive the trip, so they come back as a RuntimeError carrying the same one-line message.
-    if err is None or type(err).__module__ in ("builtins", "argmine.argmap", "argmine.read.decode"):
+    if err is None or type(err).__module__ == "builtins" or isinstance(err, ArgmineError):
         return err
     return RuntimeError(one_line(err))
 
@@ -269,11 +336,8 @@ def _fail(out: Outcome, err: Exception) -> None:
 
 def one_line(err: BaseException) -> str:
     """A one-line reason for `err`: argmine's own messages as they are, anything else with its type."""
-    from argmine.argmap import MapError
-    from argmine.nlp.models import ModelLoadError as Unloadable
-
     text = " ".join(str(err).split())
-    if isinstance(err, (InputError, MapError, ModelLoadError, Unloadable)):
+    if isinstance(err, ArgmineError):
         return text or type(err).__name__
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from argmine.cli.app import App, Group, app
-from argmine.cli.terminal import one_line
-from argmine.corpora import CORPORA, CorpusError, CorpusFormatError, corpus_stats, read_corpus
+from argmine.cli.errors import reported
+from argmine.corpora import CORPORA, corpus_stats, read_corpus
 
 corpus_app = App(
     name="corpus",
@@ -23,11 +23,6 @@ corpus_app = App(
     pretty_exceptions_enable=False,
 )
 app.add_typer(corpus_app, name="corpus")
-
-# A bad kind, path or split is the caller's mistake (usage, 2); a malformed corpus file is the data's (1).
-USAGE_ERROR = 2
-DATA_ERROR = 1
-
 
 @corpus_app.command("stats")
 def stats(
@@ -43,27 +38,23 @@ def stats(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
-    """Count documents, units, evidence types, stances, relations and the corpus's original labels."""
-    try:
+    """Count documents, units, evidence types, stances, relations and the corpus's original labels.
+
+    Exit status: 0 counted, 1 a corpus file is malformed (the message names it), 2 usage error (unknown kind,
+    missing path, bad split).
+    """
+    # A bad kind, path or split is a CorpusError (usage, 2); a malformed file a CorpusFormatError (input, 1).
+    with reported(debug):
         maps = read_corpus(kind, path, split)
-    except CorpusFormatError as err:
-        _fail(err, DATA_ERROR)
-    except CorpusError as err:
-        _fail(err, USAGE_ERROR)
-    counts = corpus_stats(maps, kind)
+        counts = corpus_stats(maps, kind)
     counts["path"] = str(path)
     counts["split"] = split
     if as_json:
         typer.echo(json.dumps(counts, indent=1))
     else:
         Console().print(stats_table(counts))
-
-
-def _fail(err: Exception, code: int) -> None:
-    # One line, no traceback: messages name the file, which is all a user needs to fix the input.
-    typer.echo(f"error: {one_line(err)}", err=True)
-    raise typer.Exit(code)
 
 
 def stats_table(counts: dict) -> Table:

@@ -16,23 +16,9 @@ from collections.abc import Iterator
 import click
 import typer
 
-from argmine.argmap import MapError
-from argmine.batch.errors import BatchUsageError
-from argmine.batch.errors import ModelLoadError as BatchModelLoadError
-from argmine.batch.pool import WorkerStartError
 from argmine.cli.terminal import one_line
-from argmine.corpora.errors import CorpusError, CorpusFormatError
 from argmine.errors import EXIT_FAILED, EXIT_USAGE, ArgmineError
-from argmine.export.sqlite import NotArgmineDatabase
 from argmine.errors import OutputExists, UsageError  # noqa: F401  (the commands raise them from here)
-from argmine.evaluation.scores import EvaluationError
-from argmine.export import UnknownFormat
-from argmine.export.dot import GraphvizError
-from argmine.nlp.manifest import ModelIntegrityError
-from argmine.nlp.models import ModelLoadError, ModelNotFound
-from argmine.read.decode import InputError
-from argmine.training.data import RecipeError
-from argmine.training.vectors import VectorsUnavailable
 
 EXIT_OK = 0
 # EXIT_FAILED (1): some input could not be mapped, or its output not written; EXIT_USAGE (2): bad arguments,
@@ -40,31 +26,10 @@ EXIT_OK = 0
 EXIT_INTERRUPTED = 130
 
 
-# An `argmine.errors.ArgmineError` carries its own exit code. The older classes below do not yet derive from
-# it (they live in modules that will take one of its classes as their base): the first group such an error
-# belongs to gives its exit code (input errors first: CorpusFormatError is a CorpusError). An argmine
-# ValueError in neither still prints its own message (exit 1, see `_is_own`).
-INPUT_ERRORS = (InputError, MapError, CorpusFormatError)
-USAGE_ERRORS = (
-    UnknownFormat, ModelNotFound, ModelIntegrityError, ModelLoadError, CorpusError, RecipeError,
-    EvaluationError, BatchUsageError, BatchModelLoadError, NotArgmineDatabase,
-)
-FAILED_ERRORS = (GraphvizError, WorkerStartError, VectorsUnavailable)  # the work or its output failed
-EXIT_CODES: tuple[tuple[tuple[type[BaseException], ...], int], ...] = (
-    (INPUT_ERRORS, EXIT_FAILED),
-    (USAGE_ERRORS, EXIT_USAGE),
-    (FAILED_ERRORS, EXIT_FAILED),
-)
-
-
 def exit_code(err: BaseException) -> int | None:
-    """The exit code `err` stands for, or None for an error argmine does not raise on purpose."""
-    if isinstance(err, ArgmineError):
-        return err.exit_code
-    for classes, code in EXIT_CODES:
-        if isinstance(err, classes):
-            return code
-    return None
+    """The exit code `err` stands for (every `ArgmineError` carries its own), or None for an error argmine
+    does not raise on purpose."""
+    return err.exit_code if isinstance(err, ArgmineError) else None
 
 
 def fail(message: str, code: int) -> typer.Exit:
@@ -76,11 +41,6 @@ def fail(message: str, code: int) -> typer.Exit:
 def warn(message: str) -> None:
     """Print `argmine: warning: message` (one line, terminal controls escaped) on stderr."""
     print(f"argmine: warning: {one_line(message)}", file=sys.stderr)
-
-
-def _is_own(err: BaseException) -> bool:
-    # argmine's own errors carry messages written for users; anything else is a bug worth a hint.
-    return type(err).__module__.startswith("argmine.") and isinstance(err, ValueError)
 
 
 def _silence_stdout() -> None:
@@ -103,12 +63,9 @@ def reported(debug: bool = False) -> Iterator[None]:
         yield
     except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
         raise
-    except BrokenPipeError:
-        _silence_stdout()  # the reader went away: even with --debug, later flushes must not raise again
-        if debug:
-            raise
-        raise typer.Exit(EXIT_FAILED) from None
     except (Exception, KeyboardInterrupt) as err:
+        if isinstance(err, BrokenPipeError):
+            _silence_stdout()  # the reader went away: even with --debug, later flushes must not raise again
         if debug:
             raise
         raise _exit_for(err) from None
@@ -117,12 +74,12 @@ def reported(debug: bool = False) -> Iterator[None]:
 def _exit_for(err: BaseException) -> typer.Exit:
     if isinstance(err, KeyboardInterrupt):
         return fail("interrupted", EXIT_INTERRUPTED)
+    if isinstance(err, BrokenPipeError):
+        return typer.Exit(EXIT_FAILED)  # nobody reads any more: nothing to say
     code = exit_code(err)
     if code is not None:
         return fail(str(err), code)
     if isinstance(err, OSError):
         where = f"{err.filename}: " if err.filename else ""
         return fail(f"{where}{err.strerror or err}", EXIT_FAILED)
-    if _is_own(err):
-        return fail(str(err), EXIT_FAILED)
     return fail(f"internal error: {type(err).__name__}: {err} (run again with --debug for the traceback)", EXIT_FAILED)

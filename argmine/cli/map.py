@@ -100,9 +100,7 @@ def map_command(
         decoded = read_input(input, html=html, max_chars=max_chars)
         for message in decoded.warnings:
             warn(message)
-        miner = load(model)
-        # spaCy refuses texts over nlp.max_length; --max-chars is the limit the user chose.
-        miner.nlp.max_length = max(miner.nlp.max_length, max_chars)
+        miner = load(model, max_chars=max_chars)
         amap = miner.map(decoded.text, source="<stdin>" if input == STDIO else input)
         amap = prune_option(amap, threshold)  # before any output: every format, the tree and --summary
 

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from argmine.cli.app import app
-from argmine.cli.errors import UsageError, reported, warn
+from argmine.cli.errors import reported, warn
 from argmine.read.decode import DEFAULT_MAX_CHARS
 
 
@@ -37,13 +37,11 @@ def serve_command(
 
     Needs the serve extra: pip install "argmine\\[serve]".
     """
-    from argmine.serve import ServeExtraMissing, is_loopback, serve
+    from argmine.serve import is_loopback, serve
 
     with reported(debug):
         if not is_loopback(host):
             warn(f"binding {host}: anyone who can reach this machine on port {port} can use the server")
-        try:
-            serve(model or None, host=host, port=port, pipelines=pipelines, workers=workers, max_chars=max_chars,
-                  max_waiting=max_waiting)
-        except ServeExtraMissing as err:
-            raise UsageError(str(err)) from None
+        # A missing serve extra is a usage error (ServeExtraMissing), as is any argument that cannot work.
+        serve(model or None, host=host, port=port, pipelines=pipelines, workers=workers, max_chars=max_chars,
+              max_waiting=max_waiting)

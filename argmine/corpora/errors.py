@@ -6,16 +6,18 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from argmine.errors import InputError, UsageError
 
-class CorpusError(ValueError):
+
+class CorpusError(UsageError):
     """A corpus that cannot be read as asked: unknown kind, missing path, bad split (a usage error)."""
 
 
-class CorpusFormatError(CorpusError):
+class CorpusFormatError(InputError, CorpusError):
     """A corpus file that does not follow its format; the message names the file."""
 
 
-class Malformed(ValueError):
+class Malformed(InputError):
     """A record that parses but breaks its format's rules; the reader turns it into a `CorpusFormatError`
     that names the file (the message says what is wrong, without a Python type name)."""
 

@@ -68,6 +68,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from argmine.argmap import EVIDENCE_TYPES, KINDS, RELATIONS, ArgumentMap, Unit
+from argmine.errors import UsageError
 
 Pair = tuple[ArgumentMap, ArgumentMap]
 Match = tuple[Unit, Unit]
@@ -78,7 +79,7 @@ TYPES = tuple(t for t in EVIDENCE_TYPES if t)
 _QUOTE_SYMBOLS = frozenset("`´")
 
 
-class EvaluationError(ValueError):
+class EvaluationError(UsageError):
     """Gold and predicted maps that cannot be compared (different texts, missing documents)."""
 
 
@@ -374,7 +375,7 @@ def matches(gold: ArgumentMap, pred: ArgumentMap, matching: str = "exact") -> li
         return exact_matches(gold, pred)
     if matching == "overlap":
         return overlap_matches(gold, pred)
-    raise ValueError(f"unknown matching {matching!r}; choose one of {', '.join(MATCHINGS)}")
+    raise EvaluationError(f"unknown matching {matching!r}; choose one of {', '.join(MATCHINGS)}")
 
 
 # --- sections -----------------------------------------------------------------------------------------------

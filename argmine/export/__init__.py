@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError
+from argmine.errors import UsageError
 from argmine.export import aif, argdown, dot, graphml, html, json, mermaid, sqlite
 from argmine.export.atomic import write_atomic
 from argmine.export.readback import MAX_MAP_BYTES, load_json, read_limited
@@ -50,7 +51,7 @@ Graphviz (`argmine.export.dot.GraphvizError` when it is missing); `sqlite` is a 
 is never written over a file that is not an argmine database."""
 
 
-class UnknownFormat(ValueError):
+class UnknownFormat(UsageError):
     """A format name or file suffix argmine does not know."""
 
 

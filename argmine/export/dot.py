@@ -22,6 +22,7 @@ import shutil
 import subprocess
 
 from argmine.argmap import ArgumentMap
+from argmine.errors import OutputError
 from argmine.export import drawing
 from argmine.export.atomic import write_atomic
 from argmine.export.drawing import KIND_FILL, KIND_LINE, RELATION_COLOUR, clean
@@ -36,7 +37,7 @@ EDGE_STYLE = {
 }
 
 
-class GraphvizError(ValueError):
+class GraphvizError(OutputError):
     """Graphviz is not installed, or its `dot` program failed to draw the map."""
 
 

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError
+from argmine.errors import UsageError
 from argmine.export.atomic import open_temporary
 from argmine.export.summary import summary as summarise
 
@@ -109,7 +110,7 @@ END;
 """
 
 
-class NotArgmineDatabase(FileExistsError):
+class NotArgmineDatabase(FileExistsError, UsageError):
     """A file is where a database would go, and argmine did not create it: it is kept."""
 
     def __str__(self) -> str:

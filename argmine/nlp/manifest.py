@@ -13,12 +13,14 @@ import json
 import os
 from pathlib import Path, PurePosixPath
 
+from argmine.errors import ModelError
+
 MANIFEST = "manifest.json"
 FORMAT = "argmine-manifest/1"
 _CHUNK = 1 << 20
 
 
-class ModelIntegrityError(ValueError):
+class ModelIntegrityError(ModelError):
     """A model folder that does not match its manifest (or has none); the message names the first problem."""
 
 

@@ -243,15 +243,36 @@ def join_windows(
     return ArgumentMap(text, units, relations, source=source, model=model)
 
 
-def load(model: str | os.PathLike | None = None) -> Miner:
+def load(model: str | os.PathLike | None = None, *, max_chars: int | None = None) -> Miner:
     """Load a pipeline: None for the shipped default, `"rules"` or `"sentences"` for a baseline, or a model
-    folder."""
+    folder. The one way argmine loads a pipeline: the CLI, batch workers (local and Dask), `argmine serve`
+    and `argmine.map_text` all come here.
+
+    `max_chars` is the longest text the caller accepts (`--max-chars`): spaCy refuses a `Doc` longer than
+    `nlp.max_length` (error E088), so the limit is raised to it, and a text the reader let through is never
+    refused by spaCy. None keeps spaCy's own limit. (A `Miner` maps a long text in windows anyway, so with
+    the default window no `Doc` is longer than `WINDOW_CHARS`; the limit matters for `window=None` and for
+    callers of `miner.nlp` itself.)
+    """
     where = resolve_model(model)
     if where == RULES:
-        return Miner(rules_pipeline(), RULES)
-    if where == SENTENCES:
-        return Miner(sentences_pipeline(), SENTENCES)
-    path = Path(where)
+        miner = Miner(rules_pipeline(), RULES)
+    elif where == SENTENCES:
+        miner = Miner(sentences_pipeline(), SENTENCES)
+    else:
+        miner = _load_folder(Path(where))
+    if max_chars is not None:
+        allow(miner, max_chars)
+    return miner
+
+
+def allow(miner: Miner, max_chars: int) -> Miner:
+    """Let `miner` take texts of up to `max_chars` characters (spaCy's `nlp.max_length`, never lowered)."""
+    miner.nlp.max_length = max(miner.nlp.max_length, max_chars)
+    return miner
+
+
+def _load_folder(path: Path) -> Miner:
     verify_manifest(path)  # before spaCy reads anything: a changed model folder is changed code
     try:
         nlp = spacy.load(path)

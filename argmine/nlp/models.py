@@ -12,17 +12,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from argmine.errors import ModelError
+
 RULES = "rules"
 SENTENCES = "sentences"  # the sentence-per-unit baseline (argmine.nlp.baselines)
 DEFAULT_MODEL = "argmine-en"
 ENV = "ARGMINE_MODEL"
 
 
-class ModelNotFound(ValueError):
+class ModelNotFound(ModelError):
     """A model name or path that does not lead to an argmine pipeline."""
 
 
-class ModelLoadError(ValueError):
+class ModelLoadError(ModelError):
     """A model folder that passed its integrity check but that spaCy could not load (a broken config, a
     missing component): the message says which model and why, in one line."""
 

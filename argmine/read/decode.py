@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from argmine.errors import InputError
 from argmine.read.html import html_to_text, looks_like_html
 from argmine.read.language import english_share, looks_english
 
@@ -105,10 +106,6 @@ def _tokenizer_work(text: str) -> tuple[float, int]:
         if cost > worst:
             worst, worst_at = cost, m.start()
     return work, worst_at
-
-
-class InputError(ValueError):
-    """Input argmine cannot map (not text, undecodable, too large, missing); the message says why in one line."""
 
 
 @dataclass

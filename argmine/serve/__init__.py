@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
+from argmine.errors import UsageError
 from argmine.read.decode import DEFAULT_MAX_CHARS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
-class ServeExtraMissing(ImportError):
+class ServeExtraMissing(ImportError, UsageError):
     """Starlette or uvicorn is not installed."""
 
 
@@ -78,7 +79,7 @@ def serve(
     from argmine.serve.app import ENV_OPTIONS, LOOPBACK_HOSTS
 
     if workers < 1:
-        raise ValueError(f"workers must be at least 1, not {workers}")
+        raise UsageError(f"workers must be at least 1, not {workers}")
     models = [model_spec(m) for m in (model if isinstance(model, (list, tuple)) else [model])]
     # On loopback, only the loopback names are answered (DNS rebinding); elsewhere the names are unknown.
     hosts = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None

@@ -70,7 +70,7 @@ _DATA_CSP = "default-src 'none'; frame-ancestors 'self'; sandbox"
 _HTML_CSP = "frame-ancestors 'self'"
 
 
-class HTTPProblem(Exception):
+class HTTPProblem(InputError):
     """An error answered with `status` and a one-line `message`."""
 
     def __init__(self, status: int, message: str) -> None:

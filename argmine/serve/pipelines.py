@@ -13,11 +13,12 @@ import queue
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from argmine.errors import UsageError
 from argmine.nlp import Miner, load
 from argmine.nlp.models import model_spec
 
 
-class UnknownModel(ValueError):
+class UnknownModel(UsageError):
     """A request named a model the server did not load."""
 
 
@@ -26,17 +27,15 @@ class Pipelines:
 
     def __init__(self, models: Sequence[str | os.PathLike | None], count: int = 1, *, max_chars: int) -> None:
         if count < 1:
-            raise ValueError(f"pipelines must be at least 1, not {count}")
+            raise UsageError(f"pipelines must be at least 1, not {count}")
         self.count = count
         self._free: dict[str, queue.SimpleQueue[Miner]] = {}
         self._names: dict[str | None, str] = {}  # what a request may say -> the loaded model's key
         for spec in models or [None]:
             given = model_spec(spec)
-            miners = [load(given) for _ in range(count)]  # every load before the server listens
+            # Every load before the server listens; the server's --max-chars is the limit that holds.
+            miners = [load(given, max_chars=max_chars) for _ in range(count)]
             key = miners[0].name
-            for miner in miners:
-                # spaCy refuses texts over nlp.max_length; the server's --max-chars is the limit that holds.
-                miner.nlp.max_length = max(miner.nlp.max_length, max_chars)
             free: queue.SimpleQueue[Miner] = queue.SimpleQueue()
             for miner in miners:
                 free.put(miner)

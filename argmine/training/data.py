@@ -28,6 +28,7 @@ from pathlib import Path
 from argmine.argmap import ArgumentMap
 from argmine.corpora import read_corpus
 from argmine.corpora.folds import kfold_split
+from argmine.errors import UsageError
 from argmine.training.augment import reflowed
 
 OUTLETS = ("aljazeera", "foxnews")
@@ -47,7 +48,7 @@ REFLOW_SHARE = 0.3
 REPEAT = {"aae": 1, "microtexts": 2}
 
 
-class RecipeError(ValueError):
+class RecipeError(UsageError):
     """A holdout specification or corpus folder the recipe cannot use."""
 
 

