@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 
 import argmine.nlp  # noqa: F401  (registers the components)
@@ -97,3 +98,17 @@ def test_a_doc_with_every_sentence_covered_is_left_alone():
     before = [(u.start, u.end, u.label_) for u in get_units(doc)]
     doc = nlp.get_pipe("argmine_gap_filler")(doc)
     assert [(u.start, u.end, u.label_) for u in get_units(doc)] == before
+
+
+def test_gold_segments_are_never_filled():
+    # On gold segments the gap filler is a segmenter like the finder: it must not add units to the gold ones
+    # (it did, and the relations then pointed past the gold ids).
+    from argmine.nlp import load
+
+    miner = load()
+    if "argmine_gap_filler" not in miner.nlp.pipe_names:
+        pytest.skip("the shipped model predates the gap filler")
+    amap = gold(TEXT)
+    only_two = amap.with_units(amap.units[:2])
+    (predicted,) = miner.classify_many([only_two])
+    assert [(u.id, u.start, u.end) for u in predicted.units] == [(u.id, u.start, u.end) for u in only_two.units]
