@@ -13,9 +13,9 @@ from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.gapfill import gap_examples
-from argmine.nlp.thesis import ThesisScorer, thesis_rows
 from argmine.nlp.linear import Fit
 from argmine.nlp.relate import RelationScorer, candidate_pairs
+from argmine.nlp.thesis import ThesisScorer, thesis_rows
 
 # How each genre's heads are fitted is a setting of the component that holds them (`fit` in its config, see
 # `argmine.nlp.classify.HEAD_SETTINGS`): Adam on shuffled mini-batches, per genre's head set.
