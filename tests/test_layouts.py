@@ -72,16 +72,15 @@ def sentences_with_a_unit(text: str, amap) -> float:
     return hit / len(spans)
 
 
-# Known failures of the shipped model, kept as strict expectations so that a fix shows (issue "Maps of real
-# commentary"): the finder maps no title, though a Reddit title is the post's main claim; the last line of a
-# bulleted list is taken for a trailing signature (argmine.read.layout) and the finder finds nothing in a list.
-_TITLE = pytest.mark.xfail(strict=True, reason="the finder never maps a title line (a CMV title is the thesis)")
+# A known failure of the shipped model, kept as a strict expectation so that a fix shows (issue "Maps of real
+# commentary"): the last line of a bulleted list is taken for a trailing signature (argmine.read.layout) and
+# the finder finds nothing in a list.
 _LIST = pytest.mark.xfail(strict=True, reason="bullet lines: the finder finds no unit, the last is read as metadata")
 
 
 @pytest.mark.parametrize(
     "text, at_least",
-    [(MICROTEXT, 4), (COMMENT, 3), (TWO_PARAGRAPHS, 3), pytest.param(REDDIT, 4, marks=_TITLE),
+    [(MICROTEXT, 4), (COMMENT, 3), (TWO_PARAGRAPHS, 3), (REDDIT, 4),
      pytest.param(LIST, 3, marks=_LIST)],
     ids=["microtext", "comment", "two-paragraphs", "reddit", "list"],
 )
@@ -99,7 +98,6 @@ def test_an_oped_of_one_sentence_paragraphs_is_mapped_to_its_last_paragraph_with
     assert not any("Maria Lopez" in t for t in texts)  # byline and bio are metadata
 
 
-@pytest.mark.xfail(strict=True, reason="the shipped finder still skips this one-sentence lede")
 def test_an_oped_of_one_sentence_paragraphs_is_mapped_from_its_lede():
     texts = [OPED[u.start : u.end] for u in argmine.map_text(OPED).units]
     assert any("four-day week to save money" in t for t in texts)
