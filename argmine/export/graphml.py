@@ -31,7 +31,9 @@ def _xml_safe(value: str) -> str:
 
 def to_graph(amap: ArgumentMap) -> nx.DiGraph:
     """The GraphML-ready graph: contract attributes only, every node carrying its text."""
-    g: nx.DiGraph[str] = nx.DiGraph(source=_xml_safe(amap.source), model=_xml_safe(amap.model), text=_xml_safe(amap.text))
+    g: nx.DiGraph[str] = nx.DiGraph(
+        source=_xml_safe(amap.source), model=_xml_safe(amap.model), text=_xml_safe(amap.text)
+    )
     for u in amap.units:
         if _XML_ILLEGAL.search(u.id):  # an id cannot be replaced like text without breaking its edges
             raise MapError(f"unit id {u.id!r} contains characters XML cannot carry")

@@ -26,7 +26,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 from argmine.errors import InputError
 from argmine.read.html import html_to_text, looks_like_html
@@ -260,6 +260,10 @@ def _check_controls(text: str, name: str) -> None:
         raise InputError(f"{name}: not a text file ({controls:,} control characters)")
 
 
+@overload
+def byte_limit(max_chars: int) -> int: ...
+@overload
+def byte_limit(max_chars: None) -> None: ...
 def byte_limit(max_chars: int | None) -> int | None:
     """The most bytes a text of `max_chars` characters can take in any supported encoding."""
     return None if max_chars is None else _MAX_BYTES_PER_CHAR * max_chars + _BOM_BYTES
