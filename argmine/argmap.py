@@ -35,7 +35,8 @@ def _show(value: Any) -> str:
         return {True: "true", False: "false", None: "null"}[value]
     if isinstance(value, numbers.Number):
         return repr(value) if len(repr(value)) <= 40 else f"a {len(repr(value))}-digit number"
-    return {dict: "an object", list: "a list"}.get(type(value), f"a {type(value).__name__}")
+    names: dict[type, str] = {dict: "an object", list: "a list"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def _integer(value: Any, what: str) -> int:
@@ -172,7 +173,7 @@ class ArgumentMap:
         model: str = "",
     ) -> None:
         self.text = text
-        self.graph = nx.DiGraph(source=source, model=model)
+        self.graph: nx.DiGraph[str] = nx.DiGraph(source=source, model=model)
         for unit in units:
             self.add_unit(unit)
         for relation in relations:

@@ -175,7 +175,7 @@ def test_a_worker_killed_mid_job_loses_no_document(cluster, archive):
 def test_unreachable_scheduler_is_a_usage_error(tmp_path, monkeypatch):
     from argmine.batch import BatchUsageError
 
-    monkeypatch.setattr("argmine.batch.dask_engine.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("argmine.batch.dask_engine.CONNECT_TIMEOUT", 1.0)
     (tmp_path / "a.txt").write_text("We must act. Because time is short, delay costs lives.\n")
     with pytest.raises(BatchUsageError, match="cannot reach the Dask scheduler"):
         run_batch([str(tmp_path / "a.txt")], tmp_path / "out", model="rules", engine="dask",

@@ -14,12 +14,16 @@ import itertools
 import threading
 import uuid
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from argmine.batch.engine import Chunk, Recovery
 from argmine.batch.errors import BatchUsageError, ModelLoadError
 from argmine.batch.report import Report
 from argmine.batch.work import Outcome, Task, one_line, process
+
+if TYPE_CHECKING:  # a Dask worker loads the pipeline on first use, not on import
+    from argmine.nlp.miner import Miner
 
 try:
     from distributed import WorkerPlugin
@@ -27,11 +31,11 @@ except ImportError:  # the dask extra is optional; run_on_dask says how to insta
     WorkerPlugin = object  # type: ignore[misc,assignment]
 
 PLUGIN_NAME = "argmine-miner"
-CONNECT_TIMEOUT = "10s"  # how long to wait for the scheduler before giving up
+CONNECT_TIMEOUT = 10.0  # seconds to wait for the scheduler (and for a first worker) before giving up
 
 # One model per worker process; a lock because a Dask worker may run tasks on several threads and a spaCy
 # pipeline is not meant to be shared between threads (run workers with --nthreads 1 for speed).
-_miners: dict[str, object] = {}
+_miners: dict[str, Miner | ModelLoadError] = {}
 _lock = threading.Lock()
 
 
@@ -39,7 +43,7 @@ def _key(model: str | None) -> str:
     return "" if model is None else str(model)
 
 
-def _load(model: str | None, max_chars: int | None = None) -> object:
+def _load(model: str | None, max_chars: int | None = None) -> Miner | ModelLoadError:
     """The cached miner for `model` in this worker process (loaded on first use), taking texts of up to
     `max_chars` characters (a worker serves many jobs: its limit only grows)."""
     from argmine.nlp.miner import allow, load
@@ -125,7 +129,7 @@ def run_on_dask(
         recovery = Recovery(retries)
         retry: deque[Chunk] = deque()  # chunks to run again (their texts already read), from `recovery`
         # key -> (the chunk, what was sent of it: the texts read here, the outcomes of inputs that failed here)
-        waiting: dict[str, tuple[Chunk, Chunk, list[Outcome]]] = {}
+        waiting: dict[Hashable, tuple[Chunk, Chunk, list[Outcome]]] = {}
         ready: list[tuple[Chunk, list[Outcome]]] = []  # chunks whose every input failed on the client
         futures = as_completed(loop=client.loop)
         # Enough tasks to keep every worker thread busy without holding the whole archive in memory.
@@ -137,9 +141,10 @@ def run_on_dask(
                     chunk = sent = retry.popleft()
                     failed: list[Outcome] = []
                 else:
-                    chunk = next(todo, None)
-                    if chunk is None:
+                    following = next(todo, None)
+                    if following is None:
                         return
+                    chunk = following
                     remote, failed = _read_on_client(chunk, read)
                     if not remote:
                         ready.append((chunk, failed))

@@ -57,7 +57,7 @@ class Recovery:
         reason = f"{task.source}: {why}"
         return [], [Outcome(task.index, ok=False, reason=reason, error=WorkerDied(reason))]
 
-    def task_failed(self, chunk: Chunk, err: BaseException) -> list[Outcome]:
+    def task_failed(self, chunk: Chunk, err: Exception) -> list[Outcome]:
         """`chunk`'s task raised `err` instead of returning outcomes: each document fails with the reason (a
         model that does not load is re-raised: no document could be mapped)."""
         if isinstance(err, ModelLoadError):

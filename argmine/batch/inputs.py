@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from argmine.read.decode import DEFAULT_MAX_CHARS
 
@@ -28,6 +29,10 @@ _LINE_CHUNK = 1 << 20
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+@overload
+def record_byte_limit(max_chars: int) -> int: ...
+@overload
+def record_byte_limit(max_chars: None) -> None: ...
 def record_byte_limit(max_chars: int | None) -> int | None:
     """The longest JSONL line (bytes) that can hold a text of `max_chars` characters.
 

@@ -42,7 +42,8 @@ def preload_spec(model: str | os.PathLike | None, max_chars: int | None) -> str:
     """The value of `PRELOAD_ENV` for `model` (a name, a path, None for the default), not resolved here: the
     process that starts the server need not import spaCy first (the server resolves it)."""
     path = isinstance(model, os.PathLike)
-    return json.dumps({"model": os.fspath(model) if path else model, "path": path, "max_chars": max_chars})
+    name = os.fspath(model) if isinstance(model, os.PathLike) else model
+    return json.dumps({"model": name, "path": path, "max_chars": max_chars})
 
 
 def mp_context(model: tuple | None = None) -> multiprocessing.context.BaseContext:
@@ -173,10 +174,11 @@ class WorkerPool:
                         break
                     chunk = suspects.popleft()
                 elif not exhausted:
-                    chunk = next(source, None)
-                    if chunk is None:
+                    following = next(source, None)
+                    if following is None:
                         exhausted = True
                         break
+                    chunk = following
                 else:
                     break
                 try:

@@ -16,6 +16,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -44,7 +45,7 @@ class ConsoleObserver(Observer):
         self.bar = self.stream.isatty() if bar is None else bar
         self.console = Console(file=self.stream, highlight=False, soft_wrap=True)
         self.progress: Progress | None = None
-        self.task = None
+        self.task: TaskID | None = None
         self.words = 0
 
     def start(self, total: int, skipped: int) -> None:
@@ -68,7 +69,7 @@ class ConsoleObserver(Observer):
             self.console.print(Text(f"argmine: {one_line(entry.reason)}"))
         if entry.status == "ok":
             self.words += entry.words or 0
-        if self.progress is not None:
+        if self.progress is not None and self.task is not None:  # both set by `start`
             self.progress.update(self.task, advance=1, words=self.words)
 
     def finish(self, report: Report) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -137,7 +137,9 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     record = OutputRecord(dest.folder).load() if dest.folder is not None else None
     # A folder of outputs is never searched for inputs; a database's or JSONL file's folder may be, and the
     # index argmine wrote there must not come back as a document of the next run.
-    own = _own_index_files(dest.folder, record) if dest.outdir is None and record is not None else set()
+    own: Set[str] = set()
+    if dest.outdir is None and dest.folder is not None and record is not None:  # a record is read from a folder
+        own = _own_index_files(dest.folder, record)
     docs = _collect(inputs, dest.outdir, result, follow_links, limit, skip=own)
     sources = InputSet(doc.path for _, doc in docs)
     _check_report(dest.report, sources)
@@ -369,7 +371,7 @@ def _own_index_files(folder: Path, record: OutputRecord) -> set[str]:
 
 
 def _collect(inputs: Sequence[str], outdir: Path | None, result: Report, follow_links: bool,
-             max_chars: int | None, skip: set[str] = frozenset()) -> list[tuple[int, Document]]:
+             max_chars: int | None, skip: Set[str] = frozenset()) -> list[tuple[int, Document]]:
     """An entry per input found (a failed one per input that names nothing); (entry index, document)s.
 
     Files whose real path is in `skip` (argmine's own index) are left out."""
@@ -434,12 +436,14 @@ def _write_lines(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report,
             for out in outcomes:
                 entry = report.entries[out.index]
                 _record(entry, out)
+                line = None
                 if out.ok:
                     assert isinstance(out.payload, bytes)
+                    line = out.payload
                     entry.status, entry.reason = "ok", ""
                     if out.summary is not None:
                         summaries[out.index] = out.summary
-                sink.put(out.index, out.payload if out.ok else None)
+                sink.put(out.index, line)
                 observer.done(entry)
         sink.close()
     except OSError as err:

@@ -15,12 +15,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from argmine.argmap import ArgumentMap
 from argmine.batch.errors import ModelLoadError
 from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_byte_limit
 from argmine.errors import ArgmineError
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
+
+if TYPE_CHECKING:  # the worker imports the pipeline (numpy, spaCy) only once its thread settings are made
+    from argmine.nlp.miner import Miner
 
 JSONL = "jsonl"
 # One BLAS/OpenMP thread per process: N worker processes already use the N cores, more threads only fight.
@@ -107,7 +111,14 @@ def read_record(doc: Document, read: dict | None = None) -> Decoded:
 
 # ---- per-process state: one model per worker process -------------------------------------------------
 
-_state: dict[str, object] = {}
+class _WorkerState(TypedDict, total=False):
+    preloaded: tuple[list[str], Miner]  # loaded by the fork server: (its `model_key`, the miner)
+    shared: bool  # the miner is the fork server's
+    miner: Miner
+    error: str  # why the model did not load
+
+
+_state: _WorkerState = {}
 
 
 def model_key(model: str | None) -> list[str]:
@@ -167,7 +178,7 @@ def init_worker(model: str | None, max_chars: int | None = None, *, pool_child: 
         _state["error"] = load_failure(model, err)
 
 
-def _preloaded(model: str | None):
+def _preloaded(model: str | None) -> Miner | None:
     """The miner the fork server loaded before forking this process, if it is `model`, else None."""
     held = _state.pop("preloaded", None)
     if held is None:
@@ -212,10 +223,10 @@ def _exit_quickly() -> None:
     multiprocessing.util.Finalize(None, leave, exitpriority=-100)
 
 
-def current_miner():
+def current_miner() -> Miner:
     """The `Miner` this process loaded in `init_worker`."""
     if "error" in _state:
-        raise ModelLoadError(str(_state["error"]))
+        raise ModelLoadError(_state["error"])
     if "miner" not in _state:
         raise ModelLoadError("worker was not initialised with a model")
     return _state["miner"]

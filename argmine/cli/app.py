@@ -8,13 +8,17 @@ option without its own metavar is named after what it takes (`N` for a number, i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 import argmine
+
+if TYPE_CHECKING:
+    # Typer (0.26 on) runs its own copy of click: the context its commands are called with is that one's,
+    # not the `click` package's (annotations only; they are never evaluated).
+    from typer._click.core import Context
 
 
 def _argument_name(param: TyperArgument) -> str:
@@ -23,7 +27,7 @@ def _argument_name(param: TyperArgument) -> str:
 
 class _Argument(TyperArgument):
     # The name column already says what an argument is (INPUT, SOURCE): no `<str>` beside it.
-    def display_type_rich(self, ctx: click.Context) -> str | None:
+    def display_type_rich(self, ctx: Context) -> str | None:
         return None
 
 
@@ -48,13 +52,13 @@ class Command(TyperCommand):
             if isinstance(param, TyperArgument):
                 param.__class__ = _Argument
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.metavar = ""
         return option
 
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if not isinstance(param, TyperArgument) or param.hidden:
@@ -68,7 +72,7 @@ class Command(TyperCommand):
 class Group(TyperGroup):
     """The `argmine` group itself: its `--help` and `--version` are flags, shown without a type."""
 
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
         option = super().get_help_option(ctx)
         if option is not None:
             option.metavar = ""
@@ -78,7 +82,7 @@ class Group(TyperGroup):
 class App(typer.Typer):
     """`typer.Typer` whose commands are `Command`s unless they ask for another class."""
 
-    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any):  # type: ignore[override]
+    def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any):
         return super().command(*args, cls=cls or Command, **kwargs)
 
 

@@ -32,6 +32,7 @@ from argmine.export import (
     MAX_MAP_BYTES,
     Format,
     UnknownFormat,
+    _from_document,
     _looks_like_aif,
     format_for_path,
     get_format,
@@ -134,12 +135,12 @@ def _read_stdin(from_fmt: str | None, max_bytes: int) -> ArgumentMap:
         else:
             raise UsageError(f"{STDIN_NAME}: cannot tell the format of the map (neither GraphML nor JSON); pass --from")
         if fmt.name == "graphml":
-            return fmt.loads(data, max_bytes=None)  # type: ignore[call-arg, misc]
+            return fmt.parser(data, max_bytes=None)
         doc = load_json(data, "AIF JSON" if fmt.name == "aif" else "JSON")  # parsed once, for the sniff too
         if fmt.name == "json" and not from_fmt and _looks_like_aif(doc):
             fmt = FORMATS["aif"]  # as `argmine.export.read` does for a `.json` file
         if not isinstance(doc, dict):
             raise MapError("the top level is not an object")
-        return fmt.loads(doc)  # type: ignore[misc, arg-type]
+        return _from_document(fmt, doc)
     except MapError as err:
         raise MapError(f"{STDIN_NAME}: {err}") from None

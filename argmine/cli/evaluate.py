@@ -6,7 +6,7 @@ import json
 from typing import Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from argmine.cli.app import app
@@ -51,8 +51,10 @@ def render_result(result: dict) -> Table:
         caption=f"{result['words']} words in {result['seconds']:.1f} s "
         f"({result['words_per_second']:.0f} words/s)",
     )
-    for name, justify in (("score", "left"), ("F1 / acc", "right"), ("P", "right"), ("R", "right"),
-                          ("support", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("score", "left"), ("F1 / acc", "right"), ("P", "right"), ("R", "right"), ("support", "right")
+    )
+    for name, justify in columns:
         table.add_column(name, justify=justify)
 
     def row(name: str, s: dict, key: str = "f1", support: object = "") -> None:

@@ -42,7 +42,9 @@ def model_info(model: str | None) -> dict[str, Any]:
     path = Path(where)
     meta = _read_json(path / "meta.json")
     training = _read_json(path / "training.json")
-    perf = meta.get("performance") if isinstance(meta.get("performance"), dict) else {}
+    perf = meta.get("performance")
+    if not isinstance(perf, dict):
+        perf = {}
     card = path / "README.md"
     return {
         "name": meta.get("name", path.name),

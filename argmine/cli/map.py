@@ -85,6 +85,7 @@ def map_command(
             raise UsageError("--json goes with --summary (for the map as JSON, use -f json)")
         threshold = None if min_score is None else check_min_score(min_score, "--min-score")
         to_stdout = output == STDIO or (output is None and format is not None)
+        fmt: export.Format | None
         if format:
             fmt = export.get_format(format)
         elif output and output != STDIO:

@@ -54,7 +54,7 @@ def read_cmv_modes(path: str | os.PathLike, split: str | None = None) -> list[Ar
     for part in PARTS:
         if not (root / part).is_dir():
             raise CorpusError(f"not a CMV modes folder: {root / part} is missing")
-    maps = []
+    maps: list[ArgumentMap] = []
     for part in PARTS:
         anns = sorted((root / part).glob("*.ann"), key=_by_number)
         maps.extend(_read_thread(ann, part) for ann in anns)
@@ -105,7 +105,8 @@ def _thread_map(ann: Path, text: str, source: str) -> ArgumentMap:
         if span.label not in _KINDS:
             raise Malformed(f"{tid} has label {span.label!r}, not one of {', '.join(_KINDS)}")
         units.append(Unit(tid, span.start, span.end, _KINDS[span.label], "", "", paragraph_of(span.start)))
-    relations, skipped = [], Counter()
+    relations: list[Relation] = []
+    skipped: Counter[str] = Counter()
     for rel_type, arg1, arg2 in doc.relations:
         if rel_type not in _RELATIONS:
             raise Malformed(f"relation {arg1} -> {arg2} has unknown type {rel_type!r}")

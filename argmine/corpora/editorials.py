@@ -38,7 +38,7 @@ def read_editorials(path: str | os.PathLike, split: str | None = None) -> list[A
     """Read the editorials of `split` ("aljazeera" or "foxnews"), or both for None, sorted by file name."""
     root = existing_path(path, "editorials")
     check_split(split, (None, *SPLITS), "editorials")
-    maps = []
+    maps: list[ArgumentMap] = []
     for name in SPLITS if split is None else (split,):
         folder = root / name
         if not folder.is_dir():

@@ -179,15 +179,15 @@ def _graph_map(root: ET.Element, path: Path) -> ArgumentMap:
         units.append(Unit(adu, start, end, kind, evidence_type, stance, paragraph_of(start)))
     source = f"microtexts:{root.attrib.get('id', path.stem)}"
     try:
-        edges = [
+        kept = [
             Relation(s, t, label)
             for s, t, label, _ in relations
             if s not in implicit_adus and t not in implicit_adus
         ]
-        amap = ArgumentMap(text, units, edges, source=source)
+        amap = ArgumentMap(text, units, kept, source=source)
     except MapError as err:
         raise CorpusFormatError(f"{path}: {err}") from None
-    if amap.graph.number_of_edges() != len(edges):
+    if amap.graph.number_of_edges() != len(kept):
         raise CorpusFormatError(f"{path}: two relations between the same pair of units")
     set_original(amap, Counter(adus.values()), originals)
     return amap

@@ -450,6 +450,7 @@ def build_map(
         problems.append(f"unknown field(s) {', '.join(unknown)}")
     if problems:
         raise AnswerError(name, problems)
+    assert isinstance(units, dict) and isinstance(relations, list)  # for the type checker: checked just above
     try:
         editorial = load_editorial(editorials_root(corpora), answer["split"], answer["document"])
     except CorpusFormatError:
@@ -765,7 +766,8 @@ def agreement(maps_a: Iterable[ArgumentMap], maps_b: Iterable[ArgumentMap]) -> A
                 stance += ua.stance == ub.stance
         _add(counts["units"], len(pairs), len(b), len(a))
         _add(counts["kinds"], sum(ua.kind == ub.kind for ua, ub in pairs), len(b), len(a))
-        edges_b = {(r.source, r.target): r.relation for r in b.relations}
+        # Keyed to be looked up with to_b's ids, None for a unit of `a` that has no match in `b`.
+        edges_b: dict[tuple[str | None, str | None], str] = {(r.source, r.target): r.relation for r in b.relations}
         rels_a = a.relations
         same = [edges_b.get((to_b.get(r.source), to_b.get(r.target))) for r in rels_a]
         _add(counts["relations"], sum(s == r.relation for s, r in zip(same, rels_a)), len(edges_b), len(rels_a))

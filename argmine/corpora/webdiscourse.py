@@ -106,9 +106,9 @@ def _document_map(root: ET.Element, source: str) -> ArgumentMap:
             metadata = dict(element.attrib)
 
     for src, trg in links:
-        for end in (src, trg):
-            if end not in components:
-                raise Malformed(f"relation {src} -> {trg} refers to {end}, which is no argument component")
+        for ref in (src, trg):
+            if ref not in components:
+                raise Malformed(f"relation {src} -> {trg} refers to {ref}, which is no argument component")
         if components[trg][0] != "Claim":
             raise Malformed(f"relation {src} -> {trg} targets a {components[trg][0]}, not a Claim")
     explicit = {c: v for c, v in components.items() if v[1] < v[2]}

@@ -42,15 +42,15 @@ class Reliability:
 
 def reliability(scored: Iterable[tuple[float, bool]], bins: int = BINS) -> Reliability:
     """The reliability table and ECE of (confidence, correct) pairs."""
-    sums = [[0, 0.0, 0] for _ in range(bins)]  # count, confidence sum, correct
+    counts, conf_sums, rights = [0] * bins, [0.0] * bins, [0] * bins
     for confidence, correct in scored:
         k = min(int(confidence * bins), bins - 1)
-        sums[k][0] += 1
-        sums[k][1] += confidence
-        sums[k][2] += bool(correct)
-    total = sum(c for c, _, _ in sums)
+        counts[k] += 1
+        conf_sums[k] += confidence
+        rights[k] += bool(correct)
+    total = sum(counts)
     table, ece = [], 0.0
-    for k, (count, conf, right) in enumerate(sums):
+    for k, (count, conf, right) in enumerate(zip(counts, conf_sums, rights)):
         mean_conf = conf / count if count else 0.0
         acc = right / count if count else 0.0
         ece += count / total * abs(mean_conf - acc) if total else 0.0

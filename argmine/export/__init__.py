@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError
@@ -14,6 +15,13 @@ from argmine.export.atomic import write_atomic
 from argmine.export.readback import MAX_MAP_BYTES, load_json, read_limited
 
 
+class Loads(Protocol):
+    """A map format's parser: the bytes (or text) of a map, which it checks against `max_bytes` (the JSON
+    formats' parsers also take a parsed document: `_from_document`)."""
+
+    def __call__(self, data: str | bytes, /, *, max_bytes: int | None = ...) -> ArgumentMap: ...
+
+
 @dataclass(frozen=True)
 class Format:
     """An output format: its name, file suffixes, serialiser and (for map formats) parser."""
@@ -21,7 +29,7 @@ class Format:
     name: str
     suffixes: tuple[str, ...]
     dumps: Callable[[ArgumentMap], str | bytes]
-    loads: Callable[[str | bytes], ArgumentMap] | None = None
+    loads: Loads | None = None
     # Raises when the file already at a path may not be replaced by this format (a database argmine did not
     # create); None: any file may be, as `--force` decides.
     check_target: Callable[[str | os.PathLike], None] | None = None
@@ -29,6 +37,13 @@ class Format:
     @property
     def suffix(self) -> str:
         return self.suffixes[0]
+
+    @property
+    def parser(self) -> Loads:
+        """`loads`; `UnknownFormat` for an output-only format."""
+        if self.loads is None:
+            raise UnknownFormat(f"{self.name} is an output-only format and cannot be read back")
+        return self.loads
 
 
 FORMATS: dict[str, Format] = {
@@ -89,19 +104,18 @@ def read(path: str | os.PathLike, fmt: str | None = None, *, max_bytes: int | No
     line naming the file; a file over `max_bytes` is refused before it is read.
     """
     f = get_format(fmt) if fmt else format_for_path(path)
-    if f.loads is None:
-        raise UnknownFormat(f"{f.name} is an output-only format and cannot be read back")
+    parse = f.parser  # an output-only format is refused before the file is read
     try:
-        data: bytes | dict = read_limited(path, max_bytes)
+        data = read_limited(path, max_bytes)
         if f.name in ("json", "aif"):
-            data = load_json(data, "AIF JSON" if f.name == "aif" else "JSON")  # parsed once, for the sniff too
-            if f.name == "json" and not fmt and _looks_like_aif(data):
+            doc = load_json(data, "AIF JSON" if f.name == "aif" else "JSON")  # parsed once, for the sniff too
+            if f.name == "json" and not fmt and _looks_like_aif(doc):
                 f = FORMATS["aif"]  # AIFdb and OVA save AIF as plain `.json`
-            if not isinstance(data, dict):
+            if not isinstance(doc, dict):
                 what = "an AIF document" if f.name == "aif" else "an argmine JSON map"
                 raise MapError(f"not {what}: the top level is not an object")
-            return f.loads(data)
-        return f.loads(data, max_bytes=None)
+            return _from_document(f, doc)
+        return parse(data, max_bytes=None)
     except MapError as err:
         raise MapError(f"{path}: {err}") from None
 
@@ -112,6 +126,16 @@ def _looks_like_aif(doc: object) -> bool:
     body = doc.get("AIF") or doc.get("aif") or doc
     nodes = body.get("nodes") if isinstance(body, dict) else None
     return isinstance(nodes, list) and any(isinstance(n, dict) and "nodeID" in n for n in nodes[:1])
+
+
+def _from_document(f: Format, doc: dict) -> ArgumentMap:
+    """The map in `doc`, a JSON document already parsed by `load_json` (once, for the AIF sniff too): the JSON
+    formats' parsers take it as well as bytes, which `Loads` (bytes or text, for every format) does not say."""
+    if f.name == "aif":
+        return aif.from_aif(doc)
+    if f.name == "json":
+        return json.from_json(doc)
+    raise UnknownFormat(f"{f.name} is not a JSON format")
 
 
 def map_formats() -> list[str]:

@@ -78,6 +78,7 @@ def to_argdown(amap: ArgumentMap) -> str:
             lines.append("")  # an empty line closes the previous tree
             lines.append(_statement(amap, step.unit, title[step.unit.id]))
             continue
+        assert step.via is not None  # only a root (depth 0) has no relation
         prefix = "  " * step.depth + MARK[step.via.relation] + " "
         if step.repeat:
             lines.append(prefix + f"[{title[step.unit.id]}]")

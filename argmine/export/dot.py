@@ -123,6 +123,7 @@ def to_dot(amap: ArgumentMap) -> str:
     anchors: list[tuple[str, drawing.Row]] = []
     redirect: dict[str, str] = {}  # a head in a later row: its arrow to the thesis ends at its row's box
     for i, row in enumerate(layout.rows):
+        assert thesis is not None  # rows hang from the thesis: a map without one has none
         if i == 0:
             anchor = name[thesis.id]
         else:
@@ -158,9 +159,9 @@ def to_dot(amap: ArgumentMap) -> str:
         out.append(f"  {name[above.columns[0][-1]]} -> {name[below.columns[0][0]]} [style=invis, weight=50];")
     adjacent: set[tuple[str, str]] = set()
     for _, row in anchors:
-        heads = [name[c[0]] for c in row.columns]
-        if len(heads) > 1:  # columns left to right in reading order
-            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+        row_heads = [name[c[0]] for c in row.columns]
+        if len(row_heads) > 1:  # columns left to right in reading order
+            out.append(f"  {{ rank=same; {' -> '.join(row_heads)} [style=invis]; }}")
         for column in row.columns:
             for upper, lower in zip(column, column[1:]):
                 out.append(f"  {name[upper]} -> {name[lower]} [style=invis, weight=20];")

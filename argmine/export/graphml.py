@@ -31,7 +31,9 @@ def _xml_safe(value: str) -> str:
 
 def to_graph(amap: ArgumentMap) -> nx.DiGraph:
     """The GraphML-ready graph: contract attributes only, every node carrying its text."""
-    g = nx.DiGraph(source=_xml_safe(amap.source), model=_xml_safe(amap.model), text=_xml_safe(amap.text))
+    g: nx.DiGraph[str] = nx.DiGraph(
+        source=_xml_safe(amap.source), model=_xml_safe(amap.model), text=_xml_safe(amap.text)
+    )
     for u in amap.units:
         if _XML_ILLEGAL.search(u.id):  # an id cannot be replaced like text without breaking its edges
             raise MapError(f"unit id {u.id!r} contains characters XML cannot carry")
@@ -68,7 +70,8 @@ def from_graphml(data: str | bytes, *, max_bytes: int | None = MAX_MAP_BYTES) ->
     try:
         with warnings.catch_warnings():  # networkx warns about yEd ports; the map does not need them
             warnings.simplefilter("ignore")
-            g = nx.parse_graphml(data, node_type=str)
+            # ElementTree parses bytes as well (the XML declaration then names the encoding); the stub says str.
+            g = nx.parse_graphml(data, node_type=str)  # type: ignore[arg-type]
     except Exception as err:  # networkx raises bare XML, Key and Value errors on malformed input
         raise MapError(f"not valid GraphML: {type(err).__name__}: {' '.join(str(err).split())[:200]}") from None
     if not g.is_directed():

@@ -29,6 +29,7 @@ import html
 import itertools
 import os
 import re
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -91,7 +92,7 @@ def _open(unit: Unit) -> str:
     )
 
 
-def essay_html(amap: ArgumentMap, unmapped: list[tuple[int, int]] = ()) -> str:
+def essay_html(amap: ArgumentMap, unmapped: Sequence[tuple[int, int]] = ()) -> str:
     """The text with one `<span>` per unit; overlapping units nest, or split where they cross.
 
     `unmapped` spans (text no unit overlaps) are wrapped in `<span class="unmapped">` so that the page can

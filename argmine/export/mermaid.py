@@ -69,6 +69,7 @@ def to_mermaid(amap: ArgumentMap) -> str:
     redirect: dict[str, str] = {}
     helpers: list[str] = []
     for i, row in enumerate(layout.rows):
+        assert thesis is not None  # rows hang from the thesis: a map without one has none
         anchor = node[thesis.id] if i == 0 else f"c{i}"
         if i:
             out.append(f'  {anchor}(["{escape(f"THESIS · {thesis.id}, continued")}"])')

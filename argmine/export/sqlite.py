@@ -194,6 +194,12 @@ def _statements(script: str) -> Iterator[str]:
             buf = ""
 
 
+def _inserted(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT on `cur` just wrote (typeshed allows None: a cursor before any insert)."""
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
 class Database:
     """An argmine database open for writing. One writer: the batch's main process, or `to_sqlite`."""
 
@@ -310,7 +316,7 @@ class Database:
             f"INSERT INTO documents ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
             tuple(values.values()),
         )
-        doc_id = cur.lastrowid
+        doc_id = _inserted(cur)
         rowid: dict[str, int] = {}
         for unit in amap.units:
             cur = self.conn.execute(
@@ -319,7 +325,7 @@ class Database:
                 (doc_id, unit.id, unit.kind, unit.evidence_type or None, unit.stance or None, int(unit.id == thesis),
                  unit.start, unit.end, unit.paragraph, float(unit.score), amap.unit_text(unit)),
             )
-            rowid[unit.id] = cur.lastrowid
+            rowid[unit.id] = _inserted(cur)
         self.conn.executemany(
             "INSERT INTO relations (document_id, source_id, target_id, relation, score) VALUES (?, ?, ?, ?, ?)",
             [(doc_id, rowid[r.source], rowid[r.target], r.relation, float(r.score)) for r in amap.relations],

@@ -80,12 +80,13 @@ def tree_depth(graph: nx.DiGraph) -> int:
     if graph.number_of_edges() == 0:
         return 0
     if nx.is_directed_acyclic_graph(graph):
-        return nx.dag_longest_path_length(graph)
+        # int(): without weights the lengths are edge counts, ints already; the stubs type them float.
+        return int(nx.dag_longest_path_length(graph))
     roots = [n for n in graph if graph.out_degree(n) == 0]
     if not roots:
         return 0
     levels = nx.multi_source_dijkstra_path_length(graph.reverse(copy=False), roots, weight=None)
-    return max(levels.values())
+    return int(max(levels.values()))
 
 
 def analyse(amap: ArgumentMap) -> Analysis:

@@ -216,17 +216,17 @@ class DocUnits:
             f.append(f"title={_bucket(overlap, (0.01, 0.2, 0.4, 0.6))}")
             f.append(f"role|title={role}|{_bucket(overlap, (0.01, 0.3, 0.6))}")
         # Body claims are echoed in the introduction or the conclusion; premises rarely are.
-        for name, words in (("intro", self.intro), ("concl", self.conclusion)):
-            if words and v.content and role != name.replace("concl", "conclusion"):
-                shared = len(words & v.content) / len(v.content)
+        for name, echoed in (("intro", self.intro), ("concl", self.conclusion)):
+            if echoed and v.content and role != name.replace("concl", "conclusion"):
+                shared = len(echoed & v.content) / len(v.content)
                 f.append(f"{name}={_bucket(shared, (0.01, 0.15, 0.3, 0.5))}")
         # What comes next tells what this is: a claim is followed by "because ..." or "For example, ...".
         para = self.by_para[v.paragraph]
         for name, k in (("prev", v.index_in_paragraph - 1), ("next", v.index_in_paragraph + 1)):
             if 0 <= k < len(para):
-                first, before = self._cues(para[k])
-                f.append(f"{name}:first={first}")
-                f.append(f"{name}:before1={before}")
+                next_first, next_before = self._cues(para[k])
+                f.append(f"{name}:first={next_first}")
+                f.append(f"{name}:before1={next_before}")
             else:
                 f.append(f"{name}:none")
         return self._with_genre(f)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy
 import srsly
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
 from spacy.util import registry
 from thinc.api import Adam, Model, SparseLinear_v2, chain, fix_random_seed, softmax_activation
+from thinc.types import FloatsXd
 
 Features = Sequence[str | tuple[str, float]]
 
@@ -28,7 +29,7 @@ def hash_features(rows: Sequence[Features]) -> Hashed:
     values: list[float] = []
     for feats in rows:
         for f in feats:
-            if f.__class__ is str:
+            if isinstance(f, str):
                 keys.append(hash_string(f))
                 values.append(1.0)
             else:
@@ -96,7 +97,7 @@ class LinearClassifier:
         index = {label: i for i, label in enumerate(self.labels)}
         gold = numpy.asarray([index[y] for y in labels], dtype="int32")
         hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation
-        summed: dict[str, numpy.ndarray] = {}
+        summed: dict[str, FloatsXd] = {}
         for run in range(runs):
             self._fit_once(hashed, gold, epochs, learn_rate, l2, batch_size, seed * runs + run)
             linear = self.model.layers[0]

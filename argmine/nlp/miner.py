@@ -119,11 +119,13 @@ def windows(text: str, size: int | None = WINDOW_CHARS, sentences: int = WINDOW_
 class _Piece:
     """One window of one input text on its way through `nlp.pipe`."""
 
-    text: object  # the window's text (or the caller's non-text input, passed through for spaCy to refuse)
+    # The window's text; typed str as `map_many` takes, but an untyped caller's non-text input is passed
+    # through as it is, for spaCy to refuse.
+    text: str
     source: str
     offset: int
     last: bool  # the text's final window
-    whole: object = None  # the whole text, for the map of a windowed text
+    whole: str | None = None  # the whole text, for the map of a windowed text
 
 
 def well_formed(amap: ArgumentMap) -> ArgumentMap:
@@ -232,7 +234,8 @@ def join_windows(
     pipeline proposed for the whole text; `well_formed` then decodes it as one map.
     """
     para = ParagraphIndex(text)
-    units, relations = [], []
+    units: list[Unit] = []
+    relations: list[Relation] = []
     for offset, part in parts:
         ids: dict[str, str] = {}
         for unit in part.units:

@@ -68,7 +68,8 @@ class RelationScorer:
         }
 
     def pair_features(
-        self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None, probs: dict
+        self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None,
+        probs: dict | None,
     ) -> list[list]:
         """Features of each candidate pair."""
         return [units.pair_features(i, j, unit_feats, thesis, probs) for i, j in pairs]
@@ -225,7 +226,7 @@ def _arborescence(incoming: dict[int, list[tuple[int, float]]], root: int) -> tu
     Each node's best incoming edge is already the optimum when those edges form no cycle, which is what
     most paragraphs give; a cycle is contracted and solved again (Chu-Liu/Edmonds). Paragraphs have a few
     dozen units at most, so plain dicts beat a general graph library here by an order of magnitude."""
-    edges = {i: {} for i in incoming}
+    edges: dict[int, dict[int, float]] = {i: {} for i in incoming}
     for i, parents in incoming.items():
         for j, w in parents:
             if j not in edges[i] or w > edges[i][j]:
@@ -260,7 +261,7 @@ def _edmonds(edges: dict[int, dict[int, float]], root: int) -> dict[int, int]:
                 contracted[i][key] = w
                 if j in cycle:
                     leaves[i] = j
-    tree = {}
+    tree: dict[int, int] = {}
     for i, parent in _edmonds(contracted, root).items():
         if i == merged:
             tree.update((c, best[c]) for c in cycle)

@@ -14,6 +14,7 @@ essays otherwise knows only their words. The table travels with the model in its
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy
 from spacy.attrs import NORM
@@ -22,7 +23,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
 from thinc.initializers import glorot_uniform_init
-from thinc.types import Floats2d, Ints2d, Ragged
+from thinc.types import Floats2d, Ints1d, Ints2d, Ragged
 
 from argmine.nlp.structure import PARAGRAPH_ROLES, SENTENCE_POSITIONS, get_layout
 
@@ -44,7 +45,8 @@ def LayoutFeatureExtractor() -> Model[list[Doc], list[Ints2d]]:
     """Thinc layer: docs → per-token layout id arrays."""
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2d], Callable]:
-        feats = [model.ops.asarray2i(layout_features(doc), dtype="uint64") for doc in docs]
+        # cast: thinc's array types are numpy arrays to thinc, but unrelated classes to a type checker.
+        feats = [model.ops.asarray2i(cast(Ints2d, layout_features(doc)), dtype="uint64") for doc in docs]
         return feats, lambda d_feats: []
 
     return Model("layout_features", forward)
@@ -71,14 +73,14 @@ def NormVectors(nO: int) -> Model[list[Doc], Ragged]:
 
 def _vectors_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[Ragged, Callable]:
     lengths = model.ops.asarray1i([len(doc) for doc in docs])
-    W = model.get_param("W")
+    W = cast(Floats2d, model.get_param("W"))  # casts: see LayoutFeatureExtractor
     if not sum(len(doc) for doc in docs):
         return Ragged(model.ops.alloc2f(0, W.shape[0]), lengths), lambda d: []
-    V, _ = _vector_rows(docs)
+    V = cast(Floats2d, _vector_rows(docs)[0])
     output = Ragged(model.ops.gemm(V, W, trans2=True), lengths)
 
     def backprop(d_output: Ragged) -> list[Doc]:
-        model.inc_grad("W", model.ops.gemm(d_output.data, V, trans1=True))
+        model.inc_grad("W", model.ops.gemm(cast(Floats2d, d_output.data), V, trans1=True))
         return []
 
     return output, backprop
@@ -111,23 +113,27 @@ def LayoutEmbed(
     vectors), mixed by one Maxout layer."""
     n_lex = len(attrs)
     seeds = iter(range(8, 8 + n_lex + LAYOUT_COLUMNS))
-    lexical = [HashEmbed(width, rows[i], column=i, seed=next(seeds), dropout=0.0) for i in range(n_lex)]
+    lexical: list[Model[Ints2d, Floats2d]] = [
+        HashEmbed(width, rows[i], column=i, seed=next(seeds), dropout=0.0) for i in range(n_lex)
+    ]
     layout_rows_per_column = [len(PARAGRAPH_ROLES) * 2, len(SENTENCE_POSITIONS) * 2, layout_rows, opener_rows]
-    structural = [
+    structural: list[Model[Ints2d, Floats2d]] = [
         HashEmbed(width, layout_rows_per_column[i], column=i, seed=next(seeds), dropout=0.0)
         for i in range(LAYOUT_COLUMNS)
     ]
     lex_features = FeatureExtractor(attrs)
-    lex_branch = chain(lex_features, list2ragged(), with_array(concatenate(*lexical)))
-    layout_branch = chain(LayoutFeatureExtractor(), list2ragged(), with_array(concatenate(*structural)))
+    lex_branch: Model[list[Doc], Ragged] = chain(lex_features, list2ragged(), with_array(concatenate(*lexical)))
+    layout_branch: Model[list[Doc], Ragged] = chain(
+        LayoutFeatureExtractor(), list2ragged(), with_array(concatenate(*structural))
+    )
     # The vectors branch comes last, so the hashed branches keep their columns of the mixing layer.
     branches = [lex_branch, layout_branch] + ([NormVectors(width)] if vectors else [])
     n_in = width * (n_lex + LAYOUT_COLUMNS + int(vectors))
-    mix = with_array(Maxout(width, n_in, nP=3, dropout=0.0, normalize=True))
+    mix: Model[Ragged, Ragged] = with_array(Maxout(width, n_in, nP=3, dropout=0.0, normalize=True))
     # The layers of chain(concatenate(lex, layout[, vectors]), mix, ragged2list()), so trained weights load
     # unchanged; only the forward pass at inference differs (see _fold), which reaches the layers it folds
     # through the model's references.
-    refs = {
+    refs: dict[str, Model | None] = {
         "lex_features": lex_features,
         "maxout": next(node for node in mix.walk() if node.name == "maxout"),
         "layernorm": next(node for node in mix.walk() if node.name == "layernorm"),
@@ -152,7 +158,8 @@ def LayoutEmbed(
 
 def _layers_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Floats2d], Callable]:
     """The layers one after the other, each on the previous one's output: the pass thinc's `chain` makes."""
-    X, callbacks = docs, []
+    X: Any = docs  # each layer's output, of its own type, is the next one's input
+    callbacks = []
     for layer in model.layers:
         X, callback = layer(X, is_train=is_train)
         callbacks.append(callback)
@@ -168,7 +175,7 @@ def _layers_forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list
 def _layers_init(model: Model, X: list[Doc] | None = None, Y=None) -> Model:
     """Initialise the layers as `chain(*model.layers)` does (the same shape inference, in the same order, so
     a training run draws the same initial weights), and take its output width."""
-    layers = chain(*model.layers)
+    layers: Model = chain(*model.layers)
     layers.initialize(X=X, Y=Y)
     if model.has_dim("nO") is None and layers.has_dim("nO"):
         model.set_dim("nO", layers.get_dim("nO"))
@@ -177,7 +184,7 @@ def _layers_init(model: Model, X: list[Doc] | None = None, Y=None) -> Model:
 
 def _fold(
     model: Model, cache: dict
-) -> tuple[list[tuple[int, numpy.ndarray]], numpy.ndarray, numpy.ndarray | None]:
+) -> tuple[list[tuple[int, Floats2d]], numpy.ndarray, Floats2d | None]:
     """Each hash table multiplied through its slice of the mixing layer, with the layer's bias.
 
     The mixing layer's input is the concatenation of eight hashed embeddings (each the sum of four table rows),
@@ -190,21 +197,23 @@ def _fold(
     maxout = model.get_ref("maxout")
     embeds = [node for node in model.walk() if node.name == "hashembed"]
     projections = [node for node in model.walk() if node.name == "norm_vectors"]
-    params = [maxout.get_param("W"), maxout.get_param("b")] + [node.get_param("E") for node in embeds]
-    params += [node.get_param("W") for node in projections]
+    # numpy arrays on the CPU this runs on (thinc's array types are unrelated classes to a type checker).
+    params = [cast(numpy.ndarray, maxout.get_param(name)) for name in ("W", "b")]
+    params += [cast(numpy.ndarray, node.get_param("E")) for node in embeds]
+    params += [cast(numpy.ndarray, node.get_param("W")) for node in projections]
     if len(cache.get("params", ())) != len(params) or any(a is not b for a, b in zip(cache["params"], params)):
         n_out, n_pieces, n_in = (maxout.get_dim(d) for d in ("nO", "nP", "nI"))
         W = params[0].reshape(n_out * n_pieces, n_in)
         tables, offset = [], 0
         for node in embeds:  # walk() order is concatenation order: lexical columns, then layout columns
-            E = node.get_param("E")
-            W_c = numpy.ascontiguousarray(W[:, offset : offset + E.shape[1]])
+            E = cast(Floats2d, node.get_param("E"))
+            W_c = cast(Floats2d, numpy.ascontiguousarray(W[:, offset : offset + E.shape[1]]))
             tables.append((node.attrs["seed"], model.ops.gemm(E, W_c, trans2=True)))
             offset += E.shape[1]
         vectors = None
         for node in projections:  # the last block of columns
-            P = node.get_param("W")
-            vectors = model.ops.gemm(numpy.ascontiguousarray(W[:, offset : offset + P.shape[0]]), P)
+            P = cast(Floats2d, node.get_param("W"))
+            vectors = model.ops.gemm(cast(Floats2d, numpy.ascontiguousarray(W[:, offset : offset + P.shape[0]])), P)
             offset += P.shape[0]
         cache.update(params=params, tables=tables, bias=params[1].reshape(n_out * n_pieces), vectors=vectors)
     return cache["tables"], cache["bias"], cache["vectors"]
@@ -223,9 +232,9 @@ def _folded_forward(model: Model, docs: list[Doc], cache: dict) -> list[Floats2d
     if vectors is None:
         Y = model.ops.alloc2f(len(ids), len(bias)) + bias
     else:
-        Y = model.ops.gemm(_vector_rows(docs)[0], vectors, trans2=True) + bias
+        Y = model.ops.gemm(cast(Floats2d, _vector_rows(docs)[0]), vectors, trans2=True) + bias
     for column, (seed, table) in enumerate(tables):
-        keys = model.ops.hash(numpy.ascontiguousarray(ids[:, column]), seed) % len(table)
+        keys = model.ops.hash(cast(Ints1d, numpy.ascontiguousarray(ids[:, column])), seed) % len(table)
         Y += model.ops.gather_add(table, keys)
     n_out, n_pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
     best, _ = model.ops.maxout(Y.reshape(len(Y), n_out, n_pieces))

@@ -26,7 +26,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 from argmine.errors import InputError
 from argmine.read.html import html_to_text, looks_like_html
@@ -173,14 +173,14 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
             raise InputError(f"{name}: not a text file ({what})")
     head = data[:_SNIFF_BYTES]
     if b"\x00" in head:
-        codec = _utf16_without_bom(head)
-        if codec is None:
+        utf16 = _utf16_without_bom(head)
+        if utf16 is None:
             raise InputError(f"{name}: not a text file (binary data)")
         try:
-            text = data.decode(codec)
+            text = data.decode(utf16)
         except UnicodeDecodeError:
             raise InputError(f"{name}: not a text file (binary data)") from None
-        return text, "utf-16", [f"{name}: no byte-order mark; decoded as {codec.upper()}"]
+        return text, "utf-16", [f"{name}: no byte-order mark; decoded as {utf16.upper()}"]
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError as err:
@@ -196,12 +196,13 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str]]:
     if broken <= _MAX_BROKEN_UTF8 and multibyte >= 2 * broken:
         plural = "s" if broken > 1 else ""
         return repaired, "utf-8", [f"{name}: {broken} byte sequence{plural} not valid UTF-8, replaced with U+FFFD"]
+    western: str | None
     try:
-        text = data.decode("cp1252")
+        western = data.decode("cp1252")
     except UnicodeDecodeError:
-        text = None
-    if text is not None and _plausible_western(text):
-        return text, "cp1252", [f"{name}: not UTF-8; decoded as Windows-1252 (Latin-1), check its accented letters"]
+        western = None
+    if western is not None and _plausible_western(western):
+        return western, "cp1252", [f"{name}: not UTF-8; decoded as Windows-1252 (Latin-1), check its accented letters"]
     raise InputError(
         f"{name}: not UTF-8 text (invalid byte 0x{data[first_bad]:02x} at {first_bad}) and no other encoding "
         "fits; convert it to UTF-8 first (e.g. iconv -f ENCODING -t UTF-8)"
@@ -259,6 +260,10 @@ def _check_controls(text: str, name: str) -> None:
         raise InputError(f"{name}: not a text file ({controls:,} control characters)")
 
 
+@overload
+def byte_limit(max_chars: int) -> int: ...
+@overload
+def byte_limit(max_chars: None) -> None: ...
 def byte_limit(max_chars: int | None) -> int | None:
     """The most bytes a text of `max_chars` characters can take in any supported encoding."""
     return None if max_chars is None else _MAX_BYTES_PER_CHAR * max_chars + _BOM_BYTES

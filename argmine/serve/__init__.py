@@ -7,6 +7,7 @@ with uvicorn on 127.0.0.1. See `argmine.serve.app` for the routes, limits and st
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 
@@ -32,7 +33,18 @@ def _require() -> None:
         ) from None
 
 
-def create_app(model: str | os.PathLike | None | Sequence[str | os.PathLike | None] = None, **options):
+# A model as the API takes it: a name, a path, None for the default.
+Model = str | os.PathLike | None
+# One model, or several (the first is the default).
+Models = Model | Sequence[Model]
+
+
+def model_list(model: Models) -> list[Model]:
+    """`model` as a list of models: a name or a path is one model (a str is a sequence too), else each item is."""
+    return [model] if model is None or isinstance(model, (str, os.PathLike)) else list(model)
+
+
+def create_app(model: Models = None, **options):
     """The ASGI app (see `argmine.serve.app.create_app` for the options)."""
     _require()
     from argmine.serve.app import create_app as _create
@@ -53,7 +65,7 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(
-    model: str | os.PathLike | None | Sequence[str | os.PathLike | None] = None,
+    model: Models = None,
     *,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
@@ -80,23 +92,23 @@ def serve(
 
     if workers < 1:
         raise UsageError(f"workers must be at least 1, not {workers}")
-    models = [model_spec(m) for m in (model if isinstance(model, (list, tuple)) else [model])]
+    models = [model_spec(m) for m in model_list(model)]
     # On loopback, only the loopback names are answered (DNS rebinding); elsewhere the names are unknown.
     hosts = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
     options = {"pipelines": pipelines, "max_chars": max_chars, "max_waiting": max_waiting, "allowed_hosts": hosts}
     # Connections beyond what can be mapped or wait, plus a few for health checks and the page, get 503 from
     # uvicorn before their bodies are read: memory stays bounded by the body limit times this number.
     connections = pipelines * len(models) + max_waiting + 8
-    settings = dict(host=host, port=port, log_level=log_level, server_header=False, proxy_headers=False,
-                    limit_concurrency=connections)
+    run = functools.partial(uvicorn.run, host=host, port=port, log_level=log_level, server_header=False,
+                            proxy_headers=False, limit_concurrency=connections)
     if workers == 1:
-        uvicorn.run(create_app(models, **options), **settings)
+        run(create_app(models, **options))
         return
     from argmine.serve.pipelines import Pipelines
 
     Pipelines(models, 1, max_chars=max_chars)  # an unknown or broken model fails here, once, before any worker
     os.environ[ENV_OPTIONS] = json.dumps({"model": models, **options})
-    uvicorn.run("argmine.serve.app:app_from_environment", factory=True, workers=workers, **settings)
+    run("argmine.serve.app:app_from_environment", factory=True, workers=workers)
 
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeExtraMissing", "create_app", "is_loopback", "serve"]

@@ -44,6 +44,7 @@ from argmine import export
 from argmine.argmap import MapError
 from argmine.batch.inputs import LONE_SURROGATES, clean_name, record_byte_limit
 from argmine.export.dot import GraphvizError, graphviz_available
+from argmine.serve import Models, model_list
 from argmine.read.decode import DEFAULT_MAX_CHARS, InputError, byte_limit, decode_bytes
 from argmine.serve.page import page
 from argmine.serve.pipelines import Pipelines, UnknownModel
@@ -86,7 +87,7 @@ def body_limits(max_chars: int) -> dict[str, int]:
 
 
 def create_app(
-    model: str | os.PathLike | None | Sequence[str | os.PathLike | None] = None,
+    model: Models = None,
     *,
     pipelines: int = 1,
     max_chars: int = DEFAULT_MAX_CHARS,
@@ -98,7 +99,7 @@ def create_app(
     `max_waiting` more wait; beyond that a request gets 503. `allowed_hosts`: the Host names it answers
     (loopback by default, against DNS rebinding), None for any.
     """
-    models = list(model) if isinstance(model, (list, tuple)) else [model]
+    models = model_list(model)
     pool = Pipelines(models, pipelines, max_chars=max_chars)
     limits = body_limits(max_chars)
     state = {"busy": 0}
@@ -334,12 +335,12 @@ async def _read_form(request: Request, limit: int) -> dict:
         raise HTTPProblem(422, f"bad form data: {err.message}") from None
     try:  # an upload over 1 MB is spooled to a temporary file: closed (removed) whatever happens
         fields: dict = {}
-        upload = form.get("file")
+        upload, text = form.get("file"), form.get("text")
         if isinstance(upload, UploadFile) and (upload.filename or upload.size):  # a chosen file wins
             fields["data"] = await upload.read()
             fields["source"] = clean_name(upload.filename or "")
-        elif isinstance(form.get("text"), str):
-            fields["data"] = form["text"].encode("utf-8")  # the browser sends the form as UTF-8
+        elif isinstance(text, str):
+            fields["data"] = text.encode("utf-8")  # the browser sends the form as UTF-8
         else:
             raise HTTPProblem(422, 'the form needs a "text" field or a "file"')
         for key in ("format", "model", "download"):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import spacy
-from spacy.tokens import DocBin
+from spacy.tokens import DocBin, Span
 from thinc.api import Config
 
 from argmine.argmap import ArgumentMap
@@ -31,7 +31,7 @@ def to_docbin(maps: Sequence[ArgumentMap], segments: Sequence[ArgumentMap] = ())
     for n, amap in enumerate([*maps, *segments]):
         kinds = n < len(maps)
         doc = nlp.make_doc(amap.text)
-        ents = []
+        ents: list[Span] = []
         for u in amap.units:
             label = FINDER_LABELS[u.kind] if kinds else UNKNOWN_KIND
             span = doc.char_span(u.start, u.end, label=label, alignment_mode="contract")
@@ -93,7 +93,7 @@ def vectors_override(vectors: bool | None) -> dict:
 
 def uses_vectors(overrides: dict | None = None) -> bool:
     """Whether the finder's config (with `overrides`) asks for static vectors in its tok2vec."""
-    if VECTORS_SETTING in (overrides or {}):
+    if overrides is not None and VECTORS_SETTING in overrides:
         return bool(overrides[VECTORS_SETTING])
     node = Config().from_disk(CONFIG, interpolate=False)
     for key in VECTORS_SETTING.split("."):

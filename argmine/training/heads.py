@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Span
@@ -12,13 +13,24 @@ from argmine.argmap import ArgumentMap
 from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_heads
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
-from argmine.nlp.gapfill import gap_examples
+from argmine.nlp.gapfill import GapFiller, gap_examples
 from argmine.nlp.linear import Fit
 from argmine.nlp.relate import RelationScorer, candidate_pairs
 from argmine.nlp.thesis import ThesisScorer, thesis_rows
 
 # How each genre's heads are fitted is a setting of the component that holds them (`fit` in its config, see
 # `argmine.nlp.classify.HEAD_SETTINGS`): Adam on shuffled mini-batches, per genre's head set.
+
+
+C = TypeVar("C")
+
+
+def component(nlp: Language, name: str, kind: type[C]) -> C:
+    """The pipeline's component `name`, which must be a `kind` (the heads are trained on its attributes)."""
+    pipe = nlp.get_pipe(name)
+    if not isinstance(pipe, kind):
+        raise TypeError(f"the pipeline's {name} is a {type(pipe).__name__}, not a {kind.__name__}")
+    return pipe
 
 
 @dataclass
@@ -44,7 +56,7 @@ def featurize(nlp: Language, maps: Sequence[ArgumentMap]) -> list[Featurized]:
 def train_gap_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) -> int:
     """Fit the gap filler's head on every content sentence of `maps`; returns the number of sentences."""
     rows, labels = gap_examples(nlp, maps)
-    filler = nlp.get_pipe("argmine_gap_filler")
+    filler = component(nlp, "argmine_gap_filler", GapFiller)
     filler.head.fit(rows, labels, **_fit(filler.fit, seed))
     return len(rows)
 
@@ -143,8 +155,9 @@ def cross_fitted_probs(
     examples: list[Featurized],
     folds: int = 5,
     seed: int = 0,
-) -> list[dict]:
-    """Unit-classifier distributions for `examples`, each predicted by heads that never saw its document
+) -> list[dict | None]:
+    """Unit-classifier distributions for `examples` (None for all when none is a short text, the only ones
+    whose pair features read them), each predicted by heads that never saw its document
     (heads with the settings of `classifier`).
 
     The relation heads read these distributions as features; taken from heads trained on the same documents
@@ -163,7 +176,7 @@ def cross_fitted_probs(
     return out
 
 
-def relation_examples(scorer: RelationScorer, examples: list[Featurized], probs_per_doc: list[dict]):
+def relation_examples(scorer: RelationScorer, examples: list[Featurized], probs_per_doc: list[dict | None]):
     """Candidate pairs with link and type labels; `probs_per_doc` are the unit distributions the pair features
     see (cross-fitted, see `cross_fitted_probs`)."""
     rows, links, type_rows, types = [], [], [], []

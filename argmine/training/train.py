@@ -19,7 +19,11 @@ import argmine
 from argmine.nlp.manifest import write_manifest
 from argmine.training.data import TrainingData, load_recipe
 from argmine.training.finder import train_finder, uses_vectors, vectors_override
+from argmine.nlp.classify import UnitClassifier
+from argmine.nlp.relate import RelationScorer
+from argmine.nlp.thesis import ThesisScorer
 from argmine.training.heads import (
+    component,
     featurize,
     train_gap_head,
     train_relation_heads,
@@ -126,13 +130,13 @@ def train_from_data(
     kinds = featurize(nlp, data.kinds)
     links = featurize(nlp, data.links)
     evidence = featurize(nlp, data.evidence)
-    classifier = nlp.get_pipe("argmine_unit_classifier")
+    classifier = component(nlp, "argmine_unit_classifier", UnitClassifier)
+    scorer = component(nlp, "argmine_relation_scorer", RelationScorer)
     report["examples"] = {
         "gap": train_gap_head(nlp, data.finder_train + data.finder_segments, seed=seed),
         **train_unit_heads(classifier, kinds, evidence, seed=seed),
-        **train_relation_heads(nlp.get_pipe("argmine_relation_scorer"), links, kinds, evidence, seed=seed,
-                               classifier=classifier),
-        "thesis": train_thesis_head(nlp.get_pipe("argmine_thesis_scorer"), kinds, seed=seed),
+        **train_relation_heads(scorer, links, kinds, evidence, seed=seed, classifier=classifier),
+        "thesis": train_thesis_head(component(nlp, "argmine_thesis_scorer", ThesisScorer), kinds, seed=seed),
     }
     report["heads_seconds"] = round(time.perf_counter() - t, 1)
     nlp.meta.update(

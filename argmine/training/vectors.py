@@ -80,7 +80,7 @@ def glove_vectors(
 ):
     """A spaCy `Vectors` table of the `top` most frequent GloVe words, keyed by the hash of the word (GloVe is
     lowercase; the finder looks tokens up by their norm)."""
-    from spacy.strings import hash_string
+    from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
     from spacy.vectors import Vectors
 
     words, array = read_glove(root, top=top, sha256=sha256)
