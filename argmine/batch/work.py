@@ -22,7 +22,6 @@ from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_by
 from argmine.errors import ArgmineError
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
-JSONL = "jsonl"
 # One BLAS/OpenMP thread per process: N worker processes already use the N cores, more threads only fight.
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -241,7 +240,7 @@ def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, r
             ) -> list[Outcome]:
     """Read, map (one `nlp.pipe` pass) and serialise `tasks`; every failure stays with its document.
 
-    `fmt` names the output format (`jsonl` included); None keeps the `ArgumentMap` as the payload.
+    `fmt` names the output format (`argmine.export.FORMATS`); None keeps the `ArgumentMap` as the payload.
     `batch` applies the batch rules (empty text fails); the `map_many` API maps empty text like `map`.
     `read` holds options for the decoder (`html`, `max_chars`).
     """
@@ -352,11 +351,7 @@ def load_failure(model, err: BaseException) -> str:
 
 
 def serialiser(fmt: str) -> Callable[[ArgumentMap], str | bytes]:
-    """The function that writes one map in `fmt` (an export format name, or `jsonl`)."""
+    """The function that writes one map in `fmt` (an export format name)."""
     from argmine import export
 
-    if fmt == JSONL and JSONL not in export.FORMATS:
-        from argmine.batch.jsonl import to_jsonl
-
-        return to_jsonl
     return export.get_format(fmt).dumps
