@@ -31,6 +31,7 @@ from argmine.export import (
     get_format,
     graphml,
     html,
+    jsonl,
     map_formats,
     mermaid,
     read,
@@ -255,6 +256,49 @@ def test_map_formats_round_trip(name, tmp_path):
     assert back == amap
     assert back.unit("u4").score == 0.75 and back.relations == amap.relations
     assert [back.unit_text(u) for u in back.units] == [amap.unit_text(u) for u in amap.units]
+
+
+def _line_break_map() -> ArgumentMap:
+    # U+2028 and NEL are line breaks to `str.splitlines`, not to JSON Lines: the record must stay one line.
+    text = "Ban it now.\u2028It fails\x85 twice."
+    return ArgumentMap(text, [Unit("a", 0, 11, "major_claim"), Unit("b", 12, len(text), "claim", stance="for")],
+                       [Relation("b", "a", "support", 0.5)], source="breaks.txt")
+
+
+def test_jsonl_writes_many_maps_one_per_line_and_reads_them_back(tmp_path):
+    maps = [sample_map(), _line_break_map(), sample_map()]
+    path = tmp_path / "maps.jsonl"
+    jsonl.write_jsonl(iter(maps), path)  # any iterable: a generator of maps is streamed
+    lines = path.read_bytes().split(b"\n")
+    assert len(lines) == 4 and lines[-1] == b""
+    assert [json.loads(line) for line in lines[:3]] == [json.loads(json_format.to_json(m)) for m in maps]
+    assert list(jsonl.read_jsonl(path)) == maps
+    assert [p.name for p in tmp_path.iterdir()] == ["maps.jsonl"]  # no temporary file left
+
+
+def test_jsonl_write_that_fails_midway_keeps_the_old_file(tmp_path):
+    path = tmp_path / "maps.jsonl"
+    jsonl.write_jsonl([sample_map()], path)
+    before = path.read_bytes()
+
+    def maps():
+        yield _line_break_map()
+        raise RuntimeError("the mapper died")
+
+    with pytest.raises(RuntimeError, match="died"):
+        jsonl.write_jsonl(maps(), path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["maps.jsonl"]
+
+
+def test_jsonl_is_a_registered_format_that_export_read_points_to_read_jsonl(tmp_path):
+    path = tmp_path / "one.jsonl"
+    write(_line_break_map(), path)  # the suffix names the format
+    assert path.read_text(encoding="utf-8") == jsonl.to_jsonl(_line_break_map())
+    assert jsonl.from_jsonl(path.read_bytes()) == _line_break_map()
+    assert get_format("jsonl").stream and not get_format("json").stream
+    assert "jsonl" not in map_formats()  # a file holds many maps; `read` returns one
+    with pytest.raises(UnknownFormat, match="read_jsonl"):
+        read(path)
 
 
 def _xml_safe(s: str) -> str:
@@ -791,7 +835,9 @@ def test_html_nests_overlapping_units():
 
 
 def test_registry_knows_every_format_and_suffix():
-    assert set(FORMATS) == {"graphml", "json", "aif", "argdown", "dot", "svg", "png", "mermaid", "html", "sqlite"}
+    assert set(FORMATS) == {
+        "graphml", "json", "aif", "argdown", "dot", "svg", "png", "mermaid", "html", "jsonl", "sqlite"
+    }
     assert map_formats() == ["graphml", "json", "aif"]
     for path, name in [
         ("m.graphml", "graphml"),
@@ -802,6 +848,7 @@ def test_registry_knows_every_format_and_suffix():
         ("m.gv", "dot"),
         ("m.mmd", "mermaid"),
         ("m.htm", "html"),
+        ("m.jsonl", "jsonl"),
         ("m.db", "sqlite"),
         ("m.sqlite", "sqlite"),
     ]:

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from argmine.argmap import EVIDENCE_TYPES, KINDS, RELATIONS, STANCES, ArgumentMap, MapError, Relation, Unit
-from argmine.batch.jsonl import from_jsonl, read_jsonl, to_jsonl
+from argmine.export.jsonl import from_jsonl, read_jsonl, to_jsonl
 from argmine.export import aif, graphml, html, read
 from argmine.export import json as json_format
 from argmine.read.decode import InputError, decode_bytes, read_input

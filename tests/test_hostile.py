@@ -35,6 +35,7 @@ from argmine.cli.terminal import one_line, printable
 from argmine.export import FORMATS
 from argmine.export.dot import graphviz_available
 from argmine.export.json import from_json, to_json
+from argmine.export.jsonl import from_jsonl
 from argmine.graph.decode import thesis_of
 from argmine.nlp import load
 from argmine.nlp.miner import WINDOW_CHARS, Miner, windows
@@ -156,6 +157,13 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def check_json(amap: ArgumentMap, data: str | bytes) -> None:
     json.loads(data)
     assert FORMATS["json"].loads(data) == amap
+
+
+def check_jsonl(amap: ArgumentMap, data: str | bytes) -> None:
+    assert isinstance(data, str) and data.endswith("\n")
+    assert data.count("\n") == 1  # one record, whatever line breaks (U+2028, NEL, CR) the text holds
+    assert json.loads(data) == json.loads(FORMATS["json"].dumps(amap))  # the json format, on one line
+    assert from_jsonl(data) == amap
 
 
 def check_aif(amap: ArgumentMap, data: str | bytes) -> None:
@@ -309,6 +317,7 @@ def check_sqlite(amap: ArgumentMap, data: str | bytes) -> None:
 
 CHECKS = {
     "json": check_json,
+    "jsonl": check_jsonl,
     "aif": check_aif,
     "graphml": check_graphml,
     "html": check_html,

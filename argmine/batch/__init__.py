@@ -8,13 +8,13 @@ and split policy (`engine`).
 
 from argmine.batch.errors import BatchUsageError, ModelLoadError
 from argmine.batch.inputs import JSONL_SUFFIXES, TEXT_SUFFIXES, Document, discover
-from argmine.batch.jsonl import from_jsonl, read_jsonl, to_jsonl
 from argmine.batch.names import UnsafePath, safe_component
 from argmine.batch.parallel import map_parallel
 from argmine.batch.record import LOCK_NAME, RECORD_NAME
 from argmine.batch.pool import WorkerDied, WorkerPool, WorkerStartError, default_workers
 from argmine.batch.report import REPORT_NAME, Entry, Report
 from argmine.batch.run import ENGINES, Observer, run_batch
+from argmine.export.jsonl import from_jsonl, read_jsonl, to_jsonl  # the README's `argmine.batch.read_jsonl`
 
 __all__ = [
     "ENGINES",

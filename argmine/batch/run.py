@@ -23,11 +23,14 @@ from argmine.batch.pool import Chunk, WorkerPool, chunked, default_workers, pres
 from argmine.batch.record import FolderLock, OutputRecord, model_identity
 from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_report
 from argmine.read.decode import DEFAULT_MAX_CHARS
-from argmine.batch.work import JSONL, Outcome, Task, load_failure, map_chunk, one_line, process
+from argmine.batch.work import Outcome, Task, load_failure, map_chunk, one_line, process
 from argmine.export.sqlite import Database, NotArgmineDatabase
 
 ENGINES = ("local", "dask")
 SQLITE = "sqlite"  # one database for the whole batch, written by the main process (`argmine.export.sqlite`)
+# For a database the workers send each map as a JSON line, which the one writer reads back (checked, as every
+# reader checks a map) and turns into rows.
+WIRE = "jsonl"
 
 
 class Observer:
@@ -206,8 +209,7 @@ def _run_open(dest: _Destination, db: Database | None, docs: list[tuple[int, Doc
     result.workers = workers or default_workers()
     read = {key: value for key, value in (("html", html), ("max_chars", max_chars)) if value is not None}
     chunks = list(chunked(todo, _chunk_bytes(todo)))
-    # For a database the workers send each map as a JSON line, which the one writer turns into rows.
-    wire = JSONL if db is not None else fmt
+    wire = WIRE if db is not None else fmt
     results = _execute(chunks, wire, model, engine, result.workers, scheduler, retries, read, limit, result)
     summaries: dict[int, dict] = {}  # entry index -> summary, for the documents mapped in this run
     try:
@@ -258,15 +260,9 @@ def _run_open(dest: _Destination, db: Database | None, docs: list[tuple[int, Doc
 
 
 def _suffix(fmt: str) -> str:
-    from argmine.export import FORMATS, UnknownFormat, get_format
+    from argmine.export import get_format
 
-    if fmt == JSONL:
-        return ".jsonl"
-    try:
-        return get_format(fmt).suffix
-    except UnknownFormat:
-        names = sorted({*FORMATS, JSONL})
-        raise UnknownFormat(f"unknown format {fmt!r}; choose from {', '.join(names)}") from None
+    return get_format(fmt).suffix
 
 
 def _destination(fmt: str, output, report) -> _Destination:
@@ -280,7 +276,9 @@ def _destination(fmt: str, output, report) -> _Destination:
             raise BatchUsageError(f"{target}: -f sqlite writes one database file; this is a folder")
         target.parent.mkdir(parents=True, exist_ok=True)
         return _Destination(None, None, Path(report) if report else target.with_suffix(".report.json"), target)
-    if fmt != JSONL:
+    from argmine.export import get_format
+
+    if not get_format(fmt).stream:
         if to_stdout:
             raise BatchUsageError(f"-f {fmt} writes one file per input: give the output folder with -o")
         outdir = Path(output)
@@ -292,7 +290,7 @@ def _destination(fmt: str, output, report) -> _Destination:
         return _Destination(None, None, Path(report) if report else None)
     target = Path(output)
     if target.is_dir():
-        raise BatchUsageError(f"{target}: -f jsonl writes one file; this is a folder")
+        raise BatchUsageError(f"{target}: -f {fmt} writes one file; this is a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     return _Destination(None, target, Path(report) if report else target.with_suffix(".report.json"))
 
@@ -463,7 +461,7 @@ def _write_rows(results: Iterator[tuple[Chunk, list[Outcome]]], report: Report, 
     Each document is stored under a savepoint, so one that cannot be stored fails alone; a chunk whose commit
     fails (a full disk) fails whole, and the database keeps what it had.
     """
-    from argmine.batch.jsonl import from_jsonl
+    from argmine.export.jsonl import from_jsonl
 
     for _, outcomes in results:
         stored: list[tuple[Entry, Outcome]] = []

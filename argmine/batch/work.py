@@ -26,7 +26,6 @@ from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_b
 if TYPE_CHECKING:  # the worker imports the pipeline (numpy, spaCy) only once its thread settings are made
     from argmine.nlp.miner import Miner
 
-JSONL = "jsonl"
 # One BLAS/OpenMP thread per process: N worker processes already use the N cores, more threads only fight.
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -252,7 +251,7 @@ def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, r
             ) -> list[Outcome]:
     """Read, map (one `nlp.pipe` pass) and serialise `tasks`; every failure stays with its document.
 
-    `fmt` names the output format (`jsonl` included); None keeps the `ArgumentMap` as the payload.
+    `fmt` names the output format (`argmine.export.FORMATS`); None keeps the `ArgumentMap` as the payload.
     `batch` applies the batch rules (empty text fails); the `map_many` API maps empty text like `map`.
     `read` holds options for the decoder (`html`, `max_chars`).
     """
@@ -363,11 +362,7 @@ def load_failure(model, err: BaseException) -> str:
 
 
 def serialiser(fmt: str) -> Callable[[ArgumentMap], str | bytes]:
-    """The function that writes one map in `fmt` (an export format name, or `jsonl`)."""
+    """The function that writes one map in `fmt` (an export format name)."""
     from argmine import export
 
-    if fmt == JSONL and JSONL not in export.FORMATS:
-        from argmine.batch.jsonl import to_jsonl
-
-        return to_jsonl
     return export.get_format(fmt).dumps

@@ -15,7 +15,7 @@ from argmine.cli.errors import EXIT_INTERRUPTED, fail, reported
 def _formats() -> list[str]:
     from argmine.export import FORMATS
 
-    return [*FORMATS, "jsonl"]
+    return list(FORMATS)
 
 
 @app.command("batch")

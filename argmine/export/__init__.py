@@ -10,7 +10,7 @@ from pathlib import Path
 
 from argmine.argmap import ArgumentMap, MapError
 from argmine.errors import UsageError
-from argmine.export import aif, argdown, dot, graphml, html, json, mermaid, sqlite
+from argmine.export import aif, argdown, dot, graphml, html, json, jsonl, mermaid, sqlite
 from argmine.export.atomic import write_atomic
 from argmine.export.readback import MAX_MAP_BYTES, load_json, read_limited
 
@@ -33,6 +33,8 @@ class Format:
     # Raises when the file already at a path may not be replaced by this format (a database argmine did not
     # create); None: any file may be, as `--force` decides.
     check_target: Callable[[str | os.PathLike], None] | None = None
+    # One map per line: a batch writes all its maps into one file (or stdout), not one file per input.
+    stream: bool = False
 
     @property
     def suffix(self) -> str:
@@ -58,10 +60,12 @@ FORMATS: dict[str, Format] = {
         Format("png", (".png",), dot.to_png),
         Format("mermaid", (".mmd", ".mermaid"), mermaid.to_mermaid),
         Format("html", (".html", ".htm"), html.to_html),
+        Format("jsonl", (".jsonl",), jsonl.to_jsonl, stream=True),
         Format("sqlite", (".db", ".sqlite", ".sqlite3"), sqlite.to_sqlite, check_target=sqlite.check_replaceable),
     )
 }
-"""Every format by name. `graphml`, `json` and `aif` are map formats (read back); `svg` and `png` need
+"""Every format by name. `graphml`, `json` and `aif` are map formats (read back); `jsonl` holds one map per
+line (`export.jsonl.read_jsonl` reads a file of many, `export.read` one map per file); `svg` and `png` need
 Graphviz (`argmine.export.dot.GraphvizError` when it is missing); `sqlite` is a database (`export.sqlite`) that
 is never written over a file that is not an argmine database."""
 
@@ -104,6 +108,8 @@ def read(path: str | os.PathLike, fmt: str | None = None, *, max_bytes: int | No
     line naming the file; a file over `max_bytes` is refused before it is read.
     """
     f = get_format(fmt) if fmt else format_for_path(path)
+    if f.loads is None and f.stream:
+        raise UnknownFormat(f"{f.name} holds many maps; read them with argmine.export.{f.name}.read_{f.name}")
     parse = f.parser  # an output-only format is refused before the file is read
     try:
         data = read_limited(path, max_bytes)

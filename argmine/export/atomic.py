@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -30,14 +31,16 @@ def open_temporary(path: Path) -> tuple[int, str]:
     return fd, tmp
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and an atomic rename."""
+def write_atomic(path: str | os.PathLike, data: str | bytes | Iterable[str | bytes]) -> None:
+    """Write `data` (or its chunks, in order) to `path` via a temporary file in the same folder and an atomic
+    rename; a chunk that fails to come leaves `path` as it was."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    chunks = (data,) if isinstance(data, (str, bytes, bytearray, memoryview)) else data
     fd, tmp = open_temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -25,7 +25,7 @@ from argmine.argmap import ArgumentMap
 from argmine.errors import OutputError
 from argmine.export import drawing
 from argmine.export.atomic import write_atomic
-from argmine.export.drawing import KIND_FILL, KIND_LINE, RELATION_COLOUR, clean
+from argmine.export.drawing import HELPER_LINE, KIND_FILL, KIND_LINE, RELATION_COLOUR, clean
 
 WRAP = 40
 FONT_SIZE = 14
@@ -90,8 +90,8 @@ def _legend() -> str:
 
 def to_dot(amap: ArgumentMap) -> str:
     """Serialise `amap` as a DOT digraph (the column layout described in the module docstring)."""
-    layout = drawing.columns(amap)
-    thesis = layout.thesis
+    scene = drawing.scene(amap)
+    thesis, name = scene.thesis, scene.name
     title = amap.source or "argument map"
     out = [
         "digraph argmap {",
@@ -102,10 +102,8 @@ def to_dot(amap: ArgumentMap) -> str:
         f'  edge [fontname="Helvetica", fontsize=12, dir=back];',
         _legend(),
     ]
-    # Nodes are named n1, n2, ... in reading order: unit ids may hold anything, DOT names should not.
-    name = {u.id: f"n{i + 1}" for i, u in enumerate(amap.units)}
     for u in amap.units:
-        is_thesis = thesis is not None and u.id == thesis.id
+        is_thesis = scene.is_thesis(u)
         attrs = [
             f"label={label(node_lines(amap, u.id, is_thesis), 'l')}",
             f'fillcolor="{KIND_FILL[u.kind]}"',
@@ -120,66 +118,54 @@ def to_dot(amap: ArgumentMap) -> str:
     # Rows hang from anchors: the thesis, a "continued" box, or an invisible point. A row's anchor sits
     # below the bottom of every column of the row above (invisible edges), so rows never overlap and no
     # arrow crosses a row; inside a column an invisible chain (heavy weight) keeps the units stacked.
-    anchors: list[tuple[str, drawing.Row]] = []
-    redirect: dict[str, str] = {}  # a head in a later row: its arrow to the thesis ends at its row's box
-    for i, row in enumerate(layout.rows):
-        assert thesis is not None  # rows hang from the thesis: a map without one has none
-        if i == 0:
-            anchor = name[thesis.id]
-        else:
-            anchor = f"c{i}"
+    for anchor in scene.anchors:
+        if anchor.role == "continued":
+            assert thesis is not None
             out.append(
-                f"  {anchor} [label={label([f'THESIS ({thesis.id}), continued'])}, "
+                f"  {anchor.name} [label={label([f'THESIS ({thesis.id}), continued'])}, "
                 f'fillcolor="{KIND_FILL["major_claim"]}", color="{KIND_LINE["major_claim"]}", '
                 'style="rounded,filled,dashed", width=3, class="connector"];'
             )
-            for column in row.columns:
-                redirect[column[0]] = anchor
-        anchors.append((anchor, row))
-    for i, row in enumerate(layout.unlinked):
-        anchor = f"o{i}"
-        if i == 0 and thesis is not None:
-            out.append(
-                f'  {anchor} [label="NOT LINKED TO THE THESIS", fillcolor="#ffffff", color="#6b7280", '
-                'style="rounded,dashed", width=3, class="connector"];'
-            )
-        else:
-            out.append(f"  {anchor} [shape=point, style=invis, width=0];")
-        for column in row.columns:
-            out.append(f"  {anchor} -> {name[column[0]]} [style=invis];")
-        anchors.append((anchor, row))
+        elif anchor.role == "unlinked":
+            if anchor.name == "o0" and thesis is not None:
+                out.append(
+                    f'  {anchor.name} [label="NOT LINKED TO THE THESIS", fillcolor="#ffffff", color="{HELPER_LINE}", '
+                    'style="rounded,dashed", width=3, class="connector"];'
+                )
+            else:
+                out.append(f"  {anchor.name} [shape=point, style=invis, width=0];")
+            for column in anchor.row.columns:
+                out.append(f"  {anchor.name} -> {name[column[0]]} [style=invis];")
     if thesis is not None:
         out.append(f"  {{ rank=same; legend; {name[thesis.id]}; }}")
         out.append(f"  legend -> {name[thesis.id]} [style=invis, dir=forward];")
-    for (_, above), (anchor, below) in zip(anchors, anchors[1:]):
-        for column in above.columns:
+    for above, below in zip(scene.anchors, scene.anchors[1:]):
+        for column in above.row.columns:
             bottom = name[column[-1]]
-            out.append(f"  {bottom} -> {anchor} [style=invis, weight=0];")
+            out.append(f"  {bottom} -> {below.name} [style=invis, weight=0];")
         # Each row's first column straight under the one above: rows start at the left edge, not adrift.
-        out.append(f"  {name[above.columns[0][-1]]} -> {name[below.columns[0][0]]} [style=invis, weight=50];")
+        out.append(f"  {name[above.row.columns[0][-1]]} -> {name[below.row.columns[0][0]]} [style=invis, weight=50];")
     adjacent: set[tuple[str, str]] = set()
-    for _, row in anchors:
-        row_heads = [name[c[0]] for c in row.columns]
-        if len(row_heads) > 1:  # columns left to right in reading order
-            out.append(f"  {{ rank=same; {' -> '.join(row_heads)} [style=invis]; }}")
-        for column in row.columns:
+    for anchor in scene.anchors:
+        heads = [name[c[0]] for c in anchor.row.columns]
+        if len(heads) > 1:  # columns left to right in reading order
+            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+        for column in anchor.row.columns:
             for upper, lower in zip(column, column[1:]):
                 out.append(f"  {name[upper]} -> {name[lower]} [style=invis, weight=20];")
                 adjacent.add((upper, lower))
-    heads = {c[0] for _, row in anchors for c in row.columns}
+    heads = {c[0] for anchor in scene.anchors for c in anchor.row.columns}
     for r in amap.relations:
-        to_thesis = thesis is not None and r.target == thesis.id
-        target = redirect.get(r.source, name[r.target]) if to_thesis else name[r.target]
         # Only a head's arrow to the thesis places it (one rank under its anchor); inside a column the
         # invisible chain does, and the arrows run down the column's side; a second target never moves a
         # box. No arrow pulls boxes sideways (weight=0): the columns alone decide where boxes go.
-        if r.source in heads and to_thesis:
+        if r.source in heads and scene.to_thesis(r):
             extra = ", weight=0"
         elif (r.target, r.source) in adjacent:  # straight down to the box right under it
             extra = ", constraint=false, weight=0, tailport=s, headport=n"
         else:
             extra = ", constraint=false, weight=0, tailport=e, headport=e"
-        out.append(f"  {target} -> {name[r.source]} [{EDGE_STYLE[r.relation]}{extra}, class={r.relation}];")
+        out.append(f"  {scene.target(r)} -> {name[r.source]} [{EDGE_STYLE[r.relation]}{extra}, class={r.relation}];")
     out.append("}")
     return "\n".join(out) + "\n"
 

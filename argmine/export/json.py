@@ -19,7 +19,12 @@ FORMAT = "argmine/1"
 
 def to_json(amap: ArgumentMap) -> str:
     """Serialise `amap` as node-link JSON (units carry their text for readers; offsets stay authoritative)."""
-    data = {
+    return json.dumps(node_link(amap), ensure_ascii=False, indent=1) + "\n"
+
+
+def node_link(amap: ArgumentMap) -> dict:
+    """The plain data `to_json` writes (JSON Lines writes the same data on one line)."""
+    return {
         "directed": True,
         "multigraph": False,
         "graph": {
@@ -52,7 +57,6 @@ def to_json(amap: ArgumentMap) -> str:
             for r in amap.relations
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def from_json(data: str | bytes | dict, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:

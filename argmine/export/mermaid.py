@@ -55,49 +55,40 @@ def _label(amap: ArgumentMap, unit_id: str, is_thesis: bool) -> str:
 
 def to_mermaid(amap: ArgumentMap) -> str:
     """Serialise `amap` as a Mermaid flowchart, laid out in columns (`argmine.export.drawing.columns`)."""
-    layout = drawing.columns(amap)
-    thesis = layout.thesis
-    node = {u.id: f"n{i + 1}" for i, u in enumerate(amap.units)}
+    scene = drawing.scene(amap)
+    thesis, node = scene.thesis, scene.name
     out = ["flowchart BT"]
     for u in amap.units:
-        is_thesis = thesis is not None and u.id == thesis.id
+        is_thesis = scene.is_thesis(u)
         open_, close = ('(["', '"])') if is_thesis else ('["', '"]')
         out.append(f"  {node[u.id]}{open_}{_label(amap, u.id, is_thesis)}{close}")
     # Later rows hang from a "continued" box under the row above (as in the Graphviz drawing), so that
     # a thesis with 27 claims is not drawn as one 27-box strip.
-    anchors: list[tuple[str, drawing.Row]] = []
-    redirect: dict[str, str] = {}
     helpers: list[str] = []
-    for i, row in enumerate(layout.rows):
-        assert thesis is not None  # rows hang from the thesis: a map without one has none
-        anchor = node[thesis.id] if i == 0 else f"c{i}"
-        if i:
-            out.append(f'  {anchor}(["{escape(f"THESIS · {thesis.id}, continued")}"])')
-            helpers.append(anchor)
-            redirect.update((column[0], anchor) for column in row.columns)
-        anchors.append((anchor, row))
-    for i, row in enumerate(layout.unlinked):
-        anchor = f"o{i}"
-        out.append(f'  {anchor}["{"not linked to the thesis" if i == 0 else "(continued)"}"]')
-        helpers.append(anchor)
-        anchors.append((anchor, row))
+    for anchor in scene.anchors:
+        if anchor.role == "continued":
+            assert thesis is not None
+            out.append(f'  {anchor.name}(["{escape(f"THESIS · {thesis.id}, continued")}"])')
+        elif anchor.role == "unlinked":
+            out.append(f'  {anchor.name}["{"not linked to the thesis" if anchor.name == "o0" else "(continued)"}"]')
+        else:
+            continue
+        helpers.append(anchor.name)
     links: list[str] = []  # every link in order: `linkStyle` refers to links by their number
     attacks: list[str] = []
     for r in amap.relations:
         arrow = "-->|supports|" if r.relation == "support" else "-.->|attacks|"
-        to_thesis = thesis is not None and r.target == thesis.id
-        target = redirect.get(r.source, node[r.target]) if to_thesis else node[r.target]
         if r.relation == "attack":
             attacks.append(str(len(links)))
-        links.append(f"  {node[r.source]} {arrow} {target}")
+        links.append(f"  {node[r.source]} {arrow} {scene.target(r)}")
     # Invisible links (`~~~`; in a bottom-to-top chart a link's source is drawn below its target) stack each
     # column and put every row below the longest column of the row above.
-    for (_, above), (anchor, below) in zip(anchors, anchors[1:]):
-        links += [f"  {anchor} ~~~ {node[column[-1]]}" for column in above.columns]
-        if anchor.startswith("o"):
-            links += [f"  {node[column[0]]} ~~~ {anchor}" for column in below.columns]
-    for _, row in anchors:
-        for column in row.columns:
+    for above, below in zip(scene.anchors, scene.anchors[1:]):
+        links += [f"  {below.name} ~~~ {node[column[-1]]}" for column in above.row.columns]
+        if below.role == "unlinked":
+            links += [f"  {node[column[0]]} ~~~ {below.name}" for column in below.row.columns]
+    for anchor in scene.anchors:
+        for column in anchor.row.columns:
             links += [f"  {node[lower]} ~~~ {node[upper]}" for upper, lower in zip(column, column[1:])]
     out += links
     # The legend: a small chart of its own naming the kinds (in their colours) and the two link styles.
@@ -115,7 +106,7 @@ def to_mermaid(amap: ArgumentMap) -> str:
     ]
     for kind, style in CLASS_DEF.items():
         out.append(f"  classDef {kind} {style}")
-    out.append("  classDef helper fill:#ffffff,stroke:#6b7280,stroke-dasharray:4 3,color:#374151")
+    out.append(f"  classDef helper fill:#ffffff,stroke:{drawing.HELPER_LINE},stroke-dasharray:4 3,color:#374151")
     for kind in CLASS_DEF:
         members = [node[u.id] for u in amap.units if u.kind == kind] + [LEGEND[kind]]
         if members:
@@ -123,7 +114,8 @@ def to_mermaid(amap: ArgumentMap) -> str:
     if helpers:
         out.append(f"  class {','.join(helpers)} helper")
     if attacks:  # always: the legend has one
-        out.append(f"  linkStyle {','.join(attacks)} stroke:#dc2626,stroke-width:2px,color:#dc2626")
+        red = drawing.RELATION_COLOUR["attack"]
+        out.append(f"  linkStyle {','.join(attacks)} stroke:{red},stroke-width:2px,color:{red}")
     return "\n".join(out) + "\n"
 
 

@@ -58,6 +58,7 @@ _JSON_KEYS = {"text", "model", "html", "source"}
 MEDIA_TYPES = {
     "json": "application/json",
     "aif": "application/json",
+    "jsonl": "application/x-ndjson",  # one map per line (the `json` format on one line)
     "graphml": "application/graphml+xml; charset=utf-8",
     "argdown": "text/plain; charset=utf-8",
     "dot": "text/vnd.graphviz; charset=utf-8",

@@ -1,14 +1,18 @@
-"""JSON Lines: one argument map per line, the `json` format compacted, for pipelines."""
+"""JSON Lines: one argument map per line, the `json` format compacted, for pipelines (`argmine batch -f jsonl`).
+
+A file holds many maps, so `argmine.export.read` (one map per file) does not read it: `read_jsonl` does.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from argmine.argmap import ArgumentMap, MapError
-from argmine.export.json import from_json, to_json
+from argmine.export.atomic import write_atomic
+from argmine.export.json import from_json, node_link
 from argmine.export.readback import MAX_MAP_BYTES, check_size
 
 SUFFIX = ".jsonl"
@@ -16,8 +20,12 @@ SUFFIX = ".jsonl"
 
 def to_jsonl(amap: ArgumentMap) -> str:
     """`amap` in the project JSON format on one line (compact separators), ending with a newline."""
-    data = json.loads(to_json(amap))
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(node_link(amap), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_jsonl(maps: Iterable[ArgumentMap], path: str | os.PathLike) -> None:
+    """Write `maps` to `path`, one per line in order, atomically (streamed: the maps need not fit in memory)."""
+    write_atomic(path, (to_jsonl(amap) for amap in maps))
 
 
 def from_jsonl(data: str | bytes, *, max_bytes: int | None = MAX_MAP_BYTES) -> ArgumentMap:
