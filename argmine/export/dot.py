@@ -147,9 +147,9 @@ def to_dot(amap: ArgumentMap) -> str:
         out.append(f"  {name[above.row.columns[0][-1]]} -> {name[below.row.columns[0][0]]} [style=invis, weight=50];")
     adjacent: set[tuple[str, str]] = set()
     for anchor in scene.anchors:
-        heads = [name[c[0]] for c in anchor.row.columns]
-        if len(heads) > 1:  # columns left to right in reading order
-            out.append(f"  {{ rank=same; {' -> '.join(heads)} [style=invis]; }}")
+        row_heads = [name[c[0]] for c in anchor.row.columns]
+        if len(row_heads) > 1:  # columns left to right in reading order
+            out.append(f"  {{ rank=same; {' -> '.join(row_heads)} [style=invis]; }}")
         for column in anchor.row.columns:
             for upper, lower in zip(column, column[1:]):
                 out.append(f"  {name[upper]} -> {name[lower]} [style=invis, weight=20];")
