@@ -27,6 +27,12 @@ percent of its Sunday visitors come with children under twelve.
 Critics say the building is half empty on Sunday mornings. But the afternoons are the busiest hours of the
 whole week, and the savings would cover barely a tenth of one librarian's salary.
 
+Librarian Omar Hale said the Sunday story hour "is the one hour some families spend together with books."
+
+Closing would also strand the students who use the study room before Monday exams.
+
+Other towns have tried it. When Millbrook closed on Sundays in 2019, weekday visits fell too.
+
 The council should find its savings elsewhere and keep the doors open.
 """
 
@@ -60,6 +66,8 @@ def mapped() -> ArgumentMap:
 
 
 def test_the_map_lists_its_three_likeliest_theses_and_its_thesis_is_the_first(mapped):
+    # A news op-ed (seven paragraphs of one or two sentences): the scorer decides its thesis. An essay laid out
+    # as introduction, body and conclusion keeps the decode's (argmine.nlp.relate.choose_thesis).
     candidates = mapped.thesis_candidates
     assert len(candidates) == 3
     probs = [p for _, p in candidates]
