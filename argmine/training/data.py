@@ -141,8 +141,8 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
         "cmv-modes": len(cmv),
         "editorials": len(editorials),
         "cdcp:train (finder)": len(cdcp),
-        "corpus (thesis)": len(opeds),
-        "annotated editorials (thesis)": len(annotated),
+        "corpus (heads)": len(opeds),
+        "annotated editorials (heads)": len(annotated),
         "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
         - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(comments) - len(editorials)
         - len(cdcp),
