@@ -102,21 +102,17 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     if ("aae", "dev") in held:  # model selection runs: dev is never trained on
         aae_dev = []
     folded = {name: read_corpus(name, corpora / folder) for name, folder in FOLDED.items()}
+    folded["corpus"] = read_corpus("json", PROJECT) if PROJECT.is_dir() else []
     for corpus, part in held:
         if corpus in folded:
             k, n = map(int, part.split("/"))
             folded[corpus] = kfold_split(folded[corpus], n, k)[0]
-    micro, web, cmv = folded["microtexts"], folded["webdiscourse"], folded["cmv-modes"]
+    micro, web, cmv, opeds = (folded[name] for name in ("microtexts", "webdiscourse", "cmv-modes", "corpus"))
     editorials = []
     for outlet in OUTLETS:
         if ("editorials", outlet) not in held:
             editorials += read_corpus("editorials", corpora / "editorials", outlet)
     cdcp = read_corpus("cdcp", corpora / "cdcp", "train")
-    opeds = read_corpus("json", PROJECT) if PROJECT.is_dir() else []
-    for corpus, part in held:
-        if corpus == "corpus":
-            k, n = map(int, part.split("/"))
-            opeds = kfold_split(opeds, n, k)[0]
     annotated = []
     if STANDOFF.is_dir():
         from argmine.corpora.standoff import read_standoff
