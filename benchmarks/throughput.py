@@ -309,6 +309,17 @@ def batch_scaling(args, model_name: str) -> str:
                 wall, totals = batch_command(folder / "in", folder / "out", args.model, w)
                 assert totals["ok"] == len(texts), totals
                 runs[w].append((wall, totals["seconds"]))
+        # The same through `run_batch` in this one process, as a program that maps batch after batch does:
+        # spaCy is imported already; the first N-worker run starts the fork server (and waits for its load).
+        here: dict[int, list[float]] = {1: [], n: []}
+        for r in range(args.repeat):
+            for w in (1, n) if r % 2 == 0 else (n, 1):
+                log(f"run_batch in this process, {w} worker(s), run {r + 1} of {args.repeat}")
+                shutil.rmtree(folder / "out", ignore_errors=True)
+                start = time.perf_counter()
+                report = run_batch([str(folder / "in")], folder / "out", model=args.model, workers=w)
+                here[w].append(time.perf_counter() - start)
+                assert report.count("ok") == len(texts), report.summary()
         cores_after = free_cores(n)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -336,6 +347,11 @@ def batch_scaling(args, model_name: str) -> str:
         f"{best(1, 1) / best(n, 1):.2f}x in the report's seconds (from `run_batch`'s start: without the "
         f"interpreter's start and the imports). {n} CPU-burning processes ran {cores_before:.1f}x (before) and "
         f"{cores_after:.1f}x (after) as fast as one: the parallelism other jobs left for the run.",
+        "",
+        f"`run_batch` called {args.repeat} times per worker count in one process (spaCy imported already; the "
+        f"first {n}-worker call starts the fork server, which loads the model): 1 worker "
+        f"{', '.join(f'{s:.2f}' for s in here[1])} s, {n} workers {', '.join(f'{s:.2f}' for s in here[n])} s "
+        f"(in order); best {min(here[1]) / min(here[n]):.2f}x, first runs {here[1][0] / here[n][0]:.2f}x.",
     ]
     return "\n".join(out) + "\n"
 

@@ -16,9 +16,15 @@ CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPORA = Path(os.environ.get("ARGMINE_CORPORA", ROOT.parent / "shared" / "corpora"))
 
-needs_corpora = pytest.mark.skipif(
+_CORPORA_PRESENT = pytest.mark.skipif(
     not CORPORA.is_dir(), reason=f"public corpora not found at {CORPORA} (set ARGMINE_CORPORA)"
 )
+
+
+def needs_corpora(test):
+    """For a test that reads the public corpora: skipped without them, and slow (it reads a whole corpus;
+    `pytest -m "not slow"` leaves it out, the full run keeps it)."""
+    return pytest.mark.slow(_CORPORA_PRESENT(test))
 
 
 def _fixture_corpora() -> Path:

@@ -56,19 +56,25 @@ def mp_context(model: tuple | None = None) -> multiprocessing.context.BaseContex
 
     # The server reads the environment once, when it starts: numpy must see one thread there, and
     # `argmine.batch.preload` the model to load. Neither has any effect once a server runs.
-    added = {var: "1" for var in THREAD_VARS}
-    if model is not None:
-        name, max_chars = (tuple(model) + (None,))[:2]
-        added[PRELOAD_ENV] = preload_spec(name, max_chars)
-    added = {var: value for var, value in added.items() if var not in os.environ}
+    # (A user's own thread settings win; the model is always this pool's, or none.)
+    server_env: dict[str, str | None] = {var: "1" for var in THREAD_VARS if var not in os.environ}
+    server_env[PRELOAD_ENV] = None if model is None else preload_spec(*(tuple(model) + (None,))[:2])
+    saved = {var: os.environ.get(var) for var in server_env}
     try:
-        os.environ.update(added)
+        _set_environ(server_env)
         ctx.set_forkserver_preload(PRELOAD)
         forkserver.ensure_running()
     finally:
-        for var in added:
-            os.environ.pop(var, None)
+        _set_environ(saved)
     return ctx
+
+
+def _set_environ(values: dict[str, str | None]) -> None:
+    for var, value in values.items():
+        if value is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = value
 
 
 def prestart(model: str | os.PathLike | None, max_chars: int | None) -> None:
