@@ -106,7 +106,8 @@ def run_batch(
     suffix = _suffix(fmt)
     if engine == "local" and (workers or default_workers()) > 1:
         # The workers' fork server imports spaCy and loads the model (a second or more) while this process
-        # resolves the model and plans the batch; an error below leaves it idle, for nothing worse.
+        # resolves the model and plans the batch. A batch that ends up mapped here (one chunk) or an error
+        # below started it for nothing: a second of the other core, the price of not waiting for it later.
         prestart(model, DEFAULT_MAX_CHARS if max_chars is None else max_chars)
     from argmine.nlp.models import resolve_model  # imports spaCy: after the fork server has started
 
@@ -578,7 +579,7 @@ def _execute(
     elif workers == 1 or len(chunks) == 1:  # starting a worker would only add its start-up
         yield from _in_process(chunks, fmt, model, read, limit)
     else:
-        # No more processes than chunks: each one pays for loading the model.
+        # No more processes than chunks: an idle worker would still be forked and initialised.
         from argmine.nlp.models import model_spec
 
         name = model_spec(model)  # a Path stays a path in the workers, never a shipped model's name
