@@ -451,6 +451,7 @@ def test_a_document_that_always_kills_its_worker_is_reported_and_the_rest_mapped
     assert pool.restarts == 4  # once among other chunks, then three times with the document alone
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_while_results_are_consumed_loses_nothing(tmp_path, monkeypatch):
     # The death happens between the pool's wait and its next submit, where the broken pool refuses new work.
     _write(tmp_path / "poison_task.py", POISON_MODULE)
@@ -470,6 +471,7 @@ def test_a_worker_that_dies_while_results_are_consumed_loses_nothing(tmp_path, m
     assert pool.restarts >= 1
 
 
+@pytest.mark.slow
 def test_workers_that_cannot_start_stop_the_run_with_a_clear_error(tmp_path, monkeypatch):
     _write(tmp_path / "poison_task.py", POISON_MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))

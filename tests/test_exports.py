@@ -305,6 +305,7 @@ def _xml_safe(s: str) -> str:
     return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "\ufffd", s)
 
 
+@pytest.mark.slow
 @HOSTILE_SETTINGS
 @given(hostile_maps())
 def test_round_trips_with_hostile_text(amap):
@@ -498,6 +499,7 @@ def test_argdown_states_the_map_as_an_indented_tree():
 _ARGDOWN_SYNTAX = set("\\@#*_[]<>/{}=")
 
 
+@pytest.mark.slow
 @HOSTILE_SETTINGS
 @given(hostile_maps())
 def test_argdown_is_safe_with_hostile_text(amap):
@@ -623,6 +625,7 @@ def test_svg_and_png_come_from_graphviz():
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 2000
 
 
+@pytest.mark.slow
 @needs_dot
 @settings(HOSTILE_SETTINGS, max_examples=25)
 @given(hostile_maps())

@@ -213,6 +213,7 @@ def candidate_graphs(draw):
     return units, cands
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(candidate_graphs())
 def test_decode_guarantees_on_random_candidate_graphs(graph):

@@ -181,6 +181,7 @@ def test_the_python_api_keeps_a_path_a_path(decoy):
     assert [m.model for m in argmine.map_many(["Schools should teach AI."], model=Path("mine"))] == ["decoy"]
 
 
+@pytest.mark.slow
 @shipped
 def test_map_and_batch_use_the_shipped_model_whatever_folder_they_run_in(decoy):
     from typer.testing import CliRunner

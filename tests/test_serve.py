@@ -286,6 +286,7 @@ def test_page_offers_the_formats_this_machine_can_write(server):
     assert ('<option value="svg"' in page) == graphviz_available()
 
 
+@pytest.mark.slow
 def test_requests_run_concurrently_but_never_share_a_pipeline(expected):
     app = create_app("rules", pipelines=2)
     active: set[int] = set()

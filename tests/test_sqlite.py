@@ -209,6 +209,7 @@ def test_readme_queries_run_in_the_sqlite3_shell(tmp_path):
         assert out.stdout.strip(), sql
 
 
+@pytest.mark.slow
 def test_readme_queries_through_datasette(tmp_path):
     datasette_app = pytest.importorskip("datasette.app")
     archive = _archive(tmp_path)

@@ -144,6 +144,7 @@ def test_the_shipped_model_is_the_default():
     assert resolve_model(None) == SHIPPED or resolve_model(None).resolve() == SHIPPED.resolve()
 
 
+@pytest.mark.slow
 @shipped
 def test_the_shipped_model_loads_and_maps_without_network(monkeypatch):
     def no_network(*args, **kwargs):
