@@ -76,14 +76,14 @@ class MinerPlugin(WorkerPlugin):
         await asyncio.get_running_loop().run_in_executor(None, _load, self.model, self.max_chars)
 
 
-def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None, max_chars: int | None = None
-                        ) -> list[Outcome]:
-    """The Dask task: map `tasks` with this worker's cached model."""
+def map_chunk_on_worker(tasks: Sequence[Task], fmt: str, model: str | None, max_chars: int | None = None,
+                        min_score: float | None = None) -> list[Outcome]:
+    """The Dask task: map `tasks` with this worker's cached model (pruned under `min_score`, see `process`)."""
     miner = _load(model, max_chars)
     if isinstance(miner, ModelLoadError):
         raise miner
     with _lock:
-        return process(miner, tasks, fmt)
+        return process(miner, tasks, fmt, min_score=min_score)
 
 
 def run_on_dask(
@@ -96,11 +96,12 @@ def run_on_dask(
     report: Report | None = None,
     read: dict | None = None,
     max_chars: int | None = None,
+    min_score: float | None = None,
 ) -> Iterator[tuple[Chunk, list[Outcome]]]:
     """Run `chunks` on the cluster at `scheduler`, yielding results as they finish.
 
     `read` holds the decoder options; inputs are read here, on the client. The workers load the model for
-    texts of up to `max_chars` characters.
+    texts of up to `max_chars` characters, and prune each map under `min_score` (None: keep every unit).
     """
     try:
         from distributed import Client, as_completed
@@ -150,7 +151,7 @@ def run_on_dask(
                         ready.append((chunk, failed))
                         continue
                     sent = Chunk(chunk.id, tuple(remote))
-                future = client.submit(map_chunk_on_worker, list(sent.tasks), fmt, model, max_chars,
+                future = client.submit(map_chunk_on_worker, list(sent.tasks), fmt, model, max_chars, min_score,
                                        key=next(keys), retries=retries, pure=False)
                 waiting[future.key] = (chunk, sent, failed)
                 futures.add(future)

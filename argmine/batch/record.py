@@ -3,7 +3,7 @@
 `OUTDIR/.argmine-outputs.jsonl` holds, for every output argmine wrote there, the sha256 of the bytes it
 wrote, the input (path, or `file:line` of a JSONL record) and the sha256 of its content, the model and the
 hash of its manifest (for the rule baseline, of its code), argmine's version, and the options that change
-a map (format, html, max_chars). It is what makes two promises checkable:
+a map (format, html, max_chars, and min_score when one was given). It is what makes two promises checkable:
 
 - argmine never writes over a file it did not create: an existing file is replaced only when the record
   says argmine wrote exactly these bytes there (a gold `.json` beside a `.txt`, or a map the user edited,

@@ -56,7 +56,7 @@ class Report:
     restarts: int = 0  # worker deaths survived
     path: Path | None = None  # where the report was written
     model_sha256: str = ""
-    options: dict = field(default_factory=dict)  # what changes a map: format, html, max_chars
+    options: dict = field(default_factory=dict)  # what changes a map: format, html, max_chars, min_score if given
     runs: list[dict] = field(default_factory=list)  # the earlier runs' reports, oldest first
     errors: list[str] = field(default_factory=list)  # what went wrong for the run as a whole (a full disk)
 

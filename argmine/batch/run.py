@@ -25,6 +25,7 @@ from argmine.batch.report import REPORT_NAME, Entry, Report, earlier_runs, is_re
 from argmine.read.decode import DEFAULT_MAX_CHARS
 from argmine.batch.work import Outcome, Task, load_failure, map_chunk, one_line, process
 from argmine.export.sqlite import Database, NotArgmineDatabase
+from argmine.graph.confidence import check_min_score
 
 ENGINES = ("local", "dask")
 SQLITE = "sqlite"  # one database for the whole batch, written by the main process (`argmine.export.sqlite`)
@@ -80,6 +81,7 @@ def run_batch(
     max_chars: int | None = None,
     follow_links: bool = False,
     index: bool = False,
+    min_score: float | None = None,
     observer: Observer | None = None,
 ) -> Report:
     """Map every document `inputs` name into `output` (a folder; for `jsonl` a file, or None/`-` for stdout;
@@ -93,7 +95,11 @@ def run_batch(
     `BatchUsageError`, `UnknownFormat` or `ModelNotFound` before any work for arguments that cannot work
     (an output that is an input, another run writing the same folder), and `ModelLoadError` when the model
     does not load. `index` also writes `index.html` and `theses.csv` (`argmine.batch.index`) into the output
-    folder (for `jsonl` and `sqlite`, the file's folder).
+    folder (for `jsonl` and `sqlite`, the file's folder). `min_score` prunes every map before it is written
+    (`argmine.graph.prune`: the units scored under it go, never the thesis), in every output; it is one of
+    the options recorded with each output, so a rerun with another `min_score` (or without one) maps again
+    what it would otherwise skip. A `min_score` that is not a number from 0 to 1 is a `UsageError`, raised
+    before any work.
     """
     started = time.perf_counter()
     observer = observer or Observer()
@@ -103,6 +109,8 @@ def run_batch(
         raise BatchUsageError("--engine dask needs --scheduler tcp://HOST:PORT")
     if workers is not None and workers < 1:
         raise BatchUsageError(f"--workers must be at least 1, not {workers}")
+    if min_score is not None:
+        min_score = check_min_score(min_score)  # the one check `map_text` and `argmine map` make
     suffix = _suffix(fmt)
     if engine == "local" and (workers or default_workers()) > 1:
         # The workers' fork server imports spaCy and loads the model (a second or more) while this process
@@ -121,8 +129,8 @@ def run_batch(
     try:
         return _run(inputs, dest, fmt=fmt, suffix=suffix, model=model, where=where, workers=workers,
                     force=force, engine=engine, scheduler=scheduler, retries=retries, html=html,
-                    max_chars=max_chars, follow_links=follow_links, index=index, observer=observer,
-                    started=started)
+                    max_chars=max_chars, follow_links=follow_links, index=index, min_score=min_score,
+                    observer=observer, started=started)
     finally:
         if lock is not None:
             lock.release()
@@ -130,11 +138,16 @@ def run_batch(
 
 def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, model, where, workers, force: bool,
          engine: str, scheduler, retries: int, html, max_chars, follow_links: bool, index: bool,
-         observer: Observer, started: float) -> Report:
+         min_score: float | None, observer: Observer, started: float) -> Report:
     """`run_batch` once the destination folder is locked."""
     limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
     identity = model_identity(where)
-    options = {"format": fmt, "html": html, "max_chars": limit}
+    options: dict = {"format": fmt, "html": html, "max_chars": limit}
+    if min_score is not None:
+        # An option that changes the maps, so resume compares it like the others: outputs pruned under
+        # another minimum (or not pruned) are mapped again, never reused. Left out when not given, so the
+        # outputs of runs made before the option existed still match an unpruned rerun.
+        options["min_score"] = min_score
     run = {**identity, "options": options}
     result = Report(model=identity["model"], model_sha256=identity["model_sha256"], output_format=fmt,
                     engine=engine, options=options)
@@ -153,7 +166,7 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
         return _run_open(dest, db, docs, sources, result, record, index_files,
                          fmt=fmt, suffix=suffix, model=model, run=run, workers=workers, force=force, engine=engine,
                          scheduler=scheduler, retries=retries, html=html, max_chars=max_chars, limit=limit,
-                         observer=observer, started=started)
+                         min_score=min_score, observer=observer, started=started)
     finally:
         if db is not None:
             db.close()
@@ -162,7 +175,7 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
 def _run_open(dest: _Destination, db: Database | None, docs: list[tuple[int, Document]], sources: InputSet,
               result: Report, record: OutputRecord | None, index_files: dict[str, str | None] | None, *, fmt: str,
               suffix: str, model, run: dict, workers, force: bool, engine: str, scheduler, retries: int, html,
-              max_chars, limit, observer: Observer, started: float) -> Report:
+              max_chars, limit, min_score: float | None, observer: Observer, started: float) -> Report:
     """`_run` once the inputs are found and the database (for -f sqlite) is open."""
     targets: dict[int, Target] = {}
     names: dict[int, str] = {}  # -f sqlite: each document's name in the database
@@ -211,7 +224,8 @@ def _run_open(dest: _Destination, db: Database | None, docs: list[tuple[int, Doc
     read = {key: value for key, value in (("html", html), ("max_chars", max_chars)) if value is not None}
     chunks = list(chunked(todo, _chunk_bytes(todo)))
     wire = WIRE if db is not None else fmt
-    results = _execute(chunks, wire, model, engine, result.workers, scheduler, retries, read, limit, result)
+    results = _execute(chunks, wire, model, engine, result.workers, scheduler, retries, read, limit, min_score,
+                       result)
     summaries: dict[int, dict] = {}  # entry index -> summary, for the documents mapped in this run
     try:
         if dest.folder is not None and record is None:
@@ -565,19 +579,20 @@ def _lost_stream(report: Report, order: list[int], target: Path | None, err: OSE
 
 def _execute(
     chunks: list[Chunk], fmt: str, model, engine: str, workers: int, scheduler: str | None, retries: int,
-    read: dict, limit: int, report: Report,
+    read: dict, limit: int, min_score: float | None, report: Report,
 ) -> Iterator[tuple[Chunk, list[Outcome]]]:
     """Run `chunks` on the chosen engine, yielding results as they finish; every engine loads the model for
-    texts of up to `limit` characters (`--max-chars`)."""
+    texts of up to `limit` characters (`--max-chars`), and prunes each map under `min_score` where it maps
+    it (`argmine.batch.work.process`)."""
     if not chunks:
         return
     if engine == "dask":
         from argmine.batch.dask_engine import run_on_dask
 
         yield from run_on_dask(chunks, fmt, model, scheduler, retries=retries, report=report, read=read,
-                               max_chars=limit)
+                               max_chars=limit, min_score=min_score)
     elif workers == 1 or len(chunks) == 1:  # starting a worker would only add its start-up
-        yield from _in_process(chunks, fmt, model, read, limit)
+        yield from _in_process(chunks, fmt, model, read, limit, min_score)
     else:
         # No more processes than chunks: an idle worker would still be forked and initialised.
         from argmine.nlp.models import model_spec
@@ -586,12 +601,12 @@ def _execute(
         pool = WorkerPool(min(workers, len(chunks)), (name, limit), retries=retries)
         try:
             with pool:
-                yield from pool.run(chunks, map_chunk, fmt, True, read)
+                yield from pool.run(chunks, map_chunk, fmt, True, read, min_score)
         finally:
             report.restarts = pool.restarts
 
 
-def _in_process(chunks: list[Chunk], fmt: str, model, read: dict, limit: int
+def _in_process(chunks: list[Chunk], fmt: str, model, read: dict, limit: int, min_score: float | None
                 ) -> Iterator[tuple[Chunk, list[Outcome]]]:
     from argmine.nlp import load
 
@@ -602,4 +617,4 @@ def _in_process(chunks: list[Chunk], fmt: str, model, read: dict, limit: int
 
         raise ModelLoadError(load_failure(model_spec(model), err)) from None
     for chunk in chunks:
-        yield chunk, process(miner, chunk.tasks, fmt, True, read)
+        yield chunk, process(miner, chunk.tasks, fmt, True, read, min_score)

@@ -21,6 +21,7 @@ from argmine.argmap import ArgumentMap
 from argmine.batch.errors import ModelLoadError
 from argmine.batch.inputs import LONE_SURROGATES, Document, read_line, record_byte_limit
 from argmine.errors import ArgmineError
+from argmine.graph.confidence import prune_option
 from argmine.read.decode import DEFAULT_MAX_CHARS, Decoded, InputError, decode_bytes, read_input
 
 if TYPE_CHECKING:  # the worker imports the pipeline (numpy, spaCy) only once its thread settings are made
@@ -239,21 +240,22 @@ def worker_info(tasks: Sequence[Task] = ()) -> list[dict]:
              "shared": bool(_state.get("shared"))}]
 
 
-def map_chunk(tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None
-              ) -> list[Outcome]:
+def map_chunk(tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None,
+              min_score: float | None = None) -> list[Outcome]:
     """Map `tasks` with this process's model (see `process`)."""
-    return process(current_miner(), tasks, fmt, batch, read)
+    return process(current_miner(), tasks, fmt, batch, read, min_score)
 
 
 # ---- the work itself ------------------------------------------------------------------------------
 
-def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None
-            ) -> list[Outcome]:
+def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, read: dict | None = None,
+            min_score: float | None = None) -> list[Outcome]:
     """Read, map (one `nlp.pipe` pass) and serialise `tasks`; every failure stays with its document.
 
     `fmt` names the output format (`argmine.export.FORMATS`); None keeps the `ArgumentMap` as the payload.
     `batch` applies the batch rules (empty text fails); the `map_many` API maps empty text like `map`.
-    `read` holds options for the decoder (`html`, `max_chars`).
+    `read` holds options for the decoder (`html`, `max_chars`). `min_score` prunes every map
+    (`argmine.graph.confidence.prune`) before it is serialised and summarised; None keeps every unit.
     """
     outcomes = {t.index: Outcome(t.index, ok=False) for t in tasks}
     texts: list[tuple[Task, str]] = []
@@ -287,6 +289,9 @@ def process(miner, tasks: Sequence[Task], fmt: str | None, batch: bool = True, r
             continue
         t0 = time.perf_counter()
         try:
+            # Here, in the worker, so that every output (each format, a JSON line, a database's rows, the
+            # summary the index and the record keep) is made from the pruned map, on every engine.
+            result = prune_option(result, min_score)
             if dumps is None:
                 out.payload = result
             else:
