@@ -65,11 +65,16 @@ def batch_command(
     index: bool = typer.Option(
         False, "--index", help="Also write index.html (sortable, searchable) and theses.csv into the output folder."
     ),
+    min_score: Optional[str] = typer.Option(
+        None, "--min-score", metavar="P",
+        help="Drop from every map the units scored under P (0 to 1), never the thesis, before it is written "
+        "(every format, jsonl, sqlite, the index); a rerun with another P maps again what it would skip.",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Map many op-eds: parallel, resumable, reported.
 
-    Outputs already made from the same input, model and options are skipped (--force redoes them); an input or a file argmine did not write is never written over, even with --force.
+    Outputs already made from the same input, model and options (--min-score among them) are skipped (--force redoes them); an input or a file argmine did not write is never written over, even with --force.
 
     Every format but jsonl and sqlite writes one file per input into the folder -o names; -f jsonl writes one
     JSON map per line to the file -o names, or to stdout without -o; -f sqlite writes one database (-o maps.db).
@@ -78,15 +83,18 @@ def batch_command(
     """
     from argmine.batch import run_batch
     from argmine.batch.progress import ConsoleObserver
+    from argmine.graph.confidence import check_min_score
 
     observer = ConsoleObserver()
     with reported(debug):
+        # As `map` and `convert` check it, so the line names the option the user typed.
+        threshold = None if min_score is None else check_min_score(min_score, "--min-score")
         try:
             try:
                 result = run_batch(
                     inputs, output, fmt=format.lower(), model=model, workers=workers, force=force, engine=engine,
                     scheduler=scheduler, report=report, retries=retries, html=html, max_chars=max_chars,
-                    follow_links=follow_links, index=index, observer=observer,
+                    follow_links=follow_links, index=index, min_score=threshold, observer=observer,
                 )
             finally:
                 observer.stop()  # the progress bar ends before any error line is printed
