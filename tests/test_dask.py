@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow  # a scheduler and worker processes to start
 
 from argmine import export  # noqa: E402
 from argmine.batch import RECORD_NAME, REPORT_NAME, Observer, run_batch  # noqa: E402
+from argmine.graph.decode import thesis_of  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -136,6 +137,27 @@ def test_dask_outputs_are_byte_identical_to_a_local_run(cluster, archive):
     assert _statuses(out) == _statuses(archive / "local")
     report = json.loads((out / REPORT_NAME).read_text())
     assert report["engine"] == "dask" and report["totals"]["failed"] == 2
+
+
+def test_dask_workers_prune_as_a_local_run_does(cluster, archive):
+    # Before the test that kills a worker: both workers map. The rule baseline scores every unit 0.5, so under
+    # --min-score 0.9 each map keeps its thesis alone.
+    out = archive / "dask-pruned"
+    result = run_batch([str(archive / "in")], out, model="rules", engine="dask", scheduler=cluster.address,
+                       min_score=0.9)
+    local = run_batch([str(archive / "in")], archive / "local-pruned", model="rules", workers=1, min_score=0.9)
+    assert result.count("ok") == local.count("ok") == 123 and result.options["min_score"] == 0.9
+    pruned = _outputs(out)
+    assert pruned == _outputs(archive / "local-pruned")
+    full = _outputs(archive / "local")
+    assert pruned.keys() == full.keys()
+    dropped = 0
+    for name in pruned:
+        amap, unpruned = export.read(out / name), export.read(archive / "local" / name)
+        assert [u.id for u in amap.units] == [thesis_of(unpruned.units).id], name
+        assert amap.units[0] == unpruned.unit(amap.units[0].id)
+        dropped += len(unpruned) - len(amap)
+    assert dropped > len(pruned)  # most maps had more than their thesis
 
 
 class KillWorker(Observer):
