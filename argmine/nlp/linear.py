@@ -126,6 +126,68 @@ class LinearClassifier:
                 backprop(d_probs)
                 self.model.finish_update(optimizer)
 
+    def untrained_copy(self) -> LinearClassifier:
+        """A fresh classifier with the same labels and size."""
+        return LinearClassifier(self.labels, self.length)
+
+    def fit_listwise(
+        self,
+        documents: Sequence[Sequence[Features]],
+        gold: Sequence[int],
+        *,
+        epochs: int = 10,
+        learn_rate: float = 0.01,
+        l2: float = 1e-6,
+        batch_size: int = 32,
+        seed: int = 0,
+        runs: int = 1,
+    ) -> None:
+        """Train from scratch to pick one row per document: `gold[d]` is the index of the right row of
+        `documents[d]`. The loss is the cross-entropy of a softmax over each document's rows of the log-odds of
+        the second label (a conditional logit), so a row competes with the rows of its own document only, not
+        with every row of the corpus as `fit` would have it. `predict_proba(rows)[:, 1]` then ranks them, and
+        `argmine.nlp.thesis.document_probs` is exactly that softmax. `batch_size` counts documents; `runs`
+        averages fits as in `fit`."""
+        if runs < 1:
+            raise ValueError(f"runs must be at least 1, not {runs}")
+        hashed = [hash_features(rows) for rows in documents]
+        summed: dict[str, FloatsXd] = {}
+        for run in range(runs):
+            self._fit_listwise_once(hashed, list(gold), epochs, learn_rate, l2, batch_size, seed * runs + run)
+            linear = self.model.layers[0]
+            if runs > 1:
+                for name in linear.param_names:
+                    summed[name] = summed.get(name, 0) + linear.get_param(name)
+        for name, total in summed.items():
+            linear.set_param(name, total / runs)
+
+    def _fit_listwise_once(self, hashed: list[Hashed], gold: list[int], epochs: int, learn_rate: float, l2: float,
+                           batch_size: int, seed: int) -> None:
+        fix_random_seed(seed)
+        self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
+        self.model.initialize()
+        linear = self.model.layers[0]
+        optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
+        rng = numpy.random.default_rng(seed)
+        for _ in range(epochs):
+            order = rng.permutation(len(hashed))
+            for start in range(0, len(order), batch_size):
+                batch = order[start : start + batch_size]
+                scores, backprop = linear.begin_update(_concat([hashed[d] for d in batch]))
+                d_scores = numpy.zeros_like(scores)
+                offset = 0
+                for d in batch:
+                    n = len(hashed[d][2])
+                    z = scores[offset : offset + n, 1] - scores[offset : offset + n, 0]
+                    p = numpy.exp(z - z.max())
+                    p /= p.sum()
+                    p[gold[d]] -= 1.0
+                    d_scores[offset : offset + n, 1] = p / len(batch)
+                    d_scores[offset : offset + n, 0] = -p / len(batch)
+                    offset += n
+                backprop(d_scores)
+                linear.finish_update(optimizer)
+
     def to_bytes(self) -> bytes:
         """Serialise labels, size and weights (msgpack)."""
         return srsly.msgpack_dumps({"labels": self.labels, "length": self.length, "model": self.model.to_bytes()})

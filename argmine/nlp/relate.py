@@ -20,6 +20,7 @@ import math
 from pathlib import Path
 
 import numpy
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -34,13 +35,37 @@ TYPE_LABELS = ("support", "attack")
 _ROOT = -1
 _EPS = 1e-6
 _SETTLED = 0.05
+DEFAULT_CUTOFFS = {"attack": 0.5, "against": 0.5}
+CUTOFFS_FILE = "cutoffs.json"
+
+
+GROUP_MAX_UNITS = 60
+
+
+def link_groups(units: DocUnits) -> list[list[int]]:
+    """The runs of units a relation may stay inside: a paragraph of an essay (introduction, body and conclusion
+    roles) or of a single-paragraph text; in any other multi-paragraph text — news op-eds and editorials, one
+    sentence a paragraph, comments and forum posts — consecutive paragraphs taken together up to
+    `GROUP_MAX_UNITS` units (a premise there backs a claim one or more paragraphs up: 1,221 of the 3,727 gold
+    relations of corpus/ and the annotated editorials cross paragraphs to a unit other than the thesis). The bound keeps the decode's cost
+    linear in the text's length."""
+    paras = [units.by_para[p] for p in sorted(units.by_para)]
+    if units.short or units.layout.role_of_paragraphs() & {"intro", "conclusion"}:
+        return paras
+    groups: list[list[int]] = []
+    for idx in paras:
+        if groups and len(groups[-1]) + len(idx) <= GROUP_MAX_UNITS:
+            groups[-1] = groups[-1] + idx
+        else:
+            groups.append(list(idx))
+    return groups
 
 
 def candidate_pairs(units: DocUnits, window: int, thesis: int | None = None) -> list[tuple[int, int]]:
-    """Ordered pairs (i, j), i != j, in the same paragraph and at most `window` units apart; in short
-    (single-paragraph) texts also every unit's pair with the thesis, which may sit anywhere."""
+    """Ordered pairs (i, j), i != j, in the same link group (`link_groups`) and at most `window` units apart;
+    in short (single-paragraph) texts also every unit's pair with the thesis, which may sit anywhere."""
     pairs = []
-    for idx in units.by_para.values():
+    for idx in link_groups(units):
         for a, i in enumerate(idx):
             near = idx[max(0, a - window) : a + window + 1]
             for j in near:
@@ -66,13 +91,32 @@ class RelationScorer:
             g: {"link": LinearClassifier(LINK_LABELS, length), "type": LinearClassifier(TYPE_LABELS, length)}
             for g in GENRES
         }
+        # The probability from which a relation is an attack and a claim is against the thesis, per genre:
+        # learnt with the weights (`cutoffs.json`, chosen on cross-fitted predictions by argmine's trainer,
+        # `argmine.training.heads.choose_cutoffs`). Attacks are 8% of the training relations, and at 0.5 the
+        # heads found a third of them on op-eds; a model saved without the file decides at 0.5.
+        self.cutoffs = {g: dict(DEFAULT_CUTOFFS) for g in GENRES}
+
+    def relation_type(self, genre: str, p_attack: float) -> str:
+        """`attack` or `support`, from the type head's probability of attack."""
+        return "attack" if p_attack >= self.cutoffs[genre]["attack"] else "support"
+
+    def stance(self, genre: str, p_against: float) -> str:
+        """`against` or `for` the thesis, from the stance head's probability of against."""
+        return "against" if p_against >= self.cutoffs[genre]["against"] else "for"
 
     def pair_features(
         self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None,
         probs: dict | None,
     ) -> list[list]:
-        """Features of each candidate pair."""
-        return [units.pair_features(i, j, unit_feats, thesis, probs) for i, j in pairs]
+        """Features of each candidate pair; across paragraphs (see `link_groups`) also how many units apart."""
+        rows = []
+        for i, j in pairs:
+            f = units.pair_features(i, j, unit_feats, thesis, probs)
+            if units.views[i].paragraph != units.views[j].paragraph:
+                f.append(f"xdist={max(-self.window, min(self.window, j - i))}")
+            rows.append(f)
+        return rows
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(get_units(doc))
@@ -86,6 +130,7 @@ class RelationScorer:
                 "(doc._.arg_unit_probs): put argmine_unit_classifier before it in the pipeline, and do not disable it"
             )
         units = DocUnits(doc, spans)
+        genre = genre_of(units)
         kind_probs = probs["kind"]
         if units.short:
             thesis, pairs, link, rtype, kinds, parents = self.decode_short(units, unit_feats, probs)
@@ -107,7 +152,8 @@ class RelationScorer:
             # takes. Decoding gives every unit that reaches the thesis its stance relative to it; this one is
             # kept by a unit that does not, and keeps a unit against the thesis from being read as its
             # restatement (`argmine.graph.decode`).
-            stance = STANCE_LABELS[int(probs["stance"][i].argmax())] if span.label_ == "claim" else ""
+            p_against = float(probs["stance"][i][STANCE_LABELS.index("against")])
+            stance = self.stance(genre, p_against) if span.label_ == "claim" else ""
             parent = parents[i]
             if i == thesis:
                 pass
@@ -117,13 +163,12 @@ class RelationScorer:
                 elif kinds[i] == "premise":
                     relations.append((i, thesis, "support", float(kind_probs[i][2])))
                 else:
-                    against = float(probs["stance"][i][STANCE_LABELS.index("against")])
-                    stance = "against" if against > 0.5 else "for"
+                    stance = self.stance(genre, p_against)
                     relations.append((i, thesis, "attack" if stance == "against" else "support",
-                                      max(against, 1.0 - against)))
+                                      max(p_against, 1.0 - p_against)))
             else:
                 n = pair_index[(i, parent)]
-                relations.append((i, parent, TYPE_LABELS[int(rtype[n].argmax())], float(link[n])))
+                relations.append((i, parent, self.relation_type(genre, float(rtype[n][1])), float(link[n])))
             new._.stance = stance
             new_spans.append(new)
         doc.spans["units"] = new_spans
@@ -163,7 +208,7 @@ class RelationScorer:
         kinds = ["premise"] * n
         parents = [_ROOT] * n
         by_source = _by_source(pairs, link)
-        for idx in units.by_para.values():
+        for idx in link_groups(units):
             incoming = {}
             for i in idx:
                 root_p = kind_probs[i][0] + kind_probs[i][1]
@@ -216,9 +261,14 @@ class RelationScorer:
         # The settings are in config.cfg alone: the cfg.json that models saved before also wrote, with the same
         # values, is not read (it took precedence over the config, so an override of `window` did nothing).
         save_heads(self.heads, path)
+        srsly.write_json(Path(path) / CUTOFFS_FILE, self.cutoffs)
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> RelationScorer:
         load_heads(self.heads, path, self.length)
+        cutoffs = Path(path) / CUTOFFS_FILE
+        if cutoffs.exists():
+            saved = srsly.read_json(cutoffs)
+            self.cutoffs = {g: {**DEFAULT_CUTOFFS, **saved.get(g, {})} for g in GENRES}
         return self
 
 

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TypeVar
 
+import numpy
+
 from spacy.language import Language
 from spacy.tokens import Span
 
 from argmine.argmap import ArgumentMap
-from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, predict_heads
+from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, genre_of, predict_heads
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.gapfill import GapFiller, gap_examples
@@ -62,15 +64,14 @@ def train_gap_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) ->
 
 
 def train_thesis_head(scorer: ThesisScorer, examples: list[Featurized], seed: int = 0) -> int:
-    """Fit the thesis scorer's head on every unit of `examples` whose gold map has a thesis (its root major
-    claim, as `argmine.evaluation.scores` reads it): the thesis against every other unit of its document.
-    Returns the number of documents."""
-    rows, labels, documents = [], [], 0
+    """Fit the thesis scorer's head on every document of `examples` whose gold map has a thesis (its root major
+    claim, as `argmine.evaluation.scores` reads it), listwise: the thesis against the other units of its
+    document (`LinearClassifier.fit_listwise`). Returns the number of documents."""
+    documents, gold = [], []
     for ex in examples:
         root = gold_thesis(ex.amap)
         if root is None:  # no thesis annotated (implicit, or a scheme without one): missing, not a negative
             continue
-        documents += 1
         units, feats = ex.units, ex.feats
         headline = unmarked_headline(units)
         if headline is not None:
@@ -80,11 +81,10 @@ def train_thesis_head(scorer: ThesisScorer, examples: list[Featurized], seed: in
             units = DocUnits(units.doc, [headline, *units.spans])
             feats = [units.unit_features(i) for i in range(len(units.spans))]
             root += 1
-        for i, row in enumerate(thesis_rows(units, feats)):
-            rows.append(row)
-            labels.append("thesis" if i == root else "other")
-    scorer.head.fit(rows, labels, **_fit(scorer.fit, seed))
-    return documents
+        documents.append(thesis_rows(units, feats))
+        gold.append(root)
+    scorer.head.fit_listwise(documents, gold, **_fit(scorer.fit, seed))
+    return len(documents)
 
 
 HEADLINE_TOKENS = 40  # a longer first paragraph is a lede, not a headline
@@ -221,4 +221,76 @@ def train_relation_heads(
         fit = _fit(scorer.fit[genre], seed)
         scorer.heads[genre]["link"].fit(rows, links, **fit)
         scorer.heads[genre]["type"].fit(type_rows, types, **fit)
+    choose_cutoffs(scorer, classifier, examples, kinds, probs, seed)
     return {"link": len(rows), "type": len(type_rows)}
+
+
+CUTOFF_FOLDS = 5
+CUTOFF_GRID = tuple(round(0.05 * k, 2) for k in range(1, 11))  # 0.05 ... 0.5: the rare class is never favoured less
+
+
+def best_cutoff(p: Sequence[float], positive: Sequence[bool]) -> float:
+    """The cutoff of `CUTOFF_GRID` with the best F1 of the positive class (ties: the highest cutoff)."""
+    p_arr, y = numpy.asarray(p, dtype="float64"), numpy.asarray(positive, dtype=bool)
+    best, best_f1 = 0.5, -1.0
+    for cutoff in sorted(CUTOFF_GRID, reverse=True):
+        pred = p_arr >= cutoff
+        tp = float((pred & y).sum())
+        f1 = 2 * tp / max(1.0, float(pred.sum() + y.sum()))
+        if f1 > best_f1:
+            best, best_f1 = cutoff, f1
+    return best
+
+
+def choose_cutoffs(
+    scorer: RelationScorer,
+    classifier: UnitClassifier,
+    examples: list[Featurized],
+    kinds: list[Featurized],
+    probs: list[dict | None],
+    seed: int = 0,
+) -> dict[str, dict[str, float]]:
+    """Set `scorer.cutoffs`: per genre, the probability from which a relation is an attack (type head) and a
+    claim is against the thesis (stance head), each the best F1 of that minority class on predictions
+    cross-fitted by document (`CUTOFF_FOLDS` folds: heads with the genre's fit settings, trained without the
+    fold, predict it). Never tuned on anything held out from training."""
+    for genre in GENRES:
+        fit = _fit(scorer.fit[genre], seed)
+        p_attack, is_attack, p_against, is_against = [], [], [], []
+        for fold in range(CUTOFF_FOLDS):
+            held = [ex for n, ex in enumerate(examples) if n % CUTOFF_FOLDS == fold]
+            kept = [ex for n, ex in enumerate(examples) if n % CUTOFF_FOLDS != fold]
+            kept_probs = [pr for n, pr in enumerate(probs) if n % CUTOFF_FOLDS != fold]
+            held_probs = [pr for n, pr in enumerate(probs) if n % CUTOFF_FOLDS == fold]
+            _, _, type_rows, types = relation_examples(scorer, kept, kept_probs)
+            head = scorer.heads[genre]["type"].untrained_copy()
+            head.fit(type_rows, types, **fit)
+            held = [(ex, pr) for ex, pr in zip(held, held_probs) if genre_of(ex.units) == genre]
+            _, _, rows, labels = relation_examples(scorer, [ex for ex, _ in held], [pr for _, pr in held])
+            if rows:
+                p_attack += head.predict_proba(rows)[:, 1].tolist()
+                is_attack += [y == "attack" for y in labels]
+            # The stance head as the classifier trains it (every unit with a stance), scored on the held-out
+            # claims of the genre: the relation scorer decides the stance of claims only.
+            s_rows, s_labels, h_rows, h_labels = [], [], [], []
+            for n, ex in enumerate(kinds):
+                out = n % CUTOFF_FOLDS == fold
+                for u, f in zip(ex.amap.units, ex.feats):
+                    if u.kind == "major_claim" or not u.stance:
+                        continue
+                    if not out:
+                        s_rows.append(f)
+                        s_labels.append(u.stance)
+                    elif u.kind == "claim" and genre_of(ex.units) == genre:
+                        h_rows.append(f)
+                        h_labels.append(u.stance)
+            stance = classifier.heads[genre]["stance"].untrained_copy()
+            stance.fit(s_rows, s_labels, **_fit(classifier.fit[genre], seed))
+            if h_rows:
+                p_against += stance.predict_proba(h_rows)[:, 1].tolist()
+                is_against += [y == "against" for y in h_labels]
+        scorer.cutoffs[genre] = {
+            "attack": best_cutoff(p_attack, is_attack) if any(is_attack) else 0.5,
+            "against": best_cutoff(p_against, is_against) if any(is_against) else 0.5,
+        }
+    return scorer.cutoffs
