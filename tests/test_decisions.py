@@ -112,3 +112,22 @@ def test_link_groups_stay_bounded_on_long_texts():
     groups = link_groups(long)
     assert max(map(len, groups)) <= GROUP_MAX_UNITS
     assert sorted(i for g in groups for i in g) == list(range(3 * GROUP_MAX_UNITS))
+
+
+def test_evidence_of_no_one_type_teaches_the_evidence_head_nothing():
+    from argmine.argmap import ArgumentMap
+    from argmine.nlp.classify import UnitClassifier
+    from argmine.nlp.linear import Fit
+    from argmine.training.heads import featurize, train_unit_heads
+
+    text = "Schools should start later. A 2019 study of 9,000 pupils found better marks. Experts agree on it."
+    spans = [m.span() for m in re.finditer(r"[^.]+\.", text)]
+    spans = [(a + (text[a] == " "), b) for a, b in spans]
+    units = [Unit("u0", *spans[0], "claim"), Unit("u1", *spans[1], "evidence", evidence_type="statistics"),
+             Unit("u2", *spans[2], "evidence")]  # typed as more than one kind: no type
+    amap = ArgumentMap(text=text, units=units, relations=[], source="test")
+    fit = Fit(epochs=1, learn_rate=0.01, runs=1, l2=1e-6, batch_size=8)
+    classifier = UnitClassifier(None, "c", 1.0, 0.5, 2**10, {"essay": fit, "short": fit})
+    examples = featurize(spacy.blank("en"), [amap])
+    counts = train_unit_heads(classifier, examples, examples)
+    assert counts["kind"] == 3 and counts["evidence"] == 2

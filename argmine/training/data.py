@@ -128,7 +128,12 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     # opposing views and concessions (attacks, units against the thesis) appear as news sites print them.
     data.kinds = essays + micro + comments + opeds + annotated
     data.links = essays + micro + comments + opeds + annotated
-    data.evidence = editorials + micro + opeds
+    # IBM's Wikipedia evidence sentences, typed, each beside the claim it backs (the claim a negative): 4,692
+    # pairs. On gold segments, an outlet of the Webis editorials held out in turn, they raised evidence F1
+    # 0.38 -> 0.50 (Al Jazeera) and 0.58 -> 0.64 (Fox News), evidence-type macro-F1 0.42 -> 0.49 and
+    # 0.50 -> 0.55; suggestbot's snippets or the CMV unit types on top of them lowered all four.
+    ibm = read_corpus("ibm-evidence", corpora / "ibm-evidence") if (corpora / "ibm-evidence").is_dir() else []
+    data.evidence = editorials + micro + opeds + ibm
     data.sources = {
         "aae:train": len(aae_train),
         "aae:dev": len(aae_dev),
@@ -139,6 +144,7 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
         "cdcp:train (finder)": len(cdcp),
         "corpus (heads)": len(opeds),
         "annotated editorials (heads)": len(annotated),
+        "ibm-evidence (evidence head)": len(ibm),
         "re-flowed copies (finder)": len(data.finder_train) + len(data.finder_segments)
         - len(essays) * REPEAT["aae"] - len(micro) * REPEAT["microtexts"] - len(comments) - len(editorials)
         - len(cdcp),

@@ -138,6 +138,8 @@ def train_unit_heads(
     ev_rows, ev_labels = [], []
     for ex in evidence:
         for u, f in zip(ex.amap.units, evidence_rows(ex.units, ex.feats)):
+            if u.kind == "evidence" and not u.evidence_type:
+                continue  # evidence of no one type (IBM's mixed ones): neither a type nor "not evidence"
             ev_rows.append(f)
             ev_labels.append(u.evidence_type if u.kind == "evidence" and u.evidence_type else "none")
     for genre in genres:
