@@ -2,7 +2,10 @@
 cross-validation, and write it into a model folder.
 
     python -m argmine.evaluation.calibrate --fold-models DIR [--corpora ../shared/corpora] [--corpus corpus]
-        [--model MODEL] [--force] [--records FILE] [--report FILE]
+        [--model MODEL] [--force] [--records FILE] [--report FILE] [--fold-copies DIR2]
+
+It prints the nested-CV report (Markdown: ECE before and after per corpus, reliability tables). Mapping the
+held-out parts is the only work of any size (about a minute for five fold models); no model is trained.
 
 Data. Each fold model (trained with `argmine train --holdout ...`; its meta.json names the parts it held out)
 maps, end to end, only what it held out: its microtexts, webdiscourse and cmv-modes folds, its fold of the
@@ -22,12 +25,18 @@ curve of its own (it takes the curve of all groups).
 
 Measure. Nested: for each fold model, the choice and the fit are made on the other folds' items alone and
 applied to its own; the per-corpus ECE of those predictions, before and after, with reliability tables, is
-what the model card reports (`--report`).
+what the model card reports (`--report`). Kinds, relations and stances do not change, only scores; the
+decoder's own links (a later major claim restating the thesis) keep the decoder's score, in the fit's data
+and in the maps alike. `--fold-copies DIR2` copies each fold model into DIR2 with the calibration chosen and
+fitted without it, so that `benchmarks/accuracy.py --fold-models DIR2` scores the calibrated pipeline end to
+end by the same protocol as every other number.
 
 Write. With `--model`, the calibration fitted on every fold goes to `MODEL/argmine_relation_scorer/
 calibration.json` (atomically), and the model's manifest is written again. The model must pass its integrity
 check first, so the new manifest never blesses a change it did not make; a calibration file this module did
-not write is not replaced without `--force`.
+not write is not replaced without `--force`, and a model folder given as a symbolic link is refused (written
+through, the link's target would change). Retraining a model drops its calibration (the trainer builds a
+fresh relation scorer): calibrate it again, with fold models of the same recipe.
 """
 
 from __future__ import annotations
@@ -658,6 +667,8 @@ def main(argv: list[str] | None = None) -> int:
                 write_items(items, args.records)
         else:
             items = read_items(args.records)
+        if not items:
+            raise UsageError("no labelled items: none of the fold models' held-out parts was found (see above)")
         outcome = calibrate(items, log)
         if args.report:
             from argmine.export.atomic import write_atomic
