@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from argmine.argmap import ArgumentMap
+from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.evaluation.scores import overlap_matches
 
 BINS = 10
@@ -62,19 +62,30 @@ def _collapse(kind: str) -> str:
     return "premise" if kind == "evidence" else kind
 
 
+def labelled(gold: ArgumentMap, pred: ArgumentMap) -> tuple[list[tuple[Unit, bool]], list[tuple[Relation, bool]]]:
+    """What of `pred` is scored against `gold`, each with whether it is right: the matched units (kind right)
+    and the relations between matched units (gold links the same two units). The post-hoc calibrator learns
+    from exactly these (`argmine.evaluation.calibrate`)."""
+    matched = overlap_matches(gold, pred)
+    to_gold = {p.id: g.id for g, p in matched}
+    units = [(p, _collapse(g.kind) == _collapse(p.kind)) for g, p in matched]
+    gold_links = {(r.source, r.target) for r in gold.relations}
+    links = [
+        (r, (to_gold[r.source], to_gold[r.target]) in gold_links)
+        for r in pred.relations
+        if r.source in to_gold and r.target in to_gold
+    ]
+    return units, links
+
+
 def kind_and_link_pairs(pairs: Iterable[tuple[ArgumentMap, ArgumentMap]]):
     """(unit kind pairs, link pairs): each a list of (confidence, correct) over `pairs` of (gold, predicted)."""
     kinds: list[tuple[float, bool]] = []
     links: list[tuple[float, bool]] = []
     for gold, pred in pairs:
-        matched = overlap_matches(gold, pred)
-        to_gold = {p.id: g.id for g, p in matched}
-        for g, p in matched:
-            kinds.append((p.score, _collapse(g.kind) == _collapse(p.kind)))
-        gold_links = {(r.source, r.target) for r in gold.relations}
-        for r in pred.relations:
-            if r.source in to_gold and r.target in to_gold:
-                links.append((r.score, (to_gold[r.source], to_gold[r.target]) in gold_links))
+        units, relations = labelled(gold, pred)
+        kinds += [(u.score, right) for u, right in units]
+        links += [(r.score, right) for r, right in relations]
     return kinds, links
 
 

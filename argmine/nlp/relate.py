@@ -11,6 +11,10 @@ What it decides: each unit's kind among major claim, claim and premise (a premis
 evidence type is an evidence unit; the evidence decision is the classifier's), one proposed relation per unit,
 and the stances the proposals imply. What it proposes is then decoded once more over the whole text by
 `argmine.graph.decode` (`argmine.nlp.miner.well_formed`), which owns the map's final relations and stances.
+
+The scores it sets (each unit's, each proposed relation's) are the heads' probabilities as they are, unless
+the model holds a post-hoc calibration (`calibration.json` in this component's folder, `argmine.nlp.calibrator`):
+then they go through its curves last, and nothing else changes.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from argmine.errors import ModelError
+from argmine.nlp.calibrator import Calibration, read_calibration, write_calibration
 from argmine.nlp.classify import GENRES, HEAD_SETTINGS, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
@@ -91,6 +96,9 @@ class RelationScorer:
             g: {"link": LinearClassifier(LINK_LABELS, length), "type": LinearClassifier(TYPE_LABELS, length)}
             for g in GENRES
         }
+        # Post-hoc curves for the scores set here (`argmine.nlp.calibrator`): from `calibration.json` in this
+        # component's folder when the model has one, else the scores stay raw.
+        self.calibration: Calibration | None = None
         # The probability from which a relation is an attack and a claim is against the thesis, per genre:
         # learnt with the weights (`cutoffs.json`, chosen on cross-fitted predictions by argmine's trainer,
         # `argmine.training.heads.choose_cutoffs`). Attacks are 8% of the training relations, and at 0.5 the
@@ -122,6 +130,7 @@ class RelationScorer:
         spans = list(get_units(doc))
         if not spans:
             doc._.arg_relations = []
+            doc._.arg_relation_origins = []
             return doc
         probs, unit_feats = doc._.arg_unit_probs, doc._.arg_unit_features
         if probs is None or unit_feats is None or len(unit_feats) != len(spans):
@@ -173,6 +182,11 @@ class RelationScorer:
             new_spans.append(new)
         doc.spans["units"] = new_spans
         doc._.arg_relations = relations
+        # Which branch above proposed each relation: a pair's link probability, or a paragraph root's kind or
+        # stance probability; the two mean different things and are calibrated apart.
+        doc._.arg_relation_origins = ["root" if parents[i] == _ROOT else "link" for i, *_ in relations]
+        if self.calibration is not None:
+            self.calibration.apply(doc, genre_of(units))
         return doc
 
     @staticmethod
@@ -262,6 +276,8 @@ class RelationScorer:
         # values, is not read (it took precedence over the config, so an override of `window` did nothing).
         save_heads(self.heads, path)
         srsly.write_json(Path(path) / CUTOFFS_FILE, self.cutoffs)
+        if self.calibration is not None:
+            write_calibration(self.calibration, path)
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> RelationScorer:
         load_heads(self.heads, path, self.length)
@@ -269,6 +285,7 @@ class RelationScorer:
         if cutoffs.exists():
             saved = srsly.read_json(cutoffs)
             self.cutoffs = {g: {**DEFAULT_CUTOFFS, **saved.get(g, {})} for g in GENRES}
+        self.calibration = read_calibration(path)
         return self
 
 
@@ -352,7 +369,7 @@ def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, l
     "argmine_relation_scorer",
     default_config={"window": 8, "root_weight": 2.0, **copy.deepcopy(HEAD_SETTINGS)},
     requires=["doc.spans", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
-    assigns=["doc.spans", "span._.stance", "span._.unit_score", "doc._.arg_relations"],
+    assigns=["doc.spans", "span._.stance", "span._.unit_score", "doc._.arg_relations", "doc._.arg_relation_origins"],
 )
 def make_relation_scorer(
     nlp: Language, name: str, window: int, root_weight: float, length: int, fit: dict[str, Fit]
