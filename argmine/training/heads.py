@@ -218,12 +218,13 @@ def train_relation_heads(
     settings of the pipeline's `classifier`) whose predictions the pair features read. Returns the examples
     per head."""
     probs = cross_fitted_probs(classifier, kinds, evidence, examples, seed=seed)
-    rows, links, type_rows, types = relation_examples(scorer, examples, probs)
+    per_doc = [relation_examples(scorer, [ex], [pr]) for ex, pr in zip(examples, probs)]
+    rows, links, type_rows, types = ([x for doc in per_doc for x in doc[k]] for k in range(4))
     for genre in GENRES:
         fit = _fit(scorer.fit[genre], seed)
         scorer.heads[genre]["link"].fit(rows, links, **fit)
         scorer.heads[genre]["type"].fit(type_rows, types, **fit)
-    choose_cutoffs(scorer, classifier, examples, kinds, probs, seed)
+    choose_cutoffs(scorer, classifier, examples, kinds, [(doc[2], doc[3]) for doc in per_doc], seed)
     return {"link": len(rows), "type": len(type_rows)}
 
 
@@ -249,29 +250,26 @@ def choose_cutoffs(
     classifier: UnitClassifier,
     examples: list[Featurized],
     kinds: list[Featurized],
-    probs: list[dict | None],
+    typed: list[tuple[list, list[str]]],
     seed: int = 0,
 ) -> dict[str, dict[str, float]]:
     """Set `scorer.cutoffs`: per genre, the probability from which a relation is an attack (type head) and a
     claim is against the thesis (stance head), each the best F1 of that minority class on predictions
     cross-fitted by document (`CUTOFF_FOLDS` folds: heads with the genre's fit settings, trained without the
-    fold, predict it). Never tuned on anything held out from training."""
+    fold, predict it). `typed` holds each example's type-head rows and labels (`relation_examples`). Never
+    tuned on anything held out from training."""
     for genre in GENRES:
         fit = _fit(scorer.fit[genre], seed)
         p_attack, is_attack, p_against, is_against = [], [], [], []
         for fold in range(CUTOFF_FOLDS):
-            held = [ex for n, ex in enumerate(examples) if n % CUTOFF_FOLDS == fold]
-            kept = [ex for n, ex in enumerate(examples) if n % CUTOFF_FOLDS != fold]
-            kept_probs = [pr for n, pr in enumerate(probs) if n % CUTOFF_FOLDS != fold]
-            held_probs = [pr for n, pr in enumerate(probs) if n % CUTOFF_FOLDS == fold]
-            _, _, type_rows, types = relation_examples(scorer, kept, kept_probs)
             head = scorer.heads[genre]["type"].untrained_copy()
-            head.fit(type_rows, types, **fit)
-            held = [(ex, pr) for ex, pr in zip(held, held_probs) if genre_of(ex.units) == genre]
-            _, _, rows, labels = relation_examples(scorer, [ex for ex, _ in held], [pr for _, pr in held])
+            head.fit([r for n, (rows, _) in enumerate(typed) if n % CUTOFF_FOLDS != fold for r in rows],
+                     [y for n, (_, ys) in enumerate(typed) if n % CUTOFF_FOLDS != fold for y in ys], **fit)
+            held = [n for n, ex in enumerate(examples) if n % CUTOFF_FOLDS == fold and genre_of(ex.units) == genre]
+            rows = [r for n in held for r in typed[n][0]]
             if rows:
                 p_attack += head.predict_proba(rows)[:, 1].tolist()
-                is_attack += [y == "attack" for y in labels]
+                is_attack += [y == "attack" for n in held for y in typed[n][1]]
             # The stance head as the classifier trains it (every unit with a stance), scored on the held-out
             # claims of the genre: the relation scorer decides the stance of claims only.
             s_rows, s_labels, h_rows, h_labels = [], [], [], []
