@@ -17,7 +17,7 @@ from argmine.nlp import load
 from argmine.nlp.classify import evidence_rows
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import LinearClassifier
+from argmine.nlp.linear import LinearClassifier, hash_features, join_rows
 from argmine.nlp.models import DEFAULT_MODEL
 
 # Short texts whose thesis comes last, as a conclusion or a call to act, after premises that open the text.
@@ -83,6 +83,22 @@ def test_evidence_patterns_are_features_of_the_evidence_head_only():
     feats = [units.unit_features(i) for i in range(3)]
     assert not any(f.startswith("pattern") for row in feats for f in row if isinstance(f, str))
     assert evidence_rows(units, feats)[2] == feats[2] + units.evidence_features(2)
+    # The evidence head hashes the shared features once and joins its patterns to them: the same input.
+    joined = join_rows(hash_features(feats), hash_features([units.evidence_features(i) for i in range(3)]))
+    for part, expected in zip(joined, hash_features(evidence_rows(units, feats)), strict=True):
+        assert part.dtype == expected.dtype
+        numpy.testing.assert_array_equal(part, expected)
+
+
+def test_joined_rows_are_the_rows_of_the_joined_lists():
+    first = [[], ["a", ("w", 0.5)], ["b"], ["c", "d"]]
+    then = [["x"], [], [("y", 2.0), "z"], []]
+    joined = join_rows(hash_features(first), hash_features(then))
+    for part, expected in zip(joined, hash_features([a + b for a, b in zip(first, then)]), strict=True):
+        assert part.dtype == expected.dtype
+        numpy.testing.assert_array_equal(part, expected)
+    with pytest.raises(ValueError, match="cannot join 4 rows with 3"):
+        join_rows(hash_features(first), hash_features(then[:3]))
 
 
 @pytest.mark.skipif(not (ROOT / "models" / DEFAULT_MODEL).is_dir(), reason="no shipped model")

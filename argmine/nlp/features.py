@@ -126,6 +126,7 @@ class DocUnits:
         self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
         self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
         self._markers: dict[int, list[str]] = {}
+        self._sentence_patterns: dict[int, list[bool]] = {}  # sentence start -> which EVIDENCE_PATTERNS match
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
@@ -240,12 +241,17 @@ class DocUnits:
         span = self.spans[i]
         text = self.layout.text
         unit_text = text[span.start_char : span.end_char]
-        sentence = text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
+        in_sentence = self._sentence_patterns.get(start)
+        if in_sentence is None:  # once per sentence: a sentence often holds two or three units
+            sentence = text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
+            in_sentence = self._sentence_patterns[start] = [
+                bool(pattern.search(sentence)) for pattern in EVIDENCE_PATTERNS.values()
+            ]
         f = []
-        for etype, pattern in EVIDENCE_PATTERNS.items():
+        for (etype, pattern), found in zip(EVIDENCE_PATTERNS.items(), in_sentence):
             if pattern.search(unit_text):
                 f.append(f"pattern={etype}")
-            if pattern.search(sentence):
+            if found:
                 f.append(f"pattern_sent={etype}")
         return self._with_genre(f)
 
