@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 
 from spacy.language import Language
+from spacy.pipeline import TrainablePipe
 from thinc.api import NumpyOps
 
 # The components whose networks multiply matrices; the other components are linear heads over sparse
@@ -56,7 +57,8 @@ def use_numpy_blas(nlp: Language) -> Language:
     """Give every layer of the networks of `nlp` (`NETWORKS`, those it has) `NumpyBlasOps`."""
     ops = NumpyBlasOps()
     for name in NETWORKS:
-        if name in nlp.pipe_names:
-            for node in nlp.get_pipe(name).model.walk():
+        pipe = nlp.get_pipe(name) if name in nlp.pipe_names else None
+        if isinstance(pipe, TrainablePipe):
+            for node in pipe.model.walk():
                 node.ops = ops
     return nlp
