@@ -42,6 +42,11 @@ def _controller():
     return ThreadpoolController()
 
 
+def one_thread():
+    """A context in which numpy's BLAS runs on one thread; the setting before it is restored after it."""
+    return _controller().limit(limits=1, user_api="blas")
+
+
 class NumpyBlasOps(NumpyOps):
     """thinc's CPU ops with `gemm` through numpy's BLAS on one thread (see the module)."""
 
@@ -49,7 +54,7 @@ class NumpyBlasOps(NumpyOps):
         super().__init__(use_blis=False)
 
     def gemm(self, x, y, *, out=None, trans1=False, trans2=False):
-        with _controller().limit(limits=1, user_api="blas"):
+        with one_thread():
             return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
 
 
