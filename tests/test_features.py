@@ -3,7 +3,9 @@ the linear heads, and the shipped model reading a short text."""
 
 from __future__ import annotations
 
+import gc
 import re
+import weakref
 from dataclasses import replace
 
 import numpy
@@ -16,9 +18,10 @@ from argmine.argmap import ArgumentMap, Unit
 from argmine.nlp import load
 from argmine.nlp.classify import evidence_rows
 from argmine.nlp.doc import get_units, set_gold_segments
-from argmine.nlp.features import DocUnits
+from argmine.nlp.features import DocUnits, doc_tokens
 from argmine.nlp.linear import LinearClassifier, hash_features, join_rows
 from argmine.nlp.models import DEFAULT_MODEL
+from argmine.nlp.structure import compute_layout, get_layout
 
 # Short texts whose thesis comes last, as a conclusion or a call to act, after premises that open the text.
 BIKES = (
@@ -88,6 +91,24 @@ def test_evidence_patterns_are_features_of_the_evidence_head_only():
     for part, expected in zip(joined, hash_features(evidence_rows(units, feats)), strict=True):
         assert part.dtype == expected.dtype
         numpy.testing.assert_array_equal(part, expected)
+
+
+def test_a_docs_tokens_are_read_once_and_only_the_last_doc_is_kept():
+    nlp = spacy.blank("en")
+    cars, buses = nlp.make_doc("Cars pollute the air."), nlp.make_doc("Buses carry many more people.")
+    read = doc_tokens(cars, get_layout(cars))
+    assert read.lower == ["cars", "pollute", "the", "air", "."]
+    assert doc_tokens(cars, get_layout(cars)) is read  # the components after the first read it again
+    assert DocUnits(cars, [cars[0:4]]).lower is read.lower
+    other = doc_tokens(buses, get_layout(buses))
+    assert other.lower == ["buses", "carry", "many", "more", "people", "."]
+    again = doc_tokens(cars, get_layout(cars))  # one doc at a time: read again, the same
+    assert again is not read and again == read
+    assert doc_tokens(cars, compute_layout(cars)) is not again  # another layout: read again
+    gone = weakref.ref(buses)
+    del buses, other
+    gc.collect()
+    assert gone() is None  # the cache holds no doc
 
 
 def test_joined_rows_are_the_rows_of_the_joined_lists():

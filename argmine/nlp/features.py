@@ -7,7 +7,9 @@ with the essay's title and with its neighbours; its own n-grams add the rest.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy
 from spacy.attrs import IS_ALPHA, IS_SPACE, LENGTH, LOWER
@@ -73,6 +75,52 @@ class UnitView:
     content: frozenset[str]
 
 
+class DocTokens(NamedTuple):
+    """What `DocUnits` reads of a doc's tokens and layout, whatever its units."""
+
+    lower: list[str]
+    space: list[bool]
+    content: list[bool]  # alphabetic and longer than two letters (a content word but for the stop words)
+    title: frozenset[str]  # the content words of the title, introduction and conclusion paragraphs
+    intro: frozenset[str]
+    conclusion: frozenset[str]
+    sent_end: dict[int, int]  # sentence start -> sentence end (token indices)
+    roles: frozenset[str]  # the paragraph roles of the doc
+
+
+# The last doc's tokens: the gap filler, the unit classifier, the thesis scorer and the relation scorer each
+# read the same doc one after the other (spaCy passes a doc through the components that have no `pipe` in
+# turn), and their token part was a third of building a `DocUnits`. One doc only, held by a weak reference.
+_last: tuple[weakref.ref, int, Layout, DocTokens] | None = None
+
+
+def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
+    """The `DocTokens` of `doc` (laid out as `layout`), computed once for the last doc asked about."""
+    global _last
+    last = _last
+    if last is not None and last[0]() is doc and last[1] == len(doc) and last[2] is layout:
+        return last[3]
+    # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
+    # objects, and creating one Token per token here would cost three times as much.
+    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH])
+    strings = doc.vocab.strings
+    lower = [strings[k] for k in attrs[:, 0].tolist()]
+    content = ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist()
+    title, intro, conclusion = (
+        _content(lower, content, numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)).tolist())
+        for role in ("title", "intro", "conclusion")
+    )
+    # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
+    # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
+    firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
+    tokens = DocTokens(
+        lower, attrs[:, 1].astype(bool).tolist(), content, title, intro, conclusion,
+        dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()),
+    )
+    _last = (weakref.ref(doc), len(doc), layout, tokens)
+    return tokens
+
+
 # The most units a text read as a short argument may have (the microtexts have at most 10, comments 20 or so).
 SHORT_MAX_UNITS = 60
 
@@ -85,17 +133,10 @@ class DocUnits:
         self.layout: Layout = get_layout(doc)
         self.spans = spans
         layout = self.layout
-        # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
-        # objects, and creating one Token per token here would cost three times as much.
-        attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH])
-        strings = doc.vocab.strings
-        self.lower = [strings[k] for k in attrs[:, 0].tolist()]
-        self.space = attrs[:, 1].astype(bool).tolist()
-        content = ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist()  # a content word but for the stop words
-        self.title, self.intro, self.conclusion = (
-            _content(self.lower, content, numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)).tolist())
-            for role in ("title", "intro", "conclusion")
-        )
+        tokens = doc_tokens(doc, layout)
+        self.lower, self.space = tokens.lower, tokens.space
+        self.title, self.intro, self.conclusion = tokens.title, tokens.intro, tokens.conclusion
+        content = tokens.content
         by_para: dict[int, list[int]] = {}
         by_sent: dict[int, list[int]] = {}
         for i, s in enumerate(spans):
@@ -111,17 +152,14 @@ class DocUnits:
             for i, s in enumerate(spans)
         ]
         self.by_para = by_para
-        # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
-        # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
-        firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
-        self._sent_end: dict[int, int] = dict(zip(firsts.tolist(), (len(doc) - from_end).tolist()))
+        self._sent_end = tokens.sent_end
         # Single-paragraph texts (microtexts, comments) argue differently from essays with an introduction and
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).
         # A single paragraph of hundreds of units is no short argument: the short texts' decoder tries every
         # likely thesis with a whole tree, which on such a paragraph costs minutes and gigabytes.
         self.short = len(spans) <= SHORT_MAX_UNITS and not any(
-            r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs()
+            r in ("intro", "body", "conclusion") for r in tokens.roles
         )
         self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
         self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
