@@ -169,21 +169,25 @@ class GreedyFinder(EntityRecognizer):
         next_starts = numpy.append(starts[1:] == 1, False) & ~last
         in_ok = ~last & ~next_starts
         no_unit_code = 2 * (in_ok & ~space) + ~space  # the code with no unit open
-        table0, table1, table2 = (numpy.ascontiguousarray(table[:, f]) for f in range(n_feats))
+        # Each feature's rows; the first feature's without the padding row (the buffer is never empty).
+        table0, table1, table2 = (numpy.ascontiguousarray(table[int(f == 0) :, f]) for f in range(n_feats))
+        effect = numpy.where(opens, 1, numpy.where(closes, 2, 0))  # per class: 1 opens a unit, 2 closes one
 
         # The live docs' states, compacted as docs end: the buffer's first token (index into the batch's
-        # tokens), the open unit's first token (-1: none) and label, the doc.
-        at = ends - lengths
+        # tokens), whether a unit is open (0/1), the table row of its first token (0: the padding), its label,
+        # its code (4 + 2 * label, see `allowed`), the doc's end.
         live = numpy.flatnonzero(lengths > 0)
-        at, end = at[live], ends[live]
-        unit_start = numpy.full(len(live), -1, dtype="int64")
-        unit_label = numpy.full(len(live), -1, dtype="int64")
+        at, end = (ends - lengths)[live], ends[live]
+        opened = numpy.zeros(len(live), dtype="int64")
+        unit_row = numpy.zeros(len(live), dtype="int64")
+        unit_label = numpy.zeros(len(live), dtype="int64")
+        unit_code = numpy.zeros(len(live), dtype="int64")
+        steps = int((end - at).min())  # steps until the next doc ends
         while len(live):
-            opened = unit_start >= 0
             # The features' rows: the buffer's first token, the open unit's first token, the token before
             # the buffer (row 0, the padding, where there is no unit).
-            hidden = table0[at + 1]
-            hidden += table1[(unit_start + 1) * opened]
+            hidden = table0[at]
+            hidden += table1[unit_row]
             hidden += table2[at * opened]
             hidden += bias
             # Maxout as spaCy's Vec.arg_max: the first of equal pieces (a loop: numpy's max over a trailing
@@ -196,27 +200,26 @@ class GreedyFinder(EntityRecognizer):
             scores += b
             if len(unseen):
                 scores[:, unseen] = scores.min()
-            code = numpy.where(opened, 4 + 2 * unit_label + in_ok[at], no_unit_code[at])
-            scores += penalty[code]
+            scores += penalty[numpy.where(opened, unit_code + in_ok[at], no_unit_code[at])]
             best = scores.argmax(axis=1)
-            ending = closes[best]
-            if ending.any():
-                for k in numpy.flatnonzero(ending).tolist():
-                    first_token = unit_start[k] if move[best[k]] == LAST else at[k]
+            done = effect[best]
+            if done.any():
+                for k in numpy.flatnonzero(done == 2).tolist():  # a Last or a Unit: a unit found
+                    first_token = unit_row[k] - 1 if move[best[k]] == LAST else at[k]
                     base = end[k] - lengths[live[k]]
                     found[live[k]].append((int(first_token - base), int(at[k] - base) + 1, names[label[best[k]]]))
-                unit_start[ending] = -1
-                unit_label[ending] = -1
-            began = opens[best]
-            if began.any():
-                unit_start[began] = at[began]
+                began, ended = done == 1, done == 2
+                opened[began], opened[ended] = 1, 0
+                unit_row[began], unit_row[ended] = at[began] + 1, 0
                 unit_label[began] = label[best[began]]
+                unit_code[began] = 4 + 2 * unit_label[began]
             at += 1
-            done = at == end
-            if done.any():
-                keep = ~done
+            steps -= 1
+            if not steps:
+                keep = at < end
                 live, at, end = live[keep], at[keep], end[keep]
-                unit_start, unit_label = unit_start[keep], unit_label[keep]
+                opened, unit_row, unit_label, unit_code = opened[keep], unit_row[keep], unit_label[keep], unit_code[keep]
+                steps = int((end - at).min()) if len(live) else 0
         return found
 
 
