@@ -111,6 +111,18 @@ def test_a_docs_tokens_are_read_once_and_only_the_last_doc_is_kept():
     assert gone() is None  # the cache holds no doc
 
 
+def test_what_a_token_has_is_read_from_its_attributes():
+    doc = spacy.blank("en").make_doc('In 2024, 61 percent said "no" to 5% of ten ‘plans’, not 1999s.')
+    has = doc_tokens(doc, get_layout(doc)).has
+    expected = [
+        t.like_num * 1 + t.is_quote * 2 + (t.text in ("%", "percent")) * 4 + (t.shape_ == "dddd") * 8 for t in doc
+    ]
+    assert has == expected and {1, 2, 4, 9} <= set(has)
+    units = DocUnits(doc, [doc[0:3], doc[4:9], doc[9:]])
+    feats = [{f for f in units.unit_features(i) if isinstance(f, str) and f.startswith("has=")} for i in range(3)]
+    assert feats == [{"has=digit", "has=year"}, {"has=percent", "has=quote"}, {"has=digit", "has=percent", "has=quote"}]
+
+
 def test_joined_rows_are_the_rows_of_the_joined_lists():
     first = [[], ["a", ("w", 0.5)], ["b"], ["c", "d"]]
     then = [["x"], [], [("y", 2.0), "z"], []]

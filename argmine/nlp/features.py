@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_SPACE, LENGTH, LOWER
+from spacy.attrs import IS_ALPHA, IS_QUOTE, IS_SPACE, LENGTH, LIKE_NUM, LOWER, ORTH, SHAPE
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
 from spacy.tokens import Doc, Span
 
 from argmine.nlp.rules import EVIDENCE_PATTERNS
@@ -75,6 +76,10 @@ class UnitView:
     content: frozenset[str]
 
 
+# What a unit has, as features `has=...`, in this order.
+HAS = ("digit", "quote", "percent", "year")
+
+
 class DocTokens(NamedTuple):
     """What `DocUnits` reads of a doc's tokens and layout, whatever its units."""
 
@@ -86,6 +91,7 @@ class DocTokens(NamedTuple):
     conclusion: frozenset[str]
     sent_end: dict[int, int]  # sentence start -> sentence end (token indices)
     roles: frozenset[str]  # the paragraph roles of the doc
+    has: list[int]  # per token, which of HAS it is (bit k: HAS[k])
 
 
 # The last doc's tokens: the gap filler, the unit classifier, the thesis scorer and the relation scorer each
@@ -102,9 +108,16 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
         return last[3]
     # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
     # objects, and creating one Token per token here would cost three times as much.
-    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH])
+    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH, LIKE_NUM, IS_QUOTE, ORTH, SHAPE])
     strings = doc.vocab.strings
     lower = [strings[k] for k in attrs[:, 0].tolist()]
+    # HAS, bit by bit: like a number, a quotation mark, "%" or "percent", the shape of four digits (a year).
+    has = (
+        (attrs[:, 4] != 0) * 1
+        + (attrs[:, 5] != 0) * 2
+        + numpy.isin(attrs[:, 6], numpy.asarray([hash_string("%"), hash_string("percent")], dtype="uint64")) * 4
+        + (attrs[:, 7] == numpy.uint64(hash_string("dddd"))) * 8
+    ).tolist()
     content = ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist()
     title, intro, conclusion = (
         _content(lower, content, numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)).tolist())
@@ -115,7 +128,7 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
     firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
     tokens = DocTokens(
         lower, attrs[:, 1].astype(bool).tolist(), content, title, intro, conclusion,
-        dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()),
+        dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()), has,
     )
     _last = (weakref.ref(doc), len(doc), layout, tokens)
     return tokens
@@ -134,7 +147,7 @@ class DocUnits:
         self.spans = spans
         layout = self.layout
         tokens = doc_tokens(doc, layout)
-        self.lower, self.space = tokens.lower, tokens.space
+        self.lower, self.space, self._has = tokens.lower, tokens.space, tokens.has
         self.title, self.intro, self.conclusion = tokens.title, tokens.intro, tokens.conclusion
         content = tokens.content
         by_para: dict[int, list[int]] = {}
@@ -239,17 +252,10 @@ class DocUnits:
         f.append(f"first3={' '.join(words[:3])}")
         f.append(f"last={words[-1]}")
         f.append(f"role|first={role}|{words[0]}")
-        has = set()
-        for t in span:
-            if t.like_num:
-                has.add("digit")
-            if t.is_quote:
-                has.add("quote")
-            if t.text in ("%", "percent"):
-                has.add("percent")
-            if t.shape_ == "dddd":
-                has.add("year")
-        f.extend(f"has={k}" for k in ("digit", "quote", "percent", "year") if k in has)
+        has = 0
+        for flags in self._has[span.start : span.end]:
+            has |= flags
+        f.extend(f"has={k}" for bit, k in enumerate(HAS) if has >> bit & 1)
         if self.title and v.content:
             overlap = len(self.title & v.content) / len(self.title)
             f.append(f"title={_bucket(overlap, (0.01, 0.2, 0.4, 0.6))}")
