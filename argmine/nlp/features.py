@@ -174,7 +174,7 @@ class DocUnits:
         self.short = len(spans) <= SHORT_MAX_UNITS and not any(
             r in ("intro", "body", "conclusion") for r in tokens.roles
         )
-        self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
+        self._copied_cache: dict[tuple[str, int, str], tuple[list[str], list[str]]] = {}
         self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
         self._markers: dict[int, list[str]] = {}
         self._sentence_patterns: dict[int, list[bool]] = {}  # sentence start -> which EVIDENCE_PATTERNS match
@@ -299,9 +299,10 @@ class DocUnits:
                 f.append(f"pattern_sent={etype}")
         return self._with_genre(f)
 
-    def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> list[str]:
-        """The features of unit i that its pairs copy, as `prefix:feature` alone and crossed with the direction;
-        built once per unit, prefix and direction, since every pair of the unit repeats them."""
+    def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> tuple[list[str], list[str]]:
+        """The features of unit i that its pairs copy, as `prefix:feature` alone and crossed with the direction,
+        and the same with the genre prefix (`_with_genre`'s copies); built once per unit, prefix and direction,
+        since every pair of the unit repeats them."""
         key = (prefix, i, direction)
         copied = self._copied_cache.get(key)
         if copied is None:
@@ -309,16 +310,20 @@ class DocUnits:
             if shared is None:
                 shared = [f for f in unit_feats[i] if f.__class__ is str and f.startswith(_PAIR_COPIED)]
                 self._shared[i] = shared
-            copied = []
+            plain = []
             for f in shared:
-                copied.append(f"{prefix}:{f}")
-                copied.append(f"{prefix}:{f}|{direction}")
-            self._copied_cache[key] = copied
+                plain.append(f"{prefix}:{f}")
+                plain.append(f"{prefix}:{f}|{direction}")
+            genre = "short:" if self.short else "essay:"
+            copied = self._copied_cache[key] = (plain, [genre + f for f in plain])
         return copied
 
     def _with_genre(self, feats: list) -> list:
+        return feats + self._genre_copies(feats)
+
+    def _genre_copies(self, feats: list) -> list:
         genre = "short:" if self.short else "essay:"
-        return feats + [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
+        return [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
 
     def pair_features(
         self,
@@ -371,9 +376,12 @@ class DocUnits:
         if unit_feats is not None:
             # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
             direction = "fwd" if dist is None or dist > 0 else "back"
-            f.extend(self._copied("s", i, direction, unit_feats))
-            f.extend(self._copied("t", j, direction, unit_feats))
-        f = self._with_genre(f)
+            source, source_genre = self._copied("s", i, direction, unit_feats)
+            target, target_genre = self._copied("t", j, direction, unit_feats)
+            # As _with_genre(f + source + target), with the copies' genre prefixes made once per unit.
+            f = f + source + target + self._genre_copies(f) + source_genre + target_genre
+        else:
+            f = self._with_genre(f)
         if self.short:
             # Short texts only: the markers decide between the thesis and the unit just before, where most of
             # their attachment errors were (model card).
