@@ -54,9 +54,9 @@ MARKERS = {
 }
 
 
-def _content(lower: list[str], content: list[bool], tokens) -> frozenset[str]:
-    """The content words among `tokens` (indices): alphabetic, longer than two letters, no stop word."""
-    return frozenset(lower[t] for t in tokens if content[t] and lower[t] not in STOP_WORDS)
+def _content_words(lower: list[str], content: list[bool]) -> list[str]:
+    """Each token's content word (alphabetic, longer than two letters, no stop word), or "" for other tokens."""
+    return [w if c and w not in STOP_WORDS else "" for w, c in zip(lower, content)]
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
@@ -85,7 +85,7 @@ class DocTokens(NamedTuple):
 
     lower: list[str]
     space: list[bool]
-    content: list[bool]  # alphabetic and longer than two letters (a content word but for the stop words)
+    content: list[str]  # each token's content word (alphabetic, over two letters, no stop word), or ""
     title: frozenset[str]  # the content words of the title, introduction and conclusion paragraphs
     intro: frozenset[str]
     conclusion: frozenset[str]
@@ -118,10 +118,10 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
         + numpy.isin(attrs[:, 6], numpy.asarray([hash_string("%"), hash_string("percent")], dtype="uint64")) * 4
         + (attrs[:, 7] == numpy.uint64(hash_string("dddd"))) * 8
     ).tolist()
-    content = ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist()
+    content = _content_words(lower, ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist())
     title, intro, conclusion = (
-        _content(lower, content, numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)).tolist())
-        for role in ("title", "intro", "conclusion")
+        frozenset(filter(None, (content[t] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(r)))))
+        for r in ("title", "intro", "conclusion")
     )
     # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
     # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
@@ -160,7 +160,7 @@ class DocUnits:
         self.views: list[UnitView] = [
             UnitView(
                 s, int(layout.paragraph[s.start]), *para_position[i], *sent_position[i],
-                _content(self.lower, content, range(s.start, s.end)),
+                frozenset(filter(None, content[s.start : s.end])),
             )
             for i, s in enumerate(spans)
         ]

@@ -218,7 +218,8 @@ class GreedyFinder(EntityRecognizer):
             if not steps:
                 keep = at < end
                 live, at, end = live[keep], at[keep], end[keep]
-                opened, unit_row, unit_label, unit_code = opened[keep], unit_row[keep], unit_label[keep], unit_code[keep]
+                opened, unit_row = opened[keep], unit_row[keep]
+                unit_label, unit_code = unit_label[keep], unit_code[keep]
                 steps = int((end - at).min()) if len(live) else 0
         return found
 
