@@ -126,10 +126,24 @@ class GreedyFinder(EntityRecognizer):
         model = self.model
         tok2vec, lower, upper = (model.get_ref(name) for name in ("tok2vec", "lower", "upper"))
         n_feats, n_hidden, n_pieces = (lower.get_dim(d) for d in ("nF", "nO", "nP"))
-        # One table for the whole batch: the padding rows (row 0), then every token's rows, doc after doc.
-        tables = [lower.predict(tok2vec.predict(group))[1:] for group in groups if any(len(d) for d in group)]
-        pad = numpy.asarray(lower.get_param("pad")).reshape(1, n_feats, n_hidden * n_pieces)
-        table = numpy.concatenate([pad] + [t.reshape(len(t), n_feats, n_hidden * n_pieces) for t in tables])
+        # One table per feature for the whole batch: the padding row (row 0), then every token's row, doc after
+        # doc, filled group by group (the memory of spaCy's own precomputed layer for the batch, no more).
+        width = n_hidden * n_pieces
+        rows = 1 + sum(len(doc) for doc in docs)
+        tables = [numpy.empty((rows, width), dtype="float32") for _ in range(n_feats)]
+        for table, pad in zip(tables, numpy.asarray(lower.get_param("pad")).reshape(n_feats, width)):
+            table[0] = pad
+        row = 1
+        for group in groups:
+            if not any(len(doc) for doc in group):
+                continue
+            computed = lower.predict(tok2vec.predict(group))
+            n = len(computed) - 1
+            computed = computed.reshape(n + 1, n_feats, width)
+            for f, table in enumerate(tables):
+                table[row : row + n] = computed[1:, f]
+            row += n
+            del computed
         bias = numpy.asarray(lower.get_param("b")).reshape(n_hidden * n_pieces)
         W, b = numpy.asarray(upper.get_param("W")), numpy.asarray(upper.get_param("b"))
         unseen = numpy.asarray(sorted(model.attrs.get("unseen_classes", ())), dtype="int64")
@@ -169,8 +183,8 @@ class GreedyFinder(EntityRecognizer):
         next_starts = numpy.append(starts[1:] == 1, False) & ~last
         in_ok = ~last & ~next_starts
         no_unit_code = 2 * (in_ok & ~space) + ~space  # the code with no unit open
-        # Each feature's rows; the first feature's without the padding row (the buffer is never empty).
-        table0, table1, table2 = (numpy.ascontiguousarray(table[int(f == 0) :, f]) for f in range(n_feats))
+        # The first feature's rows without the padding row (the buffer is never empty): indexed by token.
+        table0, table1, table2 = tables[0][1:], tables[1], tables[2]
         effect = numpy.where(opens, 1, numpy.where(closes, 2, 0))  # per class: 1 opens a unit, 2 closes one
 
         # The live docs' states, compacted as docs end: the buffer's first token (index into the batch's
