@@ -80,7 +80,7 @@ def test_docs_with_entities_already_go_through_spacys_decode(miner):
     assert (5, 9, "Claim") in _ents(ours)[0]
 
 
-def test_a_beam_finder_is_left_to_spacy(miner):
+def test_a_beam_finder_or_one_with_unseen_classes_is_left_to_spacy(miner):
     finder = miner.nlp.get_pipe("unit_finder")
     cfg = dict(finder.cfg)
     try:
@@ -88,6 +88,12 @@ def test_a_beam_finder_is_left_to_spacy(miner):
         assert not decodable(finder)
     finally:
         finder.cfg = cfg
+    assert decodable(finder)
+    finder.model.attrs["unseen_classes"] = {3}
+    try:
+        assert not decodable(finder)
+    finally:
+        finder.model.attrs["unseen_classes"] = set()
 
 
 def test_the_pipeline_still_writes_spacys_ner(miner, tmp_path):

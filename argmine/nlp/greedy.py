@@ -4,7 +4,8 @@ The unit finder is spaCy's transition-based `ner`. spaCy decodes it in compiled 
 the parser state's accessors (`StateC.B`, `B_`, `safe_get`) take and drop the GIL on every call, and the
 validity check of the `ner` moves calls them for each of the 18 moves at every token: `perf` on the finder
 put 45% of its time in the GIL's functions, and the finder took a quarter of the pipeline's time. This
-decoder takes the same steps with the finder's own weights and spaCy's own rules, at a third of the cost:
+decoder takes the same steps with the finder's own weights and spaCy's own rules, in about half the time of
+spaCy's decode on batches of op-eds (`benchmarks/RESULTS.md`):
 
 - a document's state is its buffer position and its open unit (first token and label), if any;
 - its features are the three tokens spaCy's `ner` state gives (`StateC.set_context_tokens`): the first token
@@ -20,7 +21,8 @@ decoder takes the same steps with the finder's own weights and spaCy's own rules
 The output layer's products are numpy's, not BLIS's, so scores may differ from spaCy's in the last bits,
 as the tok2vec's activations do (`argmine.nlp.blas`); on the texts of `benchmarks/same_maps.py` every unit
 came out the same. A finder the rules above do not describe (beam search, no output layer, other
-features, a move this module does not know) or docs that carry preset entities go through spaCy's decode.
+features, a move this module does not know, classes it never saw in training, whose scores spaCy sets from
+the other states of its step) or docs that carry preset entities go through spaCy's decode.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ def decodable(ner: EntityRecognizer) -> bool:
         and bool(model.attrs.get("has_upper"))
         and all(model.has_ref(name) for name in ("tok2vec", "lower", "upper"))
         and model.get_ref("lower").get_dim("nF") == 3
+        and not model.attrs.get("unseen_classes")
         and moves_of(ner) is not None
     )
 
@@ -146,13 +149,12 @@ class GreedyFinder(EntityRecognizer):
             del computed
         bias = numpy.asarray(lower.get_param("b")).reshape(n_hidden * n_pieces)
         W, b = numpy.asarray(upper.get_param("W")), numpy.asarray(upper.get_param("b"))
-        unseen = numpy.asarray(sorted(model.attrs.get("unseen_classes", ())), dtype="int64")
         spec = moves_of(self)
         assert spec is not None  # use_greedy_finder installs only a decodable finder
         moves, names = spec
         move, label = moves[:, 0], moves[:, 1]
         n_labels = len(names)
-        # Whether each class may be taken, by the state's code (see `code` below): with no unit open, the codes
+        # Whether each class may be taken, by the state's code: with no unit open, the codes
         # 0-3 say whether the token allows a Begin (not the doc's last token, the next one starts no sentence,
         # no whitespace) and a Unit (no whitespace); with one open, 4 + 2 * its label + whether an In is allowed
         # (not the last token, the next starts no sentence). A U- without label is never valid (no presets).
@@ -212,8 +214,6 @@ class GreedyFinder(EntityRecognizer):
                 maxed = numpy.where(pieces[:, :, p] > maxed, pieces[:, :, p], maxed)
             scores = maxed @ W.T
             scores += b
-            if len(unseen):
-                scores[:, unseen] = scores.min()
             scores += penalty[numpy.where(opened, unit_code + in_ok[at], no_unit_code[at])]
             best = scores.argmax(axis=1)
             done = effect[best]
