@@ -244,9 +244,15 @@ class ArgumentMap:
     @property
     def relations(self) -> list[Relation]:
         """All relations, ordered by the position of their source unit."""
-        order = {u.id: i for i, u in enumerate(self.units)}
+        return self.units_and_relations()[1]
+
+    def units_and_relations(self) -> tuple[list[Unit], list[Relation]]:
+        """`units` and `relations` at once (the relations' order is the units'; each property reads the graph
+        again, and code that needs both would read the units twice)."""
+        units = self.units
+        order = {u.id: i for i, u in enumerate(units)}
         rels = [Relation(s, t, d["relation"], d["score"]) for s, t, d in self.graph.edges(data=True)]
-        return sorted(rels, key=lambda r: (order[r.source], order[r.target]))
+        return units, sorted(rels, key=lambda r: (order[r.source], order[r.target]))
 
     def unit_text(self, unit: Unit | str) -> str:
         """The text a unit covers."""

@@ -4,6 +4,7 @@
     python benchmarks/throughput.py --model rules --out benchmarks/RESULTS.md
     python benchmarks/throughput.py --corpus path/to/folder/of/txt --workers 4
     python benchmarks/throughput.py --batch-scaling     # `argmine batch`, 1 vs 2 workers, on editorials
+    python benchmarks/throughput.py --paired --docs 120  # only one process against the small architecture
 
 Rows:
 - spaCy blank English tokenizer: the ceiling, nothing runs but tokenisation;
@@ -356,6 +357,37 @@ def batch_scaling(args, model_name: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def paired_only(args, model_name: str) -> str:
+    """Markdown: argmine in one process against the small architecture, paired (see `paired`), `args.repeat`
+    times over the same texts; every run is given and the median run counts."""
+    import spacy
+
+    from argmine.nlp import load
+
+    texts, described = load_texts(args.corpus, args.docs)
+    total = words(texts)
+    small = small_english()
+    miner = load(args.model)
+    # Both see every text once first: spaCy's first sight of a word creates its lexeme (see `main`).
+    time_pipe(small, texts)
+    in_process(texts, miner)
+    runs = [paired(small, texts, miner) for _ in range(max(1, args.repeat))]
+    ratios = [s / a for s, a, _ in runs]
+    middle = sorted(range(len(runs)), key=ratios.__getitem__)[len(runs) // 2]
+    s, a, median_slice = runs[middle]
+    return "\n".join([
+        f"# argmine against spaCy's small architecture, one process, paired ({time.strftime('%Y-%m-%d')})",
+        "",
+        f"Machine: {machine()}. spaCy {spacy.__version__}, argmine {argmine.__version__}, model `{model_name}`.",
+        f"Corpus: {described}: {len(texts)} documents, {total:,} words.",
+        "",
+        f"{len(runs)} paired runs (the small architecture and argmine take turns on the same 20-document slices); "
+        f"argmine / small, whole run: {', '.join(f'{r:.2f}x' for r in ratios)}. Median run: small {s:.2f} s "
+        f"({total / s:,.0f} words/s), argmine {a:.2f} s ({total / a:,.0f} words/s): **{s / a:.2f}x** over the "
+        f"whole run, {median_slice:.2f}x the median slice. Load average {_load()} at the end.",
+    ]) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", "-m", default=None, help="argmine model: name or folder, or 'rules'")
@@ -371,6 +403,9 @@ def main(argv: list[str] | None = None) -> int:
                         / "shared" / "corpora")), help="public corpora, for --batch-scaling's editorials")
     parser.add_argument("--words", type=int, default=100_000, help="--batch-scaling: words of editorials")
     parser.add_argument("--repeat", type=int, default=2, help="--batch-scaling: runs per worker count")
+    parser.add_argument("--paired", action="store_true",
+                        help="only argmine in one process against the small architecture, paired (no pools, "
+                        "no batch, no length rows)")
     args = parser.parse_args(argv)
 
     from argmine.nlp.models import resolve_model
@@ -385,6 +420,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     import spacy
+
+    if args.paired:
+        text = paired_only(args, model_name)
+        print(text)
+        if args.out:
+            args.out.write_text(text, encoding="utf-8")
+        return 0
 
     texts, described = load_texts(args.corpus, args.docs)
     total = words(texts)

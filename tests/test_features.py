@@ -3,7 +3,9 @@ the linear heads, and the shipped model reading a short text."""
 
 from __future__ import annotations
 
+import gc
 import re
+import weakref
 from dataclasses import replace
 
 import numpy
@@ -16,9 +18,10 @@ from argmine.argmap import ArgumentMap, Unit
 from argmine.nlp import load
 from argmine.nlp.classify import evidence_rows
 from argmine.nlp.doc import get_units, set_gold_segments
-from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import LinearClassifier
+from argmine.nlp.features import DocUnits, doc_tokens
+from argmine.nlp.linear import LinearClassifier, hash_features, join_rows
 from argmine.nlp.models import DEFAULT_MODEL
+from argmine.nlp.structure import compute_layout, get_layout
 
 # Short texts whose thesis comes last, as a conclusion or a call to act, after premises that open the text.
 BIKES = (
@@ -83,6 +86,52 @@ def test_evidence_patterns_are_features_of_the_evidence_head_only():
     feats = [units.unit_features(i) for i in range(3)]
     assert not any(f.startswith("pattern") for row in feats for f in row if isinstance(f, str))
     assert evidence_rows(units, feats)[2] == feats[2] + units.evidence_features(2)
+    # The evidence head hashes the shared features once and joins its patterns to them: the same input.
+    joined = join_rows(hash_features(feats), hash_features([units.evidence_features(i) for i in range(3)]))
+    for part, expected in zip(joined, hash_features(evidence_rows(units, feats)), strict=True):
+        assert part.dtype == expected.dtype
+        numpy.testing.assert_array_equal(part, expected)
+
+
+def test_a_docs_tokens_are_read_once_and_only_the_last_doc_is_kept():
+    nlp = spacy.blank("en")
+    cars, buses = nlp.make_doc("Cars pollute the air."), nlp.make_doc("Buses carry many more people.")
+    read = doc_tokens(cars, get_layout(cars))
+    assert read.lower == ["cars", "pollute", "the", "air", "."]
+    assert doc_tokens(cars, get_layout(cars)) is read  # the components after the first read it again
+    assert DocUnits(cars, [cars[0:4]]).lower is read.lower
+    other = doc_tokens(buses, get_layout(buses))
+    assert other.lower == ["buses", "carry", "many", "more", "people", "."]
+    again = doc_tokens(cars, get_layout(cars))  # one doc at a time: read again, the same
+    assert again is not read and again == read
+    assert doc_tokens(cars, compute_layout(cars)) is not again  # another layout: read again
+    gone = weakref.ref(buses)
+    del buses, other
+    gc.collect()
+    assert gone() is None  # the cache holds no doc
+
+
+def test_what_a_token_has_is_read_from_its_attributes():
+    doc = spacy.blank("en").make_doc('In 2024, 61 percent said "no" to 5% of ten ‘plans’, not 1999s.')
+    has = doc_tokens(doc, get_layout(doc)).has
+    expected = [
+        t.like_num * 1 + t.is_quote * 2 + (t.text in ("%", "percent")) * 4 + (t.shape_ == "dddd") * 8 for t in doc
+    ]
+    assert has == expected and {1, 2, 4, 9} <= set(has)
+    units = DocUnits(doc, [doc[0:3], doc[4:9], doc[9:]])
+    feats = [{f for f in units.unit_features(i) if isinstance(f, str) and f.startswith("has=")} for i in range(3)]
+    assert feats == [{"has=digit", "has=year"}, {"has=percent", "has=quote"}, {"has=digit", "has=percent", "has=quote"}]
+
+
+def test_joined_rows_are_the_rows_of_the_joined_lists():
+    first = [[], ["a", ("w", 0.5)], ["b"], ["c", "d"]]
+    then = [["x"], [], [("y", 2.0), "z"], []]
+    joined = join_rows(hash_features(first), hash_features(then))
+    for part, expected in zip(joined, hash_features([a + b for a, b in zip(first, then)]), strict=True):
+        assert part.dtype == expected.dtype
+        numpy.testing.assert_array_equal(part, expected)
+    with pytest.raises(ValueError, match="cannot join 4 rows with 3"):
+        join_rows(hash_features(first), hash_features(then[:3]))
 
 
 @pytest.mark.skipif(not (ROOT / "models" / DEFAULT_MODEL).is_dir(), reason="no shipped model")

@@ -6,7 +6,7 @@ import pytest
 
 import argmine
 from argmine.nlp.rules import rules_pipeline
-from argmine.nlp.unitfilter import filter_units
+from argmine.nlp.unitfilter import _words, filter_units
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +121,11 @@ def test_a_dangling_clause_never_grows_over_the_next_unit_of_its_sentence(nlp):
     units = filtered(nlp, text, ["The city council said today that", "many libraries will close their doors early"])
     assert units[-1] == "many libraries will close their doors early"
     assert all(text.index(a) + len(a) <= text.index(b) for a, b in zip(units, units[1:]))
+
+
+def test_docs_of_the_same_length_each_keep_their_own_words(nlp):
+    # The filter reads a doc's words once (for the last doc it saw): another doc is read again.
+    first, second = nlp.make_doc("Bans fail ** often."), nlp.make_doc("Taxes work ( well.")
+    for _ in range(2):
+        assert _words(first[0:5]) == ["bans", "fail", "often"]
+        assert _words(second[1:4]) == ["work", "well"]

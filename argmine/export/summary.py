@@ -21,11 +21,12 @@ def title_of(text: str) -> str:
     from argmine.nlp.structure import paragraph_roles
     from argmine.read.layout import metadata_spans
 
-    spans, roles = paragraph_roles(text)
+    metadata = metadata_spans(text)
+    spans, roles = paragraph_roles(text, metadata)
     for (start, end), role in zip(spans, roles):
         if role == "title":
             # A date prefix can share the first line with the title (`date 2025-05-01 Title`).
-            for ms, me in metadata_spans(text):
+            for ms, me in metadata:
                 if ms <= start < me:
                     start = me
             return " ".join(text[start:end].split())

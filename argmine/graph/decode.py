@@ -209,9 +209,9 @@ def decode_map(
     amap: ArgumentMap, candidates: Iterable[Relation] | None = None, **options: float
 ) -> ArgumentMap:
     """`amap` with its relations (or `candidates`) replaced by their decoded, well-formed subset."""
-    cands = amap.relations if candidates is None else list(candidates)
-    relations = decode(amap.units, cands, text=amap.text, **options)
-    return amap.with_units(amap.units, relations)
+    units, relations = amap.units_and_relations()
+    cands = relations if candidates is None else list(candidates)
+    return amap.with_units(units, decode(units, cands, text=amap.text, **options))
 
 
 _FLIP = {"for": "against", "against": "for", "": ""}
@@ -228,12 +228,13 @@ def propagate_stance(amap: ArgumentMap) -> ArgumentMap:
     support keeps the stance of its target and attack flips it. A unit with two targets follows its stronger
     relation. Units not connected to the thesis keep the stance they had.
     """
-    thesis = thesis_of(amap.units)
+    units, relations = amap.units_and_relations()
+    thesis = thesis_of(units)
     if thesis is None:
-        return amap.with_units(amap.units, amap.relations)
+        return amap.with_units(units, relations)
     stance: dict[str, str] = {thesis.id: ""}
     primary: dict[str, Relation] = {}
-    for rel in amap.relations:
+    for rel in relations:
         if rel.source not in primary or rel.score > primary[rel.source].score:
             primary[rel.source] = rel
     # Breadth-first from the thesis over primary relations (a unit is reached once, so cycles terminate).
@@ -251,5 +252,4 @@ def propagate_stance(amap: ArgumentMap) -> ArgumentMap:
                 stance[rel.source] = value
                 nxt.append(rel.source)
         frontier = sorted(nxt)
-    units = [replace(u, stance=stance[u.id]) if u.id in stance else u for u in amap.units]
-    return amap.with_units(units, amap.relations)
+    return amap.with_units([replace(u, stance=stance[u.id]) if u.id in stance else u for u in units], relations)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from argmine.nlp.doc import get_units, set_units
-from argmine.nlp.structure import get_layout
+from argmine.nlp.structure import PARAGRAPH_ROLES, get_layout
 
 SKIPPED_ROLES = ("title", "meta")
 
@@ -33,26 +35,33 @@ def sentence_units(doc: Doc) -> Doc:
 def content_sentences(doc: Doc) -> list[Span]:
     """The sentences outside titles and metadata, trimmed of whitespace and metadata at their ends, that hold a
     letter or digit: what the sentence baseline maps and what the gap filler may add."""
+    if not len(doc) or not doc.has_annotation("SENT_START"):
+        return [sent for sent in doc.sents]  # none, or spaCy's error for a doc without sentence boundaries
     layout = get_layout(doc)
     meta_starts = [a for a, _ in layout.metadata]
-
-    def in_metadata(char: int) -> bool:
-        i = bisect.bisect_right(meta_starts, char) - 1
-        return i >= 0 and char < layout.metadata[i][1]
+    # The doc's sentences (`doc.sents`), token flags and offsets from arrays: no Span or Token per token.
+    attrs = doc.to_array([SENT_START, IS_SPACE, IDX, LENGTH])
+    bounds = [0, *(numpy.flatnonzero(attrs[1:, 0] == 1) + 1).tolist(), len(doc)]
+    space, idx, length = (attrs[:, k].tolist() for k in (1, 2, 3))
+    role = layout.role.tolist()
+    text = layout.text
 
     def skip(i: int) -> bool:
-        return doc[i].is_space or in_metadata(doc[i].idx)
+        if space[i]:
+            return True
+        char = idx[i]
+        k = bisect.bisect_right(meta_starts, char) - 1
+        return k >= 0 and char < layout.metadata[k][1]
 
     out = []
-    for sent in doc.sents:
-        if layout.role_of(sent.start) in SKIPPED_ROLES:
+    for start, end in zip(bounds, bounds[1:]):
+        if PARAGRAPH_ROLES[role[start]] in SKIPPED_ROLES:
             continue
-        start, end = sent.start, sent.end
         while start < end and skip(start):
             start += 1
         while end > start and skip(end - 1):
             end -= 1
-        if any(c.isalnum() for c in doc[start:end].text):
+        if start < end and any(map(str.isalnum, text[idx[start] : idx[end - 1] + length[end - 1]])):
             out.append(doc[start:end])
     return out
 

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, the finder's kind votes)
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import Fit, LinearClassifier, hash_features, load_heads, save_heads
+from argmine.nlp.linear import Fit, LinearClassifier, hash_features, join_rows, load_heads, save_heads
 
 KIND_LABELS = ("major_claim", "claim", "premise")
 EVIDENCE_LABELS = ("none", "statistics", "testimony", "anecdote")
@@ -65,12 +65,17 @@ def evidence_rows(units: DocUnits, feats: list) -> list:
 
 
 def predict_heads(heads: dict, units: DocUnits, feats: list) -> dict[str, numpy.ndarray]:
-    """Each head's probabilities for `units`, whose shared features `feats` are hashed once."""
+    """Each head's probabilities for `units`, whose shared features `feats` are hashed once (the evidence
+    head's rows are `evidence_rows`, joined from the hashed shared features and the hashed patterns)."""
     hashed = hash_features(feats)
-    return {
-        head: clf.predict_proba(evidence_rows(units, feats) if head == "evidence" else hashed)
-        for head, clf in heads.items()
-    }
+    out = {}
+    for head, clf in heads.items():
+        if head == "evidence":
+            patterns = hash_features([units.evidence_features(i) for i in range(len(feats))])
+            out[head] = clf.predict_proba(join_rows(hashed, patterns))
+        else:
+            out[head] = clf.predict_proba(hashed)
+    return out
 
 
 class UnitClassifier:

@@ -7,11 +7,14 @@ with the essay's title and with its neighbours; its own n-grams add the rest.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_SPACE, LENGTH, LOWER
+from spacy.attrs import IS_ALPHA, IS_QUOTE, IS_SPACE, LENGTH, LIKE_NUM, LOWER, ORTH, SHAPE
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
 from spacy.tokens import Doc, Span
 
 from argmine.nlp.rules import EVIDENCE_PATTERNS
@@ -51,9 +54,9 @@ MARKERS = {
 }
 
 
-def _content(lower: list[str], content: list[bool], tokens) -> frozenset[str]:
-    """The content words among `tokens` (indices): alphabetic, longer than two letters, no stop word."""
-    return frozenset(lower[t] for t in tokens if content[t] and lower[t] not in STOP_WORDS)
+def _content_words(lower: list[str], content: list[bool]) -> list[str]:
+    """Each token's content word (alphabetic, longer than two letters, no stop word), or "" for other tokens."""
+    return [w if c and w not in STOP_WORDS else "" for w, c in zip(lower, content)]
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
@@ -73,6 +76,64 @@ class UnitView:
     content: frozenset[str]
 
 
+# What a unit has, as features `has=...`, in this order.
+HAS = ("digit", "quote", "percent", "year")
+
+
+class DocTokens(NamedTuple):
+    """What `DocUnits` reads of a doc's tokens and layout, whatever its units."""
+
+    lower: list[str]
+    space: list[bool]
+    content: list[str]  # each token's content word (alphabetic, over two letters, no stop word), or ""
+    title: frozenset[str]  # the content words of the title, introduction and conclusion paragraphs
+    intro: frozenset[str]
+    conclusion: frozenset[str]
+    sent_end: dict[int, int]  # sentence start -> sentence end (token indices)
+    roles: frozenset[str]  # the paragraph roles of the doc
+    has: list[int]  # per token, which of HAS it is (bit k: HAS[k])
+
+
+# The last doc's tokens: the gap filler, the unit classifier, the thesis scorer and the relation scorer each
+# read the same doc one after the other (spaCy passes a doc through the components that have no `pipe` in
+# turn), and their token part was a third of building a `DocUnits`. One doc only, held by a weak reference.
+_last: tuple[weakref.ref, int, Layout, DocTokens] | None = None
+
+
+def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
+    """The `DocTokens` of `doc` (laid out as `layout`), computed once for the last doc asked about."""
+    global _last
+    last = _last
+    if last is not None and last[0]() is doc and last[1] == len(doc) and last[2] is layout:
+        return last[3]
+    # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
+    # objects, and creating one Token per token here would cost three times as much.
+    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH, LIKE_NUM, IS_QUOTE, ORTH, SHAPE])
+    strings = doc.vocab.strings
+    lower = [strings[k] for k in attrs[:, 0].tolist()]
+    # HAS, bit by bit: like a number, a quotation mark, "%" or "percent", the shape of four digits (a year).
+    has = (
+        (attrs[:, 4] != 0) * 1
+        + (attrs[:, 5] != 0) * 2
+        + numpy.isin(attrs[:, 6], numpy.asarray([hash_string("%"), hash_string("percent")], dtype="uint64")) * 4
+        + (attrs[:, 7] == numpy.uint64(hash_string("dddd"))) * 8
+    ).tolist()
+    content = _content_words(lower, ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist())
+    title, intro, conclusion = (
+        frozenset(filter(None, (content[t] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(r)))))
+        for r in ("title", "intro", "conclusion")
+    )
+    # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
+    # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
+    firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
+    tokens = DocTokens(
+        lower, attrs[:, 1].astype(bool).tolist(), content, title, intro, conclusion,
+        dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()), has,
+    )
+    _last = (weakref.ref(doc), len(doc), layout, tokens)
+    return tokens
+
+
 # The most units a text read as a short argument may have (the microtexts have at most 10, comments 20 or so).
 SHORT_MAX_UNITS = 60
 
@@ -85,17 +146,10 @@ class DocUnits:
         self.layout: Layout = get_layout(doc)
         self.spans = spans
         layout = self.layout
-        # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
-        # objects, and creating one Token per token here would cost three times as much.
-        attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH])
-        strings = doc.vocab.strings
-        self.lower = [strings[k] for k in attrs[:, 0].tolist()]
-        self.space = attrs[:, 1].astype(bool).tolist()
-        content = ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist()  # a content word but for the stop words
-        self.title, self.intro, self.conclusion = (
-            _content(self.lower, content, numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(role)).tolist())
-            for role in ("title", "intro", "conclusion")
-        )
+        tokens = doc_tokens(doc, layout)
+        self.lower, self.space, self._has = tokens.lower, tokens.space, tokens.has
+        self.title, self.intro, self.conclusion = tokens.title, tokens.intro, tokens.conclusion
+        content = tokens.content
         by_para: dict[int, list[int]] = {}
         by_sent: dict[int, list[int]] = {}
         for i, s in enumerate(spans):
@@ -106,26 +160,24 @@ class DocUnits:
         self.views: list[UnitView] = [
             UnitView(
                 s, int(layout.paragraph[s.start]), *para_position[i], *sent_position[i],
-                _content(self.lower, content, range(s.start, s.end)),
+                frozenset(filter(None, content[s.start : s.end])),
             )
             for i, s in enumerate(spans)
         ]
         self.by_para = by_para
-        # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
-        # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
-        firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
-        self._sent_end: dict[int, int] = dict(zip(firsts.tolist(), (len(doc) - from_end).tolist()))
+        self._sent_end = tokens.sent_end
         # Single-paragraph texts (microtexts, comments) argue differently from essays with an introduction and
         # a conclusion; every feature gets a genre-specific copy so the weights can differ where they must
         # (Daume's "frustratingly easy" domain adaptation).
         # A single paragraph of hundreds of units is no short argument: the short texts' decoder tries every
         # likely thesis with a whole tree, which on such a paragraph costs minutes and gigabytes.
         self.short = len(spans) <= SHORT_MAX_UNITS and not any(
-            r in ("intro", "body", "conclusion") for r in layout.role_of_paragraphs()
+            r in ("intro", "body", "conclusion") for r in tokens.roles
         )
-        self._copied_cache: dict[tuple[str, int, str], list[str]] = {}
+        self._copied_cache: dict[tuple[str, int, str], tuple[list[str], list[str]]] = {}
         self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
         self._markers: dict[int, list[str]] = {}
+        self._sentence_patterns: dict[int, list[bool]] = {}  # sentence start -> which EVIDENCE_PATTERNS match
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
@@ -200,17 +252,10 @@ class DocUnits:
         f.append(f"first3={' '.join(words[:3])}")
         f.append(f"last={words[-1]}")
         f.append(f"role|first={role}|{words[0]}")
-        has = set()
-        for t in span:
-            if t.like_num:
-                has.add("digit")
-            if t.is_quote:
-                has.add("quote")
-            if t.text in ("%", "percent"):
-                has.add("percent")
-            if t.shape_ == "dddd":
-                has.add("year")
-        f.extend(f"has={k}" for k in ("digit", "quote", "percent", "year") if k in has)
+        has = 0
+        for flags in self._has[span.start : span.end]:
+            has |= flags
+        f.extend(f"has={k}" for bit, k in enumerate(HAS) if has >> bit & 1)
         if self.title and v.content:
             overlap = len(self.title & v.content) / len(self.title)
             f.append(f"title={_bucket(overlap, (0.01, 0.2, 0.4, 0.6))}")
@@ -240,18 +285,24 @@ class DocUnits:
         span = self.spans[i]
         text = self.layout.text
         unit_text = text[span.start_char : span.end_char]
-        sentence = text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
+        in_sentence = self._sentence_patterns.get(start)
+        if in_sentence is None:  # once per sentence: a sentence often holds two or three units
+            sentence = text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
+            in_sentence = self._sentence_patterns[start] = [
+                bool(pattern.search(sentence)) for pattern in EVIDENCE_PATTERNS.values()
+            ]
         f = []
-        for etype, pattern in EVIDENCE_PATTERNS.items():
+        for (etype, pattern), found in zip(EVIDENCE_PATTERNS.items(), in_sentence):
             if pattern.search(unit_text):
                 f.append(f"pattern={etype}")
-            if pattern.search(sentence):
+            if found:
                 f.append(f"pattern_sent={etype}")
         return self._with_genre(f)
 
-    def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> list[str]:
-        """The features of unit i that its pairs copy, as `prefix:feature` alone and crossed with the direction;
-        built once per unit, prefix and direction, since every pair of the unit repeats them."""
+    def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> tuple[list[str], list[str]]:
+        """The features of unit i that its pairs copy, as `prefix:feature` alone and crossed with the direction,
+        and the same with the genre prefix (`_with_genre`'s copies); built once per unit, prefix and direction,
+        since every pair of the unit repeats them."""
         key = (prefix, i, direction)
         copied = self._copied_cache.get(key)
         if copied is None:
@@ -259,16 +310,20 @@ class DocUnits:
             if shared is None:
                 shared = [f for f in unit_feats[i] if f.__class__ is str and f.startswith(_PAIR_COPIED)]
                 self._shared[i] = shared
-            copied = []
+            plain = []
             for f in shared:
-                copied.append(f"{prefix}:{f}")
-                copied.append(f"{prefix}:{f}|{direction}")
-            self._copied_cache[key] = copied
+                plain.append(f"{prefix}:{f}")
+                plain.append(f"{prefix}:{f}|{direction}")
+            genre = "short:" if self.short else "essay:"
+            copied = self._copied_cache[key] = (plain, [genre + f for f in plain])
         return copied
 
     def _with_genre(self, feats: list) -> list:
+        return feats + self._genre_copies(feats)
+
+    def _genre_copies(self, feats: list) -> list:
         genre = "short:" if self.short else "essay:"
-        return feats + [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
+        return [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
 
     def pair_features(
         self,
@@ -321,9 +376,12 @@ class DocUnits:
         if unit_feats is not None:
             # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
             direction = "fwd" if dist is None or dist > 0 else "back"
-            f.extend(self._copied("s", i, direction, unit_feats))
-            f.extend(self._copied("t", j, direction, unit_feats))
-        f = self._with_genre(f)
+            source, source_genre = self._copied("s", i, direction, unit_feats)
+            target, target_genre = self._copied("t", j, direction, unit_feats)
+            # As _with_genre(f + source + target), with the copies' genre prefixes made once per unit.
+            f = f + source + target + self._genre_copies(f) + source_genre + target_genre
+        else:
+            f = self._with_genre(f)
         if self.short:
             # Short texts only: the markers decide between the thesis and the unit just before, where most of
             # their attachment errors were (model card).

@@ -43,6 +43,25 @@ def hash_features(rows: Sequence[Features]) -> Hashed:
     )
 
 
+def join_rows(first: Hashed, then: Hashed) -> Hashed:
+    """The hashed rows `first[i] + then[i]` (features in that order, as `hash_features` of the joined lists
+    gives them) without hashing `first` again: heads that read shared features plus their own hash the
+    shared ones once."""
+    keys, values, lengths = first
+    more_keys, more_values, more_lengths = then
+    if len(lengths) != len(more_lengths):
+        raise ValueError(f"cannot join {len(lengths)} rows with {len(more_lengths)}")
+    # Where each feature lands: after the features of the rows before it, both parts, and (for `then`'s)
+    # after its own row's share of `first`.
+    at_first = numpy.arange(len(keys)) + numpy.repeat(numpy.cumsum(more_lengths) - more_lengths, lengths)
+    at_then = numpy.arange(len(more_keys)) + numpy.repeat(numpy.cumsum(lengths), more_lengths)
+    joined_keys = numpy.empty(len(keys) + len(more_keys), dtype=keys.dtype)
+    joined_values = numpy.empty(len(keys) + len(more_keys), dtype=values.dtype)
+    joined_keys[at_first], joined_keys[at_then] = keys, more_keys
+    joined_values[at_first], joined_values[at_then] = values, more_values
+    return joined_keys, joined_values, (lengths + more_lengths).astype(lengths.dtype)
+
+
 @dataclass(frozen=True)
 class Fit:
     """How argmine's trainer fits a head: `epochs` passes of Adam at `learn_rate` (L2 weight decay `l2`) over

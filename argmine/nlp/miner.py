@@ -28,6 +28,8 @@ from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.graph.decode import decode_map, propagate_stance
 from argmine.nlp.doc import set_gold_segments, to_map
 from argmine.nlp.baselines import sentences_pipeline
+from argmine.nlp.blas import use_numpy_blas
+from argmine.nlp.greedy import use_greedy_finder
 from argmine.nlp.manifest import verify_manifest
 from argmine.nlp.models import RULES, SENTENCES, ModelLoadError, resolve_model
 from argmine.nlp.rules import rules_pipeline
@@ -285,4 +287,4 @@ def _load_folder(path: Path) -> Miner:
         reason = " ".join(str(err).split()) or type(err).__name__
         reason = reason if len(reason) <= 300 else reason[:299] + "…"  # spaCy's messages run to paragraphs
         raise ModelLoadError(f"cannot load model at {path}: {type(err).__name__}: {reason}") from err
-    return Miner(nlp, nlp.meta.get("name") or path.name)
+    return Miner(use_greedy_finder(use_numpy_blas(nlp)), nlp.meta.get("name") or path.name)

@@ -50,10 +50,13 @@ class Layout(NamedTuple):
         return SENTENCE_POSITIONS[self.sentence[token_i]]
 
 
-def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    """The paragraphs of `text` with their roles: meta (date/byline), title, only, intro, body, conclusion."""
+def paragraph_roles(
+    text: str, meta: list[tuple[int, int]] | None = None
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """The paragraphs of `text` with their roles: meta (date/byline), title, only, intro, body, conclusion
+    (`meta`: the text's `metadata_spans`, when the caller has them already)."""
     spans = paragraph_spans(text)
-    meta = metadata_spans(text)
+    meta = metadata_spans(text) if meta is None else meta
     roles = []
     for start, end in spans:
         inside = any(ms <= start and end <= me for ms, me in meta)
@@ -89,7 +92,8 @@ def paragraph_roles(text: str) -> tuple[list[tuple[int, int]], list[str]]:
 def compute_layout(doc: Doc) -> Layout:
     """Compute the per-token layout arrays for `doc` (linear in its length)."""
     text = doc.text
-    spans, roles = paragraph_roles(text)
+    metadata = metadata_spans(text)
+    spans, roles = paragraph_roles(text, metadata)
     n = len(doc)
     paragraph = numpy.zeros(n, dtype="int32")
     role = numpy.zeros(n, dtype="int32")
@@ -112,7 +116,7 @@ def compute_layout(doc: Doc) -> Layout:
         pos = "only" if first and last else "first" if first else "last" if last else "middle"
         sentence[a:b] = SENTENCE_POSITIONS.index(pos)
         sent_start[a:b] = a
-    return Layout(paragraph, role, sentence, sent_start, metadata_spans(text), text)
+    return Layout(paragraph, role, sentence, sent_start, metadata, text)
 
 
 if not Doc.has_extension("arg_layout"):

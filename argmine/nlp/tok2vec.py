@@ -234,8 +234,11 @@ def _folded_forward(model: Model, docs: list[Doc], cache: dict) -> list[Floats2d
     else:
         Y = model.ops.gemm(cast(Floats2d, _vector_rows(docs)[0]), vectors, trans2=True) + bias
     for column, (seed, table) in enumerate(tables):
-        keys = model.ops.hash(cast(Ints1d, numpy.ascontiguousarray(ids[:, column])), seed) % len(table)
-        Y += model.ops.gather_add(table, keys)
+        # Each distinct id once: a token's sum of its four rows depends on its id alone, and a batch has a few
+        # thousand distinct words and a few dozen layout ids for its tokens (the same sums, a third of the cost).
+        distinct, inverse = numpy.unique(ids[:, column], return_inverse=True)
+        keys = model.ops.hash(cast(Ints1d, distinct), seed) % len(table)
+        Y += cast(numpy.ndarray, model.ops.gather_add(table, keys))[inverse]
     n_out, n_pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
     best, _ = model.ops.maxout(Y.reshape(len(Y), n_out, n_pieces))
     return model.ops.unflatten(layernorm.predict(best), model.ops.asarray1i(lengths))
