@@ -1,11 +1,12 @@
 """`argmine_relation_scorer`: links between units, decoded jointly with the claim/premise decision.
 
-A linear model scores every candidate pair (source, target) inside a paragraph and a bounded window, so cost
-grows linearly with document length. Each paragraph is then decoded as a maximum spanning arborescence under a
-virtual root: a unit either hangs from the virtual root — it is a claim (or the thesis) — or attaches to one
-target as a premise, with weights log P(kind) + log P(link). That is the joint claim/link decision of Stab &
-Gurevych's ILP, solved exactly per paragraph by Chu-Liu/Edmonds. The paragraph roots then attach to the thesis:
-claims by their stance (support or attack), later major claims as restatements (support).
+A linear model scores every candidate pair (source, target) inside a link group (an essay's paragraph, or a
+run of a news op-ed's paragraphs: `link_groups`) and a bounded window, so cost grows linearly with document
+length. Each group is then decoded as a maximum spanning arborescence under a virtual root: a unit either
+hangs from the virtual root — it is a claim (or the thesis) — or attaches to one target as a premise, with
+weights log P(kind) + log P(link). That is the joint claim/link decision of Stab & Gurevych's ILP, solved
+exactly per group by Chu-Liu/Edmonds. The group roots then attach to the thesis: claims by their stance
+(support or attack, from learnt cutoffs), later major claims as restatements (support).
 
 What it decides: each unit's kind among major claim, claim and premise (a premise the unit classifier gave an
 evidence type is an evidence unit; the evidence decision is the classifier's), one proposed relation per unit,
@@ -42,8 +43,6 @@ _EPS = 1e-6
 _SETTLED = 0.05
 DEFAULT_CUTOFFS = {"attack": 0.5, "against": 0.5}
 CUTOFFS_FILE = "cutoffs.json"
-
-
 GROUP_MAX_UNITS = 60
 
 
@@ -52,8 +51,8 @@ def link_groups(units: DocUnits) -> list[list[int]]:
     roles) or of a single-paragraph text; in any other multi-paragraph text — news op-eds and editorials, one
     sentence a paragraph, comments and forum posts — consecutive paragraphs taken together up to
     `GROUP_MAX_UNITS` units (a premise there backs a claim one or more paragraphs up: 1,221 of the 3,727 gold
-    relations of corpus/ and the annotated editorials cross paragraphs to a unit other than the thesis). The bound keeps the decode's cost
-    linear in the text's length."""
+    relations of corpus/ and the annotated editorials cross paragraphs to a unit other than the thesis). The
+    bound keeps the decode's cost linear in the text's length."""
     paras = [units.by_para[p] for p in sorted(units.by_para)]
     if units.short or units.layout.role_of_paragraphs() & {"intro", "conclusion"}:
         return paras
