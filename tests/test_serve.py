@@ -30,6 +30,7 @@ import uvicorn  # noqa: E402
 
 from argmine import export  # noqa: E402
 from argmine.export.dot import graphviz_available  # noqa: E402
+from argmine.graph.confidence import prune  # noqa: E402
 from argmine.nlp import load  # noqa: E402
 from argmine.serve import create_app  # noqa: E402
 
@@ -557,3 +558,22 @@ def test_page_in_chromium_upload_a_file_and_download_graphml(server, tmp_path):
     amap = export.graphml.from_graphml(saved.read_bytes())
     assert amap.text == other and amap.units
     assert amap.units == load("rules").map(other).units
+
+
+def test_min_score_prunes_the_map_as_argmine_map_does(server, expected):
+    # The rule baseline scores every unit 0.5: at 0.6 only the thesis (never pruned) is left, at 0.5 all.
+    assert {u.score for u in expected.units} == {0.5} and len(expected.units) > 1
+    for how in ("query", "json"):
+        status, _, body = (post_text(server.url, ESSAY, "?min_score=0.6") if how == "query"
+                           else post_json(server.url, {"text": ESSAY, "min_score": 0.6}))
+        assert status == 200, how
+        pruned = export.json.from_json(body)
+        assert [u.id for u in pruned.units] == [u.id for u in prune(expected, 0.6).units] and len(pruned.units) == 1
+    status, _, body = post_text(server.url, ESSAY, "?min_score=0.5")
+    assert status == 200 and len(export.json.from_json(body).units) == len(expected.units)
+    form, ctype = multipart({"min_score": "0.6"}, {"file": ("essay.txt", ESSAY.encode())})
+    status, _, body = call(f"{server.url}/api/map", form, {"Content-Type": ctype})
+    assert status == 200 and len(export.json.from_json(body).units) == 1
+    for bad in ("2", "x", "-0.1"):
+        assert_problem(*post_text(server.url, ESSAY, f"?min_score={bad}"), 400, "min_score must be a number from 0 to 1")
+    assert_problem(*post_json(server.url, {"text": ESSAY, "min_score": True}), 400, "min_score must be a number")

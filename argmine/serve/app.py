@@ -43,7 +43,9 @@ import argmine
 from argmine import export
 from argmine.argmap import MapError
 from argmine.batch.inputs import LONE_SURROGATES, clean_name, record_byte_limit
+from argmine.errors import UsageError
 from argmine.export.dot import GraphvizError, graphviz_available
+from argmine.graph.confidence import check_min_score, prune
 from argmine.serve import Models, model_list
 from argmine.read.decode import DEFAULT_MAX_CHARS, InputError, byte_limit, decode_bytes
 from argmine.serve.page import page
@@ -54,7 +56,7 @@ log = logging.getLogger("argmine.serve")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # Multipart framing (boundaries, part headers, a few small fields) on top of the text itself.
 _FORM_OVERHEAD = 65_536
-_JSON_KEYS = {"text", "model", "html", "source"}
+_JSON_KEYS = {"text", "model", "html", "source", "min_score"}
 MEDIA_TYPES = {
     "json": "application/json",
     "aif": "application/json",
@@ -135,9 +137,10 @@ def create_app(
                 download = _flag(query.get("download", fields.pop("download", None)), "download")
                 html_flag = query.get("html", fields.get("html"))
                 html_opt = None if html_flag is None else _flag(html_flag, "html")
+                min_score = _min_score(query.get("min_score", fields.pop("min_score", None)))
                 name = pool.resolve(query.get("model") or fields.get("model"))
                 payload, warnings, source = await anyio.to_thread.run_sync(
-                    _map, pool, name, fields, fmt, html_opt, max_chars, limiter=limiters[name]
+                    _map, pool, name, fields, fmt, html_opt, max_chars, min_score, limiter=limiters[name]
                 )
             finally:
                 state["busy"] -= 1
@@ -344,7 +347,7 @@ async def _read_form(request: Request, limit: int) -> dict:
             fields["data"] = text.encode("utf-8")  # the browser sends the form as UTF-8
         else:
             raise HTTPProblem(422, 'the form needs a "text" field or a "file"')
-        for key in ("format", "model", "download"):
+        for key in ("format", "model", "download", "min_score"):
             value = form.get(key)
             if isinstance(value, str) and value:
                 fields[key] = value
@@ -356,8 +359,10 @@ async def _read_form(request: Request, limit: int) -> dict:
         await form.close()
 
 
-def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: bool | None, max_chars: int):
-    """Decode, map and serialise one request (in a worker thread): (payload, warnings, source)."""
+def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: bool | None, max_chars: int,
+         min_score: float | None = None):
+    """Decode, map and serialise one request (in a worker thread): (payload, warnings, source); with
+    `min_score`, the map pruned as `argmine map --min-score` prunes it (`argmine.graph.confidence.prune`)."""
     source = fields.get("source", "")
     where = source or "request"
     if "data" in fields:
@@ -372,9 +377,21 @@ def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: boo
             decoded.warnings.insert(0, f"{where}: {lone} lone surrogate(s) replaced with U+FFFD")
     with pool.take(name) as miner:
         amap = miner.map(decoded.text, source=clean_name(source))
+    if min_score is not None:
+        amap = prune(amap, min_score)
     data = fmt.dumps(amap)
     payload = data if isinstance(data, bytes) else data.encode("utf-8")
     return payload, decoded.warnings, source
+
+
+def _min_score(value: object) -> float | None:
+    """A request's `min_score` (query, JSON or form field; absent or empty: none), checked as the CLI checks it."""
+    if value is None or value == "":
+        return None
+    try:
+        return check_min_score(value, "min_score")
+    except UsageError as err:
+        raise HTTPProblem(400, str(err)) from None
 
 
 def _problem(request: Request, status: int, message: str) -> Response:
