@@ -107,6 +107,16 @@ def test_news_layouts_link_across_paragraphs_and_essays_inside_them():
     assert all(essay.views[i].paragraph == essay.views[j].paragraph for i, j in candidate_pairs(essay, 8))
 
 
+def test_pairs_across_paragraphs_keep_to_their_own_window():
+    news = _units(NEWS)  # a sentence a paragraph: every pair crosses a paragraph
+    pairs = candidate_pairs(news, window=8, cross_window=3)
+    assert (5, 2) in pairs and (5, 8) in pairs and (5, 1) not in pairs and (5, 9) not in pairs
+    essay = _units(ESSAY)  # inside a paragraph the window is the window
+    assert candidate_pairs(essay, window=8, cross_window=0) == candidate_pairs(essay, window=8)
+    scorer = RelationScorer(None, "relate", window=8, root_weight=2.0, length=2**10, fit={}, cross_window=3)
+    assert candidate_pairs(news, scorer.window, None, scorer.cross_window) == pairs
+
+
 def test_link_groups_stay_bounded_on_long_texts():
     long = _units("\n\n".join(f"Paragraph {n} makes one point about the plan." for n in range(3 * GROUP_MAX_UNITS)))
     groups = link_groups(long)

@@ -191,7 +191,7 @@ def relation_examples(scorer: RelationScorer, examples: list[Featurized], probs_
         sources = ("premise", "evidence", "claim") if ex.units.short else ("premise", "evidence")
         pairs = [
             (i, j)
-            for i, j in candidate_pairs(ex.units, scorer.window, thesis)
+            for i, j in candidate_pairs(ex.units, scorer.window, thesis, scorer.cross_window)
             if units[i].kind in sources and i != thesis
         ]
         feats = scorer.pair_features(ex.units, ex.feats, pairs, thesis, probs)
