@@ -18,6 +18,7 @@ from argmine.nlp.relate import GROUP_MAX_UNITS, RelationScorer, candidate_pairs,
 from argmine.nlp.thesis import document_probs
 from argmine.training.heads import best_cutoff
 
+
 # Every document's right row has the feature "pick" and shares "common" with the others. Row by row, "pick" is
 # one positive in many rows and the big documents drown it; listwise, each document is one decision.
 def _documents(n_docs: int, rng: numpy.random.Generator):

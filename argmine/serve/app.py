@@ -46,8 +46,8 @@ from argmine.batch.inputs import LONE_SURROGATES, clean_name, record_byte_limit
 from argmine.errors import UsageError
 from argmine.export.dot import GraphvizError, graphviz_available
 from argmine.graph.confidence import check_min_score, prune
-from argmine.serve import Models, model_list
 from argmine.read.decode import DEFAULT_MAX_CHARS, InputError, byte_limit, decode_bytes
+from argmine.serve import Models, model_list
 from argmine.serve.page import page
 from argmine.serve.pipelines import Pipelines, UnknownModel
 

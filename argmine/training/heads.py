@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from typing import TypeVar
 
 import numpy
-
 from spacy.language import Language
 from spacy.tokens import Span
 
