@@ -412,21 +412,14 @@ def main(argv: list[str] | None = None) -> int:
 
     model = args.model
     model_name = str(resolve_model(model)) if model else f"default ({resolve_model(None)})"
-    if args.batch_scaling:
-        text = batch_scaling(args, model_name)
+    if args.batch_scaling or args.paired:
+        text = (batch_scaling if args.batch_scaling else paired_only)(args, model_name)
         print(text)
         if args.out:
             args.out.write_text(text, encoding="utf-8")
         return 0
 
     import spacy
-
-    if args.paired:
-        text = paired_only(args, model_name)
-        print(text)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
-        return 0
 
     texts, described = load_texts(args.corpus, args.docs)
     total = words(texts)

@@ -111,43 +111,18 @@ class LinearClassifier:
     ) -> None:
         """Train from scratch with Adam on shuffled mini-batches (cross-entropy); `runs` > 1 averages the weights
         of that many fits whose seeds differ, which evens out what the order of the batches decided."""
-        if runs < 1:
-            raise ValueError(f"runs must be at least 1, not {runs}")
         index = {label: i for i, label in enumerate(self.labels)}
         gold = numpy.asarray([index[y] for y in labels], dtype="int32")
         hashed = [hash_features([row]) for row in rows]  # hash once, batch by concatenation
-        summed: dict[str, FloatsXd] = {}
-        for run in range(runs):
-            self._fit_once(hashed, gold, epochs, learn_rate, l2, batch_size, seed * runs + run)
-            linear = self.model.layers[0]
-            if runs > 1:
-                for name in linear.param_names:
-                    summed[name] = summed.get(name, 0) + linear.get_param(name)
-        for name, total in summed.items():
-            linear.set_param(name, total / runs)
 
-    def _fit_once(self, hashed: list[Hashed], gold: numpy.ndarray, epochs: int, learn_rate: float, l2: float,
-                  batch_size: int, seed: int) -> None:
-        fix_random_seed(seed)
-        self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
-        self.model.initialize()
-        optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
-        rng = numpy.random.default_rng(seed)
-        for _ in range(epochs):
-            order = rng.permutation(len(hashed))
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                X = _concat([hashed[i] for i in batch])
-                probs, backprop = self.model.begin_update(X)
-                d_probs = probs.copy()
-                d_probs[numpy.arange(len(batch)), gold[batch]] -= 1.0
-                d_probs /= len(batch)
-                backprop(d_probs)
-                self.model.finish_update(optimizer)
+        def step(batch: numpy.ndarray) -> None:
+            probs, backprop = self.model.begin_update(_concat([hashed[i] for i in batch]))
+            d_probs = probs.copy()
+            d_probs[numpy.arange(len(batch)), gold[batch]] -= 1.0
+            d_probs /= len(batch)
+            backprop(d_probs)
 
-    def untrained_copy(self) -> LinearClassifier:
-        """A fresh classifier with the same labels and size."""
-        return LinearClassifier(self.labels, self.length)
+        self._train(len(hashed), step, epochs, learn_rate, l2, batch_size, seed, runs)
 
     def fit_listwise(
         self,
@@ -167,12 +142,44 @@ class LinearClassifier:
         with every row of the corpus as `fit` would have it. `predict_proba(rows)[:, 1]` then ranks them, and
         `argmine.nlp.thesis.document_probs` is exactly that softmax. `batch_size` counts documents; `runs`
         averages fits as in `fit`."""
+        hashed = [hash_features(rows) for rows in documents]
+
+        def step(batch: numpy.ndarray) -> None:
+            linear = self.model.layers[0]  # the log-odds, before the softmax over labels
+            scores, backprop = linear.begin_update(_concat([hashed[d] for d in batch]))
+            d_scores = numpy.zeros_like(scores)
+            offset = 0
+            for d in batch:
+                n = len(hashed[d][2])
+                z = scores[offset : offset + n, 1] - scores[offset : offset + n, 0]
+                p = numpy.exp(z - z.max())
+                p /= p.sum()
+                p[gold[d]] -= 1.0
+                d_scores[offset : offset + n, 1] = p / len(batch)
+                d_scores[offset : offset + n, 0] = -p / len(batch)
+                offset += n
+            backprop(d_scores)
+
+        self._train(len(hashed), step, epochs, learn_rate, l2, batch_size, seed, runs)
+
+    def _train(self, n: int, step, epochs: int, learn_rate: float, l2: float, batch_size: int, seed: int,
+               runs: int) -> None:
+        """`runs` fits from scratch, each `epochs` passes of `step` over shuffled batches of the `n` examples
+        with Adam, their weights averaged."""
         if runs < 1:
             raise ValueError(f"runs must be at least 1, not {runs}")
-        hashed = [hash_features(rows) for rows in documents]
         summed: dict[str, FloatsXd] = {}
         for run in range(runs):
-            self._fit_listwise_once(hashed, list(gold), epochs, learn_rate, l2, batch_size, seed * runs + run)
+            fix_random_seed(seed * runs + run)
+            self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
+            self.model.initialize()
+            optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
+            rng = numpy.random.default_rng(seed * runs + run)
+            for _ in range(epochs):
+                order = rng.permutation(n)
+                for start in range(0, n, batch_size):
+                    step(order[start : start + batch_size])
+                    self.model.finish_update(optimizer)
             linear = self.model.layers[0]
             if runs > 1:
                 for name in linear.param_names:
@@ -180,32 +187,9 @@ class LinearClassifier:
         for name, total in summed.items():
             linear.set_param(name, total / runs)
 
-    def _fit_listwise_once(self, hashed: list[Hashed], gold: list[int], epochs: int, learn_rate: float, l2: float,
-                           batch_size: int, seed: int) -> None:
-        fix_random_seed(seed)
-        self.model = chain(SparseLinear_v2(nO=len(self.labels), length=self.length), softmax_activation())
-        self.model.initialize()
-        linear = self.model.layers[0]
-        optimizer = Adam(learn_rate, L2=l2, L2_is_weight_decay=True)
-        rng = numpy.random.default_rng(seed)
-        for _ in range(epochs):
-            order = rng.permutation(len(hashed))
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                scores, backprop = linear.begin_update(_concat([hashed[d] for d in batch]))
-                d_scores = numpy.zeros_like(scores)
-                offset = 0
-                for d in batch:
-                    n = len(hashed[d][2])
-                    z = scores[offset : offset + n, 1] - scores[offset : offset + n, 0]
-                    p = numpy.exp(z - z.max())
-                    p /= p.sum()
-                    p[gold[d]] -= 1.0
-                    d_scores[offset : offset + n, 1] = p / len(batch)
-                    d_scores[offset : offset + n, 0] = -p / len(batch)
-                    offset += n
-                backprop(d_scores)
-                linear.finish_update(optimizer)
+    def untrained_copy(self) -> LinearClassifier:
+        """A fresh classifier with the same labels and size."""
+        return LinearClassifier(self.labels, self.length)
 
     def to_bytes(self) -> bytes:
         """Serialise labels, size and weights (msgpack)."""
