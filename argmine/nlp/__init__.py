@@ -10,6 +10,7 @@ from argmine.nlp import (  # noqa: F401
     relate,
     rules,
     sentences,
+    split,
     structure,
     thesis,
     tok2vec,

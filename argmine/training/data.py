@@ -56,7 +56,8 @@ class RecipeError(UsageError):
 class TrainingData:
     """Gold maps for each component, with where they came from.
 
-    `finder_train` maps teach the finder boundaries and kinds, `finder_segments` boundaries only."""
+    `finder_train` maps teach the finder boundaries and kinds, `finder_segments` boundaries only; `segments`
+    (empty: the finder's maps) teach the unit splitter where one unit ends and the next begins."""
 
     finder_train: list[ArgumentMap] = field(default_factory=list)
     finder_dev: list[ArgumentMap] = field(default_factory=list)
@@ -64,6 +65,7 @@ class TrainingData:
     links: list[ArgumentMap] = field(default_factory=list)
     evidence: list[ArgumentMap] = field(default_factory=list)
     finder_segments: list[ArgumentMap] = field(default_factory=list)
+    segments: list[ArgumentMap] = field(default_factory=list)
     sources: dict[str, int] = field(default_factory=dict)
 
 
@@ -124,6 +126,11 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     data.finder_train = essays * REPEAT["aae"] + micro * REPEAT["microtexts"] + comments
     data.finder_train += reflowed(essays + micro + comments, REFLOW_SHARE, seed)
     data.finder_segments = editorials + cdcp + reflowed(editorials + cdcp, REFLOW_SHARE, seed + 1)
+    # The splitter learns boundaries from every segmented text, the project's own op-eds and annotated
+    # editorials among them: those keep "X, and Y" whole where the Webis segmentation of the same editorials
+    # cuts it, and a news op-ed should be segmented as argmine's guideline says, so they replace it.
+    own = {m.text for m in opeds + annotated}
+    data.segments = [m for m in data.finder_train + data.finder_segments if m.text not in own] + opeds + annotated
     # The op-eds and annotated editorials teach kinds, stances and links too: the only texts where reported
     # opposing views and concessions (attacks, units against the thesis) appear as news sites print them.
     data.kinds = essays + micro + comments + opeds + annotated

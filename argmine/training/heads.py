@@ -17,6 +17,7 @@ from argmine.nlp.features import DocUnits
 from argmine.nlp.gapfill import GapFiller, gap_examples
 from argmine.nlp.linear import Fit
 from argmine.nlp.relate import RelationScorer, candidate_pairs
+from argmine.nlp.split import UnitSplitter, split_examples
 from argmine.nlp.thesis import ThesisScorer, thesis_rows
 
 # How each genre's heads are fitted is a setting of the component that holds them (`fit` in its config, see
@@ -59,6 +60,14 @@ def train_gap_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) ->
     rows, labels = gap_examples(nlp, maps)
     filler = component(nlp, "argmine_gap_filler", GapFiller)
     filler.head.fit(rows, labels, **_fit(filler.fit, seed))
+    return len(rows)
+
+
+def train_split_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) -> int:
+    """Fit the unit splitter's head on every candidate cut of `maps`' gold units; returns their number."""
+    rows, labels = split_examples(nlp, maps)
+    splitter = component(nlp, "argmine_unit_splitter", UnitSplitter)
+    splitter.head.fit(rows, labels, **_fit(splitter.fit, seed))
     return len(rows)
 
 

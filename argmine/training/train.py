@@ -16,17 +16,18 @@ import spacy
 from spacy.language import Language
 
 import argmine
-from argmine.nlp.manifest import write_manifest
-from argmine.training.data import TrainingData, load_recipe
-from argmine.training.finder import train_finder, uses_vectors, vectors_override
 from argmine.nlp.classify import UnitClassifier
+from argmine.nlp.manifest import write_manifest
 from argmine.nlp.relate import RelationScorer
 from argmine.nlp.thesis import ThesisScorer
+from argmine.training.data import TrainingData, load_recipe
+from argmine.training.finder import train_finder, uses_vectors, vectors_override
 from argmine.training.heads import (
     component,
     featurize,
     train_gap_head,
     train_relation_heads,
+    train_split_head,
     train_thesis_head,
     train_unit_heads,
 )
@@ -53,7 +54,8 @@ def assemble(finder: Path) -> Language:
     nlp.add_pipe("argmine_structure", after="argmine_sentences")
     nlp.add_pipe("argmine_units_from_finder", after="unit_finder")
     nlp.add_pipe("argmine_gap_filler", after="argmine_units_from_finder")
-    nlp.add_pipe("argmine_unit_filter", after="argmine_gap_filler")
+    nlp.add_pipe("argmine_unit_splitter", after="argmine_gap_filler")
+    nlp.add_pipe("argmine_unit_filter", after="argmine_unit_splitter")
     nlp.add_pipe("argmine_unit_classifier")
     nlp.add_pipe("argmine_thesis_scorer")
     nlp.add_pipe("argmine_relation_scorer")
@@ -134,6 +136,7 @@ def train_from_data(
     scorer = component(nlp, "argmine_relation_scorer", RelationScorer)
     report["examples"] = {
         "gap": train_gap_head(nlp, data.finder_train + data.finder_segments, seed=seed),
+        "split": train_split_head(nlp, data.segments or data.finder_train + data.finder_segments, seed=seed),
         **train_unit_heads(classifier, kinds, evidence, seed=seed),
         **train_relation_heads(scorer, links, kinds, evidence, seed=seed, classifier=classifier),
         "thesis": train_thesis_head(component(nlp, "argmine_thesis_scorer", ThesisScorer), kinds, seed=seed),
