@@ -7,6 +7,7 @@ from argmine.nlp import (  # noqa: F401
     classify,
     finder,
     gapfill,
+    greedy,
     relate,
     rules,
     sentences,

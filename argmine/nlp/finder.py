@@ -1,8 +1,9 @@
 """`argmine_units_from_finder`: turn the unit finder's entity spans into argmine's unit span group.
 
-The finder is spaCy's transition-based `ner` (named `unit_finder`), trained with argmine's layout-aware
-tok2vec; this bridge gives its spans argmine kinds and moves them out of `doc.ents`, where they would be
-mistaken for named entities.
+The finder is spaCy's transition-based `ner` (named `unit_finder`; its factory `argmine_unit_finder` is
+`ner` with argmine's decode, `argmine.nlp.greedy`), trained with argmine's layout-aware tok2vec; this bridge
+gives its spans argmine kinds and moves them out of `doc.ents`, where they would be mistaken for named
+entities.
 
 The finder's kind for each unit (`""` for `Unit`) is also its vote on the unit's kind, which the unit
 classifier weighs against its own heads: it travels in `doc._.arg_finder_kinds`, aligned with the units. Gold

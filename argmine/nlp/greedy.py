@@ -22,20 +22,37 @@ The output layer's products are numpy's, not BLIS's, so scores may differ from s
 as the tok2vec's activations do (`argmine.nlp.blas`); on the texts of `benchmarks/same_maps.py` every unit
 came out the same. A finder the rules above do not describe (beam search, no output layer, other
 features, a move this module does not know, classes it never saw in training, whose scores spaCy sets from
-the other states of its step) or docs that carry preset entities go through spaCy's decode.
+the other states of its step) or docs that carry preset entities go through spaCy's decode. Which one
+decodes is decided at every call (`decodable`), not when the finder is built or read: its settings, moves
+and unseen classes change after that (`from_disk` reads the saved `cfg`, `add_label` adds moves, training
+marks classes seen), and the check costs a few dictionary look-ups per batch.
+
+The finder is the factory `argmine_unit_finder`: spaCy's `ner` factory (the same settings, defaults, model
+and serialisation: a `GreedyFinder` reads the files a `ner` wrote and writes the same) building a
+`GreedyFinder`. Models saved before it existed name `factory = "ner"` for their `unit_finder`;
+`load_overrides` gives `spacy.load` the one setting that builds them from `argmine_unit_finder` too, so that
+they load through spaCy's own path (config, listeners, `from_disk`) and map as they always have.
 """
 
 from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy
 from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
+from spacy.pipeline.ner import DEFAULT_NER_MODEL
 from spacy.tokens import Doc, Span
-from spacy.util import minibatch
+from spacy.util import load_config, minibatch
+from thinc.api import Model
 
 from argmine.nlp.blas import one_thread
 
+FACTORY = "argmine_unit_finder"
+NAME = "unit_finder"  # the finder's name in argmine's pipelines
 BEGIN, IN, LAST, UNIT, OUT = range(5)
 _MOVES = {"B": BEGIN, "I": IN, "L": LAST, "U": UNIT}
 
@@ -88,7 +105,7 @@ class GreedyFinder(EntityRecognizer):
                 # quarter of the batch at a time), so that its products are the ones spaCy's decode reads.
                 by_length = sorted(batch, key=len)
                 groups = [list(g) for g in minibatch(by_length, size=max(batch_size // 4, 2))]
-                if self._presets(batch):
+                if not self._ours(batch):
                     for group in groups:
                         EntityRecognizer.set_annotations(self, group, EntityRecognizer.predict(self, group))
                 else:
@@ -100,7 +117,7 @@ class GreedyFinder(EntityRecognizer):
 
     def predict(self, docs):
         docs = [docs] if isinstance(docs, Doc) else list(docs)
-        if self._presets(docs):
+        if not self._ours(docs):
             return EntityRecognizer.predict(self, docs)
         return self._decode([docs])
 
@@ -112,10 +129,10 @@ class GreedyFinder(EntityRecognizer):
             doc.set_ents([Span(doc, s, e, label=label) for s, e, label in units], default="outside")
         return None
 
-    @staticmethod
-    def _presets(docs: list[Doc]) -> bool:
-        """Whether any token already has entity annotation (spaCy's rules for presets then apply)."""
-        return any(len(doc) and doc.to_array(ENT_IOB).any() for doc in docs)
+    def _ours(self, docs: list[Doc]) -> bool:
+        """Whether this module decodes `docs`: a finder it describes, and no token with entity annotation
+        already (spaCy's rules for presets then apply)."""
+        return decodable(self) and not any(len(doc) and doc.to_array(ENT_IOB).any() for doc in docs)
 
     def _decode(self, groups: list[list[Doc]]) -> _Units:
         with one_thread():  # the output layer's small products, at every step (see argmine.nlp.blas)
@@ -150,7 +167,7 @@ class GreedyFinder(EntityRecognizer):
         bias = numpy.asarray(lower.get_param("b")).reshape(n_hidden * n_pieces)
         W, b = numpy.asarray(upper.get_param("W")), numpy.asarray(upper.get_param("b"))
         spec = moves_of(self)
-        assert spec is not None  # use_greedy_finder installs only a decodable finder
+        assert spec is not None  # _ours: only a decodable finder comes here
         moves, names = spec
         move, label = moves[:, 0], moves[:, 1]
         n_labels = len(names)
@@ -238,24 +255,49 @@ class GreedyFinder(EntityRecognizer):
         return found
 
 
-def use_greedy_finder(nlp: Language, name: str = "unit_finder") -> Language:
-    """Replace the `ner` component `name` of `nlp` by a `GreedyFinder` over the same model and moves, when
-    `decodable`; the pipeline's config, and what `nlp.to_disk` writes, stay spaCy's `ner`."""
-    if name not in nlp.component_names:
-        return nlp
-    ner = nlp.get_pipe(name)
-    # isinstance for the type checker; `type is` so that no subclass with its own decode is replaced.
-    if not isinstance(ner, EntityRecognizer) or type(ner) is not EntityRecognizer or not decodable(ner):
-        return nlp
-    finder = GreedyFinder(
-        ner.vocab, ner.model, ner.name, ner.moves,
-        update_with_oracle_cut_size=ner.cfg["update_with_oracle_cut_size"],
-        beam_width=ner.cfg["beam_width"], beam_density=ner.cfg["beam_density"],
-        beam_update_prob=ner.cfg["beam_update_prob"], multitasks=ner.cfg["multitasks"],
-        incorrect_spans_key=ner.cfg["incorrect_spans_key"], scorer=ner.scorer,
+@Language.factory(
+    FACTORY,
+    # spaCy's `ner` factory, setting for setting (spacy/pipeline/factories.py in 3.8): the same config reads
+    # the same files and trains the same way, and the test suite checks that the two stay equal.
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+    default_config={
+        "moves": None,
+        "update_with_oracle_cut_size": 100,
+        "model": DEFAULT_NER_MODEL,
+        "incorrect_spans_key": None,
+        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_unit_finder(
+    nlp: Language,
+    name: str,
+    model: Model,
+    moves,  # a TransitionSystem or None, as for `ner`
+    update_with_oracle_cut_size: int,
+    incorrect_spans_key: str | None,
+    scorer: Callable | None,
+) -> GreedyFinder:
+    """spaCy's `ner` with the greedy decode of this module (see the module)."""
+    return GreedyFinder(
+        nlp.vocab,
+        model,
+        name=name,
+        moves=moves,
+        update_with_oracle_cut_size=update_with_oracle_cut_size,
+        incorrect_spans_key=incorrect_spans_key,
+        scorer=scorer,
     )
-    finder.cfg = ner.cfg
-    # spaCy replaces components only from factories; this one is the same component, decoded another way.
-    components = nlp._components
-    components[[n for n, _ in components].index(name)] = (name, finder)
-    return nlp
+
+
+def load_overrides(path: str | os.PathLike) -> dict[str, str]:
+    """The `config` for `spacy.load(path, config=...)` that builds the model's `unit_finder` from
+    `argmine_unit_finder` when it was saved with spaCy's `ner` factory (models trained before the factory
+    existed); empty otherwise. A config that cannot be read raises the error `spacy.load` would.
+
+    The factories take the same settings and the same files, so the folder is read as it is, and is never
+    rewritten (argmine does not write over a model it did not create, and its manifest would no longer
+    match): the folder keeps its `ner` and the loaded pipeline, and what it saves, name the new factory."""
+    config = load_config(Path(path) / "config.cfg", interpolate=False)
+    component = config.get("components", {}).get(NAME, {})
+    return {f"components.{NAME}.factory": FACTORY} if component.get("factory") == "ner" else {}

@@ -29,7 +29,7 @@ from argmine.graph.decode import decode_map, propagate_stance
 from argmine.nlp.doc import set_gold_segments, to_map
 from argmine.nlp.baselines import sentences_pipeline
 from argmine.nlp.blas import use_numpy_blas
-from argmine.nlp.greedy import use_greedy_finder
+from argmine.nlp.greedy import load_overrides
 from argmine.nlp.manifest import verify_manifest
 from argmine.nlp.models import RULES, SENTENCES, ModelLoadError, resolve_model
 from argmine.nlp.rules import rules_pipeline
@@ -281,11 +281,12 @@ def allow(miner: Miner, max_chars: int) -> Miner:
 def _load_folder(path: Path) -> Miner:
     verify_manifest(path)  # before spaCy reads anything: a changed model folder is changed code
     try:
-        nlp = spacy.load(path)
+        # A model saved before argmine's finder factory builds its finder from that factory too (greedy.py).
+        nlp = spacy.load(path, config=load_overrides(path))
     except Exception as err:  # noqa: BLE001  (any failure inside spaCy's loader means the same to the user)
         # The files match their manifest, so they are what was shipped or trained, and still spaCy cannot
         # build a pipeline from them (a broken config, an unknown component): one line, not a traceback.
         reason = " ".join(str(err).split()) or type(err).__name__
         reason = reason if len(reason) <= 300 else reason[:299] + "…"  # spaCy's messages run to paragraphs
         raise ModelLoadError(f"cannot load model at {path}: {type(err).__name__}: {reason}") from err
-    return Miner(use_greedy_finder(use_numpy_blas(nlp)), nlp.meta.get("name") or path.name)
+    return Miner(use_numpy_blas(nlp), nlp.meta.get("name") or path.name)

@@ -17,6 +17,7 @@ from spacy.language import Language
 
 import argmine
 from argmine.nlp.classify import UnitClassifier
+from argmine.nlp.greedy import load_overrides
 from argmine.nlp.manifest import write_manifest
 from argmine.nlp.relate import RelationScorer
 from argmine.nlp.thesis import ThesisScorer
@@ -46,7 +47,8 @@ def assemble(finder: Path) -> Language:
     """An argmine pipeline with untrained heads around the finder of `finder` (a finder or a full model)."""
     import argmine.nlp  # noqa: F401  (registers the components)
 
-    nlp = spacy.load(finder)
+    # A finder from a model saved with spaCy's `ner` factory is assembled as argmine's finder (greedy.py).
+    nlp = spacy.load(finder, config=load_overrides(finder))
     for name in list(nlp.pipe_names):
         if name not in FINDER_PIPES:
             nlp.remove_pipe(name)
