@@ -15,7 +15,7 @@ from rich.tree import Tree
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.cli.terminal import printable
 from argmine.graph.analysis import Analysis
-from argmine.graph.confidence import is_uncertain
+from argmine.graph.confidence import is_uncertain, score_text
 from argmine.graph.tree import outline
 
 KIND_STYLE = {"major_claim": "bold magenta", "claim": "bold cyan", "premise": "blue", "evidence": "green"}
@@ -46,7 +46,7 @@ def _label(
     dim = " dim" if unsure else ""
     label.append("THESIS" if thesis else KIND_LABEL[unit.kind], style=KIND_STYLE[unit.kind] + dim)
     if unsure:
-        label.append(f"? ({unit.score:.2f})", style="bold yellow")
+        label.append(f"? ({score_text(unit.score)})", style="bold yellow")
     if unit.kind == "evidence":
         label.append(f" ({unit.evidence_type or 'untyped'})", style="green" + dim)
     label.append(f" {printable(unit.id)}", style="dim")

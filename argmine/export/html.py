@@ -36,7 +36,7 @@ from importlib import resources
 from argmine.argmap import ArgumentMap, Unit
 from argmine.export.atomic import write_atomic
 from argmine.graph.analysis import analyse
-from argmine.graph.confidence import UNCERTAIN, is_uncertain
+from argmine.graph.confidence import UNCERTAIN, is_uncertain, score_text
 from argmine.graph.coverage import coverage
 from argmine.graph.decode import thesis_of
 from argmine.graph.tree import outline
@@ -80,7 +80,7 @@ def _describe(unit: Unit) -> str:
     if unit.stance:
         words.append(f"[{unit.stance}]")
     if is_uncertain(unit):
-        words.append(f"uncertain (score {unit.score:.2f})")
+        words.append(f"uncertain (score {score_text(unit.score)})")
     return " ".join(words)
 
 
@@ -152,7 +152,7 @@ def map_html(amap: ArgumentMap) -> str:
         unsure = is_uncertain(u)  # dashed and faded (map.css), and said in words beside its score
         classes += " uncertain" if unsure else ""
         text = " ".join(sanitize(amap.unit_text(u)).split())
-        meta = (["? uncertain"] if unsure else []) + [f"score {u.score:.2f}"] + ([u.stance] if u.stance else [])
+        meta = (["? uncertain"] if unsure else []) + [f"score {score_text(u.score)}"] + ([u.stance] if u.stance else [])
         item = [
             f'<li class="item{" rel-" + rel if rel else ""}">',
             f'<div class="{classes}" data-unit-id="{esc(u.id)}" data-kind="{u.kind}" '

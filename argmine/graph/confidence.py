@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import ROUND_FLOOR, Decimal
 
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.errors import UsageError
@@ -22,6 +23,15 @@ UNCERTAIN = 0.5
 def is_uncertain(unit: Unit) -> bool:
     """Whether `unit` is scored under `UNCERTAIN` (more likely wrong than right)."""
     return unit.score < UNCERTAIN
+
+
+def score_text(score: float) -> str:
+    """`score` as the views show it: two decimals, cut rather than rounded, so the number shown is on the same
+    side of `UNCERTAIN` and of every two-decimal minimum (`--min-score`, the HTML slider) as the score itself.
+    Rounded, a unit scored 0.4977 would read 0.50 beside the mark that says it is under 0.50, and be dropped by
+    `--min-score 0.5`. The shortest decimal that reads back as `score` is cut, not the binary float (0.29 is
+    0.28999... in binary, and must still read 0.29)."""
+    return str(Decimal(repr(float(score))).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
 
 
 def check_min_score(value: object, what: str = "min_score") -> float:
@@ -135,4 +145,4 @@ def prune_option(amap: ArgumentMap, min_score: float | None) -> ArgumentMap:
     return amap if min_score is None else prune(amap, min_score)
 
 
-__all__ = ["UNCERTAIN", "check_min_score", "is_uncertain", "prune", "prune_option"]
+__all__ = ["UNCERTAIN", "check_min_score", "is_uncertain", "prune", "prune_option", "score_text"]
