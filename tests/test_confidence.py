@@ -345,3 +345,21 @@ def test_every_four_decimal_score_is_shown_on_its_own_side_of_every_minimum():
 @given(st.floats(0, 1))
 def test_any_score_is_shown_on_its_own_side_of_every_minimum(value):
     _same_side(value)
+
+
+def test_the_findings_and_the_html_thesis_line_mark_uncertain_units_too():
+    # The tree's findings list units again (here b, an unsupported claim scored 0.20) and the HTML header
+    # repeats the thesis (t, 0.30): a reader who reads only those lines must see the doubt as well.
+    amap = hand_map()
+    out = io.StringIO()
+    show(amap, analyse(amap), console=Console(file=out, width=200))
+    findings = out.getvalue().split("Unsupported claims: ", 1)[1].splitlines()
+    assert findings[0] == "1" and findings[1].startswith("  b? (0.20): Critics say")
+    sure = ArgumentMap(amap.text, [Unit(u.id, u.start, u.end, u.kind, u.evidence_type, u.stance, u.paragraph, 0.9)
+                                   for u in amap.units], amap.relations)
+    out = io.StringIO()
+    show(sure, analyse(sure), console=Console(file=out, width=200))
+    assert "  b: Critics say" in out.getvalue() and "?" not in out.getvalue()
+    header = re.search(r'<p class="thesis">([^<]*)</p>', html.to_html(amap)).group(1)
+    assert header.startswith("Thesis (? uncertain · score 0.30): The town should keep")
+    assert re.search(r'<p class="thesis">([^<]*)</p>', html.to_html(sure)).group(1).startswith("Thesis: The town")

@@ -192,7 +192,12 @@ def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
     a = analyse(amap)
     counts = " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in a.kinds.items() if n)
     rel = f"{a.relation_types['support']} supports · {a.relation_types['attack']} attacks"
-    thesis = f"Thesis: {amap.unit_text(a.thesis.id)}" if a.thesis else "No thesis (no major claim) found."
+    thesis = "No thesis (no major claim) found."
+    if a.thesis:
+        unit = amap.unit(a.thesis.id)
+        # The header repeats the thesis: an unsure one says so here too, as its box does.
+        doubt = f" (? uncertain · score {score_text(unit.score)})" if is_uncertain(unit) else ""
+        thesis = f"Thesis{doubt}: {amap.unit_text(unit)}"
     legend = "".join(
         f'<span><i class="swatch k-{kind}"></i>{label.lower()}</span>' for kind, label in KIND_LABEL.items()
     )
