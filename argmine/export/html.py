@@ -29,7 +29,7 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 
@@ -188,7 +188,19 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
+def _pruned(dropped: Mapping | None) -> str:
+    """The header's line on what `--min-score` dropped (`argmine.graph.confidence.dropped`), if anything was pruned."""
+    if dropped is None:
+        return ""
+    units, relations = dropped["units"], dropped["relations"]
+    what = "nothing dropped" if not (units or relations) else (
+        f"{units} unit{'s' * (units != 1)} and {relations} relation{'s' * (relations != 1)} dropped "
+        "(the thesis is always kept)"
+    )
+    return f'<p class="pruned" id="pruned">min score {dropped["min_score"]:g}: {what}</p>'
+
+
+def _header(amap: ArgumentMap, left_out: int, sentences: int, dropped: Mapping | None = None) -> str:
     a = analyse(amap)
     counts = " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in a.kinds.items() if n)
     rel = f"{a.relation_types['support']} supports · {a.relation_types['attack']} attacks"
@@ -209,7 +221,7 @@ def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
         f"<header><h1>Argument map</h1>{source}"
         f'<p class="thesis">{esc(_clip(" ".join(thesis.split()), 300))}</p>'
         f'<p class="counts">{esc(counts or "no units")} · {esc(rel)} · depth {a.depth} · '
-        f'<span id="left-out">{esc(gap)}</span></p>'
+        f'<span id="left-out">{esc(gap)}</span></p>{_pruned(dropped)}'
         f'<p class="legend">{legend}<span>hover or click a unit to find it in both panes</span></p></header>'
     )
 
@@ -249,8 +261,9 @@ def _controls() -> str:
     )
 
 
-def to_html(amap: ArgumentMap) -> str:
-    """Serialise `amap` as one self-contained HTML page."""
+def to_html(amap: ArgumentMap, *, dropped: Mapping | None = None) -> str:
+    """Serialise `amap` as one self-contained HTML page; `dropped`, what pruning took out of it
+    (`argmine.graph.confidence.dropped`), is said in its header."""
     title = f"{amap.source} — argument map" if amap.source else "Argument map"
     cov = coverage(amap)
     return (
@@ -262,7 +275,7 @@ def to_html(amap: ArgumentMap) -> str:
         f"<title>{esc(title)}</title>\n"
         f"<style>{_asset('map.css')}</style>\n"
         "</head>\n<body>\n"
-        f"{_header(amap, len(cov.unmapped), cov.sentences)}\n"
+        f"{_header(amap, len(cov.unmapped), cov.sentences, dropped)}\n"
         f"{_controls()}\n"
         "<main>\n"
         f'<section id="essay" class="pane" aria-label="Essay"><div class="text">'

@@ -140,9 +140,17 @@ def prune(amap: ArgumentMap, min_score: float) -> ArgumentMap:
     return propagate_stance(amap.with_units(units, relations.values()))
 
 
+def dropped(full: ArgumentMap, pruned: ArgumentMap, min_score: float) -> dict:
+    """What pruning `full` under `min_score` left out, in the terms `argmine map --summary` counts a map in:
+    `{"min_score": P, "units": N, "relations": M}`, N units and M relations fewer in `pruned` than in `full`
+    (relations go with the units they joined, and two re-attached to one target become one)."""
+    return {"min_score": min_score, "units": len(full) - len(pruned),
+            "relations": len(full.relations) - len(pruned.relations)}
+
+
 def prune_option(amap: ArgumentMap, min_score: float | None) -> ArgumentMap:
     """`prune(amap, min_score)`, or `amap` itself when `min_score` is None (the option not given)."""
     return amap if min_score is None else prune(amap, min_score)
 
 
-__all__ = ["UNCERTAIN", "check_min_score", "is_uncertain", "prune", "prune_option", "score_text"]
+__all__ = ["UNCERTAIN", "check_min_score", "dropped", "is_uncertain", "prune", "prune_option", "score_text"]
