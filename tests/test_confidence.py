@@ -397,11 +397,11 @@ def test_a_real_map_marks_exactly_its_uncertain_units_and_min_score_drops_them(n
     assert all(float(marks[uid]) < UNCERTAIN for uid in unsure)
     # The HTML map: both panes.
     page = run("map", source, "-f", "html").stdout
-    boxes = dict((uid, "uncertain" in cls.split()) for cls, uid in re.findall(
-        r'<div class="(node [^"]*)" data-unit-id="([^"]+)"', page))
-    spans = dict((uid, "uncertain" in cls.split()) for cls, uid in re.findall(
-        r'<span class="(unit [^"]*)" data-unit-id="([^"]+)"', page))
-    assert {uid for uid, marked in boxes.items() if marked} == unsure == {uid for uid, m in spans.items() if m}
+    boxes = re.findall(r'<div class="(node [^"]*)" data-unit-id="([^"]+)"', page)
+    spans = re.findall(r'<span class="(unit [^"]*)" data-unit-id="([^"]+)"', page)
+    assert {uid for _, uid in boxes} == {uid for _, uid in spans} == {u.id for u in full.units}
+    for pane in (boxes, spans):
+        assert {uid for cls, uid in pane if "uncertain" in cls.split()} == unsure
     # --min-score 0.5 (the threshold) drops every marked unit but the thesis, in the tree and in --summary.
     pruned = _marks(run("map", source, "--min-score", UNCERTAIN).stdout)
     assert pruned.keys() == {u.id for u in full.units} - (unsure - {thesis})
