@@ -152,7 +152,8 @@ def map_html(amap: ArgumentMap) -> str:
         unsure = is_uncertain(u)  # dashed and faded (map.css), and said in words beside its score
         classes += " uncertain" if unsure else ""
         text = " ".join(sanitize(amap.unit_text(u)).split())
-        meta = (["? uncertain"] if unsure else []) + [f"score {score_text(u.score)}"] + ([u.stance] if u.stance else [])
+        meta = ["? uncertain"] if unsure else []
+        meta += [f"score {score_text(u.score)}"] + ([u.stance] if u.stance else [])
         item = [
             f'<li class="item{" rel-" + rel if rel else ""}">',
             f'<div class="{classes}" data-unit-id="{esc(u.id)}" data-kind="{u.kind}" '

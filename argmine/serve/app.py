@@ -142,7 +142,7 @@ def create_app(
                 html_opt = None if html_flag is None else _flag(html_flag, "html")
                 min_score = _min_score(query.get("min_score", fields.pop("min_score", None)))
                 name = pool.resolve(query.get("model") or fields.get("model"))
-                payload, warnings, source, dropped = await anyio.to_thread.run_sync(
+                payload, warnings, source, pruned = await anyio.to_thread.run_sync(
                     _map, pool, name, fields, fmt, html_opt, max_chars, min_score, limiter=limiters[name]
                 )
             finally:
@@ -165,8 +165,8 @@ def create_app(
             "X-Content-Type-Options": "nosniff",
             "X-Argmine-Warnings": json.dumps(warnings, ensure_ascii=True),
         }
-        if dropped is not None:
-            headers["X-Argmine-Pruned"] = json.dumps(dropped)
+        if pruned is not None:
+            headers["X-Argmine-Pruned"] = json.dumps(pruned)
         if download:
             headers["Content-Disposition"] = f'attachment; filename="{download_name(source)}{fmt.suffix}"'
         return Response(payload, media_type=MEDIA_TYPES.get(fmt.name, "application/octet-stream"), headers=headers)
