@@ -577,3 +577,137 @@ def test_min_score_prunes_the_map_as_argmine_map_does(server, expected):
     for bad in ("2", "x", "-0.1"):
         assert_problem(*post_text(server.url, ESSAY, f"?min_score={bad}"), 400, "min_score must be a number from 0 to 1")
     assert_problem(*post_json(server.url, {"text": ESSAY, "min_score": True}), 400, "min_score must be a number")
+
+
+# ---- what min_score dropped, and the page's control for it ----------------------------------------------
+
+
+def _summary_counts(*args: str) -> dict:
+    """The units and relations `argmine map - -m rules --summary --json [args]` counts in ESSAY's map."""
+    from typer.testing import CliRunner
+
+    from argmine.cli import app
+
+    result = CliRunner().invoke(app, ["map", "-", "-m", "rules", "--summary", "--json", *args], input=ESSAY)
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    return {"units": doc["units"], "relations": doc["relations"]}
+
+
+def test_min_score_says_what_it_dropped_as_the_summary_counts_it(server):
+    full, pruned = _summary_counts(), _summary_counts("--min-score", "0.6")
+    assert pruned["units"] < full["units"] and pruned["relations"] < full["relations"]
+    want = {"min_score": 0.6, "units": full["units"] - pruned["units"],
+            "relations": full["relations"] - pruned["relations"]}
+    for fmt in ("json", "graphml", "html"):
+        status, headers, body = post_text(server.url, ESSAY, f"?min_score=0.6&format={fmt}")
+        assert status == 200 and json.loads(headers["X-Argmine-Pruned"]) == want, fmt
+    # The HTML map says it in its header, where the page's frame shows it.
+    line = PageText.of(body).by_id["pruned"]
+    assert line == (f"min score 0.6: {want['units']} units and {want['relations']} relations dropped "
+                    "(the thesis is always kept)")
+    # 0 drops nothing and says so; no min_score, no header and no line.
+    status, headers, body = post_text(server.url, ESSAY, "?min_score=0&format=html")
+    assert status == 200 and json.loads(headers["X-Argmine-Pruned"]) == {"min_score": 0.0, "units": 0, "relations": 0}
+    assert PageText.of(body).by_id["pruned"] == "min score 0: nothing dropped"
+    status, headers, body = post_text(server.url, ESSAY, "?format=html")
+    assert status == 200 and "X-Argmine-Pruned" not in headers and "pruned" not in PageText.of(body).by_id
+    assert_problem(*post_text(server.url, ESSAY, "?min_score=2"), 400, "min_score must be a number from 0 to 1")
+
+
+class PageText:
+    """The text of every element with an id in an HTML page."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, str] = {}
+        self.attrs: dict[str, dict] = {}
+
+    @classmethod
+    def of(cls, page: bytes) -> PageText:
+        from html.parser import HTMLParser
+
+        found = cls()
+        open_ids: list[tuple[str, str | None]] = []
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag in ("input", "meta", "br", "img", "link"):
+                    if attrs.get("id"):
+                        found.attrs[attrs["id"]] = attrs
+                    return
+                open_ids.append((tag, attrs.get("id")))
+                if attrs.get("id"):
+                    found.attrs[attrs["id"]] = attrs
+                    found.by_id[attrs["id"]] = ""
+
+            def handle_endtag(self, tag):
+                while open_ids and open_ids.pop()[0] != tag:
+                    pass
+
+            def handle_data(self, data):
+                for _, ident in open_ids:
+                    if ident:
+                        found.by_id[ident] += data
+
+        parser = Parser()
+        parser.feed(page.decode("utf-8"))
+        parser.close()
+        found.by_id = {k: " ".join(v.split()) for k, v in found.by_id.items()}
+        return found
+
+
+def test_page_has_a_min_score_field_sent_with_the_form(server):
+    status, _, body = call(f"{server.url}/")
+    assert status == 200
+    page = PageText.of(body)
+    field = page.attrs["min-score"]
+    assert field["name"] == "min_score" and field["type"] == "number"
+    assert (field["min"], field["max"], field["step"]) == ("0", "1", "0.05") and not field.get("value")
+    # Its label says what it does, and that empty keeps everything.
+    label = page.by_id["min-score-label"]
+    assert "drop units scored under" in label and "empty keeps every unit" in label
+    # The server's check decides (the CLI's message), not the browser's: 0.33 is as good as 0.35.
+    assert "novalidate" in page.attrs["map-form"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium not found (apt-get install chromium)")
+def test_page_in_chromium_min_score_drops_units_and_a_bad_one_is_the_error_line(server, expected, tmp_path):
+    frame_units = (
+        "(() => { const d = document.getElementById('map').contentDocument;"
+        " if (!d || d.readyState !== 'complete') return null;"
+        " const ids = [...d.querySelectorAll('#map .node[data-unit-id]')].map(e => e.getAttribute('data-unit-id'));"
+        " return ids.length ? {ids: [...new Set(ids)], pruned: (d.getElementById('pruned') || {}).textContent || ''}"
+        " : null; })()"
+    )
+    with browser(tmp_path) as tools:
+        target = tools.send("Target.createTarget", {"url": f"{server.url}/"})["targetId"]
+        session = tools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        wait_for(tools, session, "document.readyState === 'complete' && !!document.getElementById('min-score')")
+        # A field of the one form, so both Map it and Download send it.
+        assert evaluate(tools, session, "document.getElementById('min-score').form.id") == "map-form"
+        evaluate(tools, session, f"document.getElementById('text').value = {json.dumps(ESSAY)}; true")
+        # Empty: every unit, and nothing said about dropping.
+        evaluate(tools, session, "document.getElementById('show').click(); true")
+        shown = wait_for(tools, session, frame_units)
+        assert sorted(shown["ids"]) == sorted(u.id for u in expected.units) and shown["pruned"] == ""
+        # Filled in as a reader types it: fewer units, the count of what went, the value still in the field.
+        evaluate(tools, session, "document.getElementById('min-score').focus(); true")
+        tools.send("Input.insertText", {"text": "0.6"}, session)
+        evaluate(tools, session, "document.getElementById('show').click(); true")
+        shown = wait_for(tools, session, f"(() => {{ const r = {frame_units}; return r && r.ids.length < "
+                                         f"{len(expected.units)} ? r : null; }})()")
+        assert shown["ids"] == [u.id for u in prune(expected, 0.6).units]
+        assert shown["pruned"].startswith(f"min score 0.6: {len(expected.units) - 1} units and ")
+        assert evaluate(tools, session, "document.getElementById('min-score').value") == "0.6"
+        # Out of range: the frame shows the CLI's one-line message, not a traceback; the field keeps it.
+        evaluate(tools, session, "document.getElementById('min-score').value = '2'; true")
+        evaluate(tools, session, "document.getElementById('show').click(); true")
+        error = wait_for(
+            tools, session,
+            "(() => { const d = document.getElementById('map').contentDocument;"
+            " const e = d && d.getElementById('error'); return e ? d.body.innerText : null; })()",
+        )
+        assert error == "400: min_score must be a number from 0 to 1, not '2'"
+        assert evaluate(tools, session, "document.getElementById('min-score').value") == "2"

@@ -15,7 +15,7 @@ from rich.tree import Tree
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.cli.terminal import printable
 from argmine.graph.analysis import Analysis
-from argmine.graph.confidence import is_uncertain
+from argmine.graph.confidence import is_uncertain, score_text
 from argmine.graph.tree import outline
 
 KIND_STYLE = {"major_claim": "bold magenta", "claim": "bold cyan", "premise": "blue", "evidence": "green"}
@@ -46,7 +46,7 @@ def _label(
     dim = " dim" if unsure else ""
     label.append("THESIS" if thesis else KIND_LABEL[unit.kind], style=KIND_STYLE[unit.kind] + dim)
     if unsure:
-        label.append(f"? ({unit.score:.2f})", style="bold yellow")
+        label.append(f"? ({score_text(unit.score)})", style="bold yellow")
     if unit.kind == "evidence":
         label.append(f" ({unit.evidence_type or 'untyped'})", style="green" + dim)
     label.append(f" {printable(unit.id)}", style="dim")
@@ -83,12 +83,20 @@ def render_tree(amap: ArgumentMap, analysis: Analysis) -> RenderableType:
         branch.append(node)
     if lone.children:
         parts.append(lone)
-    parts.append(render_findings(analysis))
+    parts.append(render_findings(analysis, amap))
     return Group(*parts)
 
 
-def render_findings(analysis: Analysis) -> RenderableType:
-    """The analysis as short findings: unsupported and undefended claims, claims carrying most evidence."""
+def _ref(amap: ArgumentMap | None, uid: str) -> str:
+    # A unit named again in the findings carries the tree's `?` mark: the doubt must not vanish there.
+    unit = amap.unit(uid) if amap is not None else None
+    mark = f"? ({score_text(unit.score)})" if unit is not None and is_uncertain(unit) else ""
+    return printable(uid) + mark
+
+
+def render_findings(analysis: Analysis, amap: ArgumentMap | None = None) -> RenderableType:
+    """The analysis as short findings: unsupported and undefended claims, claims carrying most evidence; with
+    `amap`, a unit scored under `UNCERTAIN` is marked as in the tree."""
     out = Text()
     out.append(f"\nDepth {analysis.depth}", style="bold")
     out.append(f" · {analysis.units} units · {analysis.relations} relations\n")
@@ -99,13 +107,13 @@ def render_findings(analysis: Analysis) -> RenderableType:
         out.append(f"{title}: ", style="bold")
         out.append(f"{len(refs)}\n" if refs else "none\n")
         for ref in refs:
-            out.append(f"  {printable(ref.id)}: {_clip(ref.text, 100)}\n")
+            out.append(f"  {_ref(amap, ref.id)}: {_clip(ref.text, 100)}\n")
     ranked = [e for e in analysis.evidence_ranking if e.evidence > 0][:3]
     out.append("Most evidence: ", style="bold")
     out.append("\n" if ranked else "none\n")
     for load in ranked:
         types = ", ".join(f"{n} {t}" for t, n in sorted(load.by_type.items()))
-        out.append(f"  {printable(load.claim.id)} ({load.evidence}: {types}): {_clip(load.claim.text, 80)}\n")
+        out.append(f"  {_ref(amap, load.claim.id)} ({load.evidence}: {types}): {_clip(load.claim.text, 80)}\n")
     out.rstrip()
     return out
 

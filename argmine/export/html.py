@@ -29,14 +29,14 @@ import html
 import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 
 from argmine.argmap import ArgumentMap, Unit
 from argmine.export.atomic import write_atomic
 from argmine.graph.analysis import analyse
-from argmine.graph.confidence import UNCERTAIN, is_uncertain
+from argmine.graph.confidence import UNCERTAIN, is_uncertain, score_text
 from argmine.graph.coverage import coverage
 from argmine.graph.decode import thesis_of
 from argmine.graph.tree import outline
@@ -80,7 +80,7 @@ def _describe(unit: Unit) -> str:
     if unit.stance:
         words.append(f"[{unit.stance}]")
     if is_uncertain(unit):
-        words.append(f"uncertain (score {unit.score:.2f})")
+        words.append(f"uncertain (score {score_text(unit.score)})")
     return " ".join(words)
 
 
@@ -152,7 +152,8 @@ def map_html(amap: ArgumentMap) -> str:
         unsure = is_uncertain(u)  # dashed and faded (map.css), and said in words beside its score
         classes += " uncertain" if unsure else ""
         text = " ".join(sanitize(amap.unit_text(u)).split())
-        meta = (["? uncertain"] if unsure else []) + [f"score {u.score:.2f}"] + ([u.stance] if u.stance else [])
+        meta = ["? uncertain"] if unsure else []
+        meta += [f"score {score_text(u.score)}"] + ([u.stance] if u.stance else [])
         item = [
             f'<li class="item{" rel-" + rel if rel else ""}">',
             f'<div class="{classes}" data-unit-id="{esc(u.id)}" data-kind="{u.kind}" '
@@ -188,11 +189,28 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
+def _pruned(dropped: Mapping | None) -> str:
+    """The header's line on what `--min-score` dropped (`argmine.graph.confidence.dropped`), if anything was pruned."""
+    if dropped is None:
+        return ""
+    units, relations = dropped["units"], dropped["relations"]
+    what = "nothing dropped" if not (units or relations) else (
+        f"{units} unit{'s' * (units != 1)} and {relations} relation{'s' * (relations != 1)} dropped "
+        "(the thesis is always kept)"
+    )
+    return f'<p class="pruned" id="pruned">min score {dropped["min_score"]:g}: {what}</p>'
+
+
+def _header(amap: ArgumentMap, left_out: int, sentences: int, dropped: Mapping | None = None) -> str:
     a = analyse(amap)
     counts = " · ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in a.kinds.items() if n)
     rel = f"{a.relation_types['support']} supports · {a.relation_types['attack']} attacks"
-    thesis = f"Thesis: {amap.unit_text(a.thesis.id)}" if a.thesis else "No thesis (no major claim) found."
+    thesis = "No thesis (no major claim) found."
+    if a.thesis:
+        unit = amap.unit(a.thesis.id)
+        # The header repeats the thesis: an unsure one says so here too, as its box does.
+        doubt = f" (? uncertain · score {score_text(unit.score)})" if is_uncertain(unit) else ""
+        thesis = f"Thesis{doubt}: {amap.unit_text(unit)}"
     legend = "".join(
         f'<span><i class="swatch k-{kind}"></i>{label.lower()}</span>' for kind, label in KIND_LABEL.items()
     )
@@ -204,7 +222,7 @@ def _header(amap: ArgumentMap, left_out: int, sentences: int) -> str:
         f"<header><h1>Argument map</h1>{source}"
         f'<p class="thesis">{esc(_clip(" ".join(thesis.split()), 300))}</p>'
         f'<p class="counts">{esc(counts or "no units")} · {esc(rel)} · depth {a.depth} · '
-        f'<span id="left-out">{esc(gap)}</span></p>'
+        f'<span id="left-out">{esc(gap)}</span></p>{_pruned(dropped)}'
         f'<p class="legend">{legend}<span>hover or click a unit to find it in both panes</span></p></header>'
     )
 
@@ -244,8 +262,9 @@ def _controls() -> str:
     )
 
 
-def to_html(amap: ArgumentMap) -> str:
-    """Serialise `amap` as one self-contained HTML page."""
+def to_html(amap: ArgumentMap, *, dropped: Mapping | None = None) -> str:
+    """Serialise `amap` as one self-contained HTML page; `dropped`, what pruning took out of it
+    (`argmine.graph.confidence.dropped`), is said in its header."""
     title = f"{amap.source} — argument map" if amap.source else "Argument map"
     cov = coverage(amap)
     return (
@@ -257,7 +276,7 @@ def to_html(amap: ArgumentMap) -> str:
         f"<title>{esc(title)}</title>\n"
         f"<style>{_asset('map.css')}</style>\n"
         "</head>\n<body>\n"
-        f"{_header(amap, len(cov.unmapped), cov.sentences)}\n"
+        f"{_header(amap, len(cov.unmapped), cov.sentences, dropped)}\n"
         f"{_controls()}\n"
         "<main>\n"
         f'<section id="essay" class="pane" aria-label="Essay"><div class="text">'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from decimal import ROUND_FLOOR, Decimal
 
 from argmine.argmap import ArgumentMap, Relation, Unit
 from argmine.errors import UsageError
@@ -22,6 +23,15 @@ UNCERTAIN = 0.5
 def is_uncertain(unit: Unit) -> bool:
     """Whether `unit` is scored under `UNCERTAIN` (more likely wrong than right)."""
     return unit.score < UNCERTAIN
+
+
+def score_text(score: float) -> str:
+    """`score` as the views show it: two decimals, cut rather than rounded, so the number shown is on the same
+    side of `UNCERTAIN` and of every two-decimal minimum (`--min-score`, the HTML slider) as the score itself.
+    Rounded, a unit scored 0.4977 would read 0.50 beside the mark that says it is under 0.50, and be dropped by
+    `--min-score 0.5`. The shortest decimal that reads back as `score` is cut, not the binary float (0.29 is
+    0.28999... in binary, and must still read 0.29)."""
+    return str(Decimal(repr(float(score))).quantize(Decimal("0.01"), rounding=ROUND_FLOOR))
 
 
 def check_min_score(value: object, what: str = "min_score") -> float:
@@ -130,9 +140,17 @@ def prune(amap: ArgumentMap, min_score: float) -> ArgumentMap:
     return propagate_stance(amap.with_units(units, relations.values()))
 
 
+def dropped(full: ArgumentMap, pruned: ArgumentMap, min_score: float) -> dict:
+    """What pruning `full` under `min_score` left out, in the terms `argmine map --summary` counts a map in:
+    `{"min_score": P, "units": N, "relations": M}`, N units and M relations fewer in `pruned` than in `full`
+    (relations go with the units they joined, and two re-attached to one target become one)."""
+    return {"min_score": min_score, "units": len(full) - len(pruned),
+            "relations": len(full.relations) - len(pruned.relations)}
+
+
 def prune_option(amap: ArgumentMap, min_score: float | None) -> ArgumentMap:
     """`prune(amap, min_score)`, or `amap` itself when `min_score` is None (the option not given)."""
     return amap if min_score is None else prune(amap, min_score)
 
 
-__all__ = ["UNCERTAIN", "check_min_score", "is_uncertain", "prune", "prune_option"]
+__all__ = ["UNCERTAIN", "check_min_score", "dropped", "is_uncertain", "prune", "prune_option", "score_text"]

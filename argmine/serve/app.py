@@ -3,11 +3,13 @@
 Routes:
 - `GET /`: the page. A form (no script) posts the text or file to `/api/map` into a frame that shows the map
   as `argmine.export.html` draws it, or downloads it in any format.
-- `POST /api/map[?format=F&model=M&html=true|false&download=1]`: the map of the body, in `format` (default
-  `json`, the `json` export). Bodies: `text/plain` or `text/html` (bytes, read as `argmine map` reads a file),
-  `application/json` `{"text": ..., "model": ..., "html": ..., "source": ...}`, or `multipart/form-data`
-  with a `file` or a `text` field (what the page sends). Decoder warnings come in `X-Argmine-Warnings`
-  (a JSON array).
+- `POST /api/map[?format=F&model=M&html=true|false&download=1&min_score=P]`: the map of the body, in `format`
+  (default `json`, the `json` export), pruned under `min_score` as `argmine map --min-score` prunes it. Bodies:
+  `text/plain` or `text/html` (bytes, read as `argmine map` reads a file), `application/json` `{"text": ...,
+  "model": ..., "html": ..., "source": ..., "min_score": ...}`, or `multipart/form-data` with a `file` or a
+  `text` field and the other fields by name (what the page sends). Decoder warnings come in `X-Argmine-Warnings`
+  (a JSON array). With `min_score`, `X-Argmine-Pruned` says what it dropped, counted as `argmine map
+  --summary` counts a map: `{"min_score": P, "units": N, "relations": M}` (the HTML map says it in its header).
 - `GET /api/health`: `{"status": "ok", "model": ..., "models": [...], "version": ...}`.
 
 Errors are `{"error": "one line", "status": N}` (an HTML page when a browser form asked), never a
@@ -45,7 +47,8 @@ from argmine.argmap import MapError
 from argmine.batch.inputs import LONE_SURROGATES, clean_name, record_byte_limit
 from argmine.errors import UsageError
 from argmine.export.dot import GraphvizError, graphviz_available
-from argmine.graph.confidence import check_min_score, prune
+from argmine.export.html import to_html
+from argmine.graph.confidence import check_min_score, dropped, prune
 from argmine.read.decode import DEFAULT_MAX_CHARS, InputError, byte_limit, decode_bytes
 from argmine.serve import Models, model_list
 from argmine.serve.page import page
@@ -139,7 +142,7 @@ def create_app(
                 html_opt = None if html_flag is None else _flag(html_flag, "html")
                 min_score = _min_score(query.get("min_score", fields.pop("min_score", None)))
                 name = pool.resolve(query.get("model") or fields.get("model"))
-                payload, warnings, source = await anyio.to_thread.run_sync(
+                payload, warnings, source, pruned = await anyio.to_thread.run_sync(
                     _map, pool, name, fields, fmt, html_opt, max_chars, min_score, limiter=limiters[name]
                 )
             finally:
@@ -162,6 +165,8 @@ def create_app(
             "X-Content-Type-Options": "nosniff",
             "X-Argmine-Warnings": json.dumps(warnings, ensure_ascii=True),
         }
+        if pruned is not None:
+            headers["X-Argmine-Pruned"] = json.dumps(pruned)
         if download:
             headers["Content-Disposition"] = f'attachment; filename="{download_name(source)}{fmt.suffix}"'
         return Response(payload, media_type=MEDIA_TYPES.get(fmt.name, "application/octet-stream"), headers=headers)
@@ -361,8 +366,9 @@ async def _read_form(request: Request, limit: int) -> dict:
 
 def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: bool | None, max_chars: int,
          min_score: float | None = None):
-    """Decode, map and serialise one request (in a worker thread): (payload, warnings, source); with
-    `min_score`, the map pruned as `argmine map --min-score` prunes it (`argmine.graph.confidence.prune`)."""
+    """Decode, map and serialise one request (in a worker thread): (payload, warnings, source, dropped); with
+    `min_score`, the map pruned as `argmine map --min-score` prunes it (`argmine.graph.confidence.prune`) and
+    `dropped` what that took out (`argmine.graph.confidence.dropped`), else None."""
     source = fields.get("source", "")
     where = source or "request"
     if "data" in fields:
@@ -377,11 +383,15 @@ def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: boo
             decoded.warnings.insert(0, f"{where}: {lone} lone surrogate(s) replaced with U+FFFD")
     with pool.take(name) as miner:
         amap = miner.map(decoded.text, source=clean_name(source))
+    left_out = None
     if min_score is not None:
-        amap = prune(amap, min_score)
-    data = fmt.dumps(amap)
+        full, amap = amap, prune(amap, min_score)
+        left_out = dropped(full, amap, min_score)
+    # The HTML map is what the page's frame shows: it says in its header what was dropped, since the frame
+    # shows no response header. Every other format is the map alone (the header says it for them).
+    data = to_html(amap, dropped=left_out) if fmt.name == "html" else fmt.dumps(amap)
     payload = data if isinstance(data, bytes) else data.encode("utf-8")
-    return payload, decoded.warnings, source
+    return payload, decoded.warnings, source, left_out
 
 
 def _min_score(value: object) -> float | None:
