@@ -59,9 +59,9 @@ def candidates(doc: Doc, start: int, end: int) -> Iterator[int]:
             yield t
 
 
-def cut_features(doc: Doc, start: int, end: int, t: int, sentences: int) -> list[str]:
-    """The head's features of cutting `doc[start:end]` before token `t`; `sentences`: the text's number of
-    sentences (a one-paragraph argument of five sentences is cut finer than an essay)."""
+def cut_features(doc: Doc, start: int, end: int, t: int, context: str) -> list[str]:
+    """The head's features of cutting `doc[start:end]` before token `t`; `context`: the text's shape and size
+    (`text_context`)."""
     word = doc[t].lower_
     cue = word if word in CUES else "-"
     mark = doc[t - 1].text if doc[t - 1].text in MARKS else "-"
@@ -69,20 +69,24 @@ def cut_features(doc: Doc, start: int, end: int, t: int, sentences: int) -> list
     first = doc[start].lower_
     left = _bucket(t - start, (3, 5, 8, 12, 18, 26))
     right = _bucket(end - t, (3, 5, 8, 12, 18, 26))
-    size = _bucket(sentences, (3, 6, 10, 20, 40))
     quoted = sum(1 for i in range(start, t) if doc[i].text in QUOTES) % 2 == 1
     base = [
         "bias", f"w={word}", f"m={mark}", f"w|m={word}|{mark}", f"c|m={cue}|{mark}", f"w|a={word}|{after}",
         f"f={first}", f"f|c={first}|{cue}", f"l={left}", f"r={right}", f"l|r={left}|{right}",
         f"c|l={cue}|{left}", f"c|r={cue}|{right}", f"b={doc[t - 1].lower_}|{mark}", f"q={quoted}|{mark}",
     ]
-    # Only copies per text size: where a clause boundary starts a unit differs between a five-sentence
-    # argument and a thirty-sentence op-ed, and a shared weight would let the many long texts decide for both.
-    return [f"{size}:{f}" for f in base]
+    # Only copies per context: where a clause boundary starts a unit differs between a five-sentence argument,
+    # an essay and a thirty-paragraph op-ed, and a shared weight would let the many long texts decide for all.
+    return [f"{context}:{f}" for f in base]
 
 
-def _sentence_count(doc: Doc) -> int:
-    return sum(1 for t in doc if t.is_sent_start and not t.is_space)
+def text_context(doc: Doc) -> str:
+    """The text's shape (an essay's paragraphs, a single paragraph, or any other run of paragraphs, as
+    `argmine.nlp.structure` reads them) and its number of sentences, bucketed."""
+    roles = get_layout(doc).role_of_paragraphs()
+    shape = "essay" if "intro" in roles else "one" if "only" in roles else "paras"
+    sentences = sum(1 for t in doc if t.is_sent_start and not t.is_space)
+    return f"{shape}{_bucket(sentences, (3, 6, 10, 20, 40))}"
 
 
 class UnitSplitter:
@@ -100,8 +104,8 @@ class UnitSplitter:
         where = [(i, t) for i, u in enumerate(units) for t in candidates(doc, u.start, u.end)]
         if not where:
             return doc
-        sentences = _sentence_count(doc)
-        rows = [cut_features(doc, units[i].start, units[i].end, t, sentences) for i, t in where]
+        context = text_context(doc)
+        rows = [cut_features(doc, units[i].start, units[i].end, t, context) for i, t in where]
         probs = self.head.predict_proba(rows)[:, 1]
         cuts: dict[int, list[int]] = {}
         for (i, t), p in zip(where, probs):
@@ -176,7 +180,7 @@ def split_examples(nlp: Language, maps: Sequence[ArgumentMap]) -> tuple[list, li
         doc = nlp.make_doc(amap.text)
         for pipe in prepare:
             doc = pipe(doc)
-        sentences = _sentence_count(doc)
+        context = text_context(doc)
         layout = get_layout(doc)
         gold = []
         for u in sorted(amap.units, key=lambda u: u.start):
@@ -186,7 +190,7 @@ def split_examples(nlp: Language, maps: Sequence[ArgumentMap]) -> tuple[list, li
         for k, (s, e) in enumerate(gold):
             # inside one gold unit: no cut
             for t in candidates(doc, s, e):
-                rows.append(cut_features(doc, s, e, t, sentences))
+                rows.append(cut_features(doc, s, e, t, context))
                 labels.append("keep")
             if k + 1 == len(gold):
                 continue
@@ -198,6 +202,6 @@ def split_examples(nlp: Language, maps: Sequence[ArgumentMap]) -> tuple[list, li
             # the two units as one proposed span: a cut where the second begins
             for t in candidates(doc, s, e2):
                 if e - 1 <= t <= s2 + 1:
-                    rows.append(cut_features(doc, s, e2, t, sentences))
+                    rows.append(cut_features(doc, s, e2, t, context))
                     labels.append("split")
     return rows, labels
