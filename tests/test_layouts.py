@@ -72,22 +72,28 @@ def sentences_with_a_unit(text: str, amap) -> float:
     return hit / len(spans)
 
 
-# A known failure of the shipped model, kept as a strict expectation so that a fix shows (issue "Maps of real
-# commentary"): the last line of a bulleted list is taken for a trailing signature (argmine.read.layout) and
-# the finder finds nothing in a list.
-_LIST = pytest.mark.xfail(strict=True, reason="bullet lines: the finder finds no unit, the last is read as metadata")
 
 
 @pytest.mark.parametrize(
     "text, at_least",
     [(MICROTEXT, 4), (COMMENT, 3), (TWO_PARAGRAPHS, 3), (REDDIT, 4),
-     pytest.param(LIST, 3, marks=_LIST)],
+     (LIST, 3)],
     ids=["microtext", "comment", "two-paragraphs", "reddit", "list"],
 )
 def test_short_layouts_are_cut_into_their_units(text, at_least):
     amap = argmine.map_text(text)
     assert len(amap.units) >= at_least, [text[u.start : u.end] for u in amap.units]
     assert sentences_with_a_unit(text, amap) >= 0.75
+
+
+def test_list_items_are_units_without_their_marks_and_the_last_is_no_signature():
+    from argmine.read.layout import metadata_spans
+
+    assert metadata_spans(LIST) == []
+    assert metadata_spans("We should act now.\n\n— Jane Doe, Springfield") == [(20, 43)]  # a signature still is
+    texts = [LIST[u.start : u.end] for u in argmine.map_text(LIST).units]
+    assert "Once a route is gone, it almost never comes back." in texts
+    assert not any(t.startswith("-") for t in texts)
 
 
 def test_an_oped_of_one_sentence_paragraphs_is_mapped_to_its_last_paragraph_without_its_byline():

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span
 from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, kept aligned here)
 from argmine.nlp.doc import get_units, set_units
 from argmine.nlp.structure import get_layout
+from argmine.read.layout import LIST_MARKS
 
 # Words a clause cannot end on: a unit ending here lost what follows.
 DANGLING = frozenset(
@@ -114,6 +115,7 @@ def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
     """The spans a reader accepts (see the module docstring), merged and in reading order."""
     layout = get_layout(doc)
     kept = [t for t in (_outside(s, layout.metadata) for s in spans) if t is not None and _words(t)]
+    kept = [_unlisted(s) for s in kept]
     sent_of = layout.sent_start
     n = len(doc)
 
@@ -178,6 +180,17 @@ def _outside(span: Span, metadata: list[tuple[int, int]]) -> Span | None:
         return span
     start, end = _core(span.doc, start, end)
     return _span(span.doc, start, end, span.label_) if start < end else None
+
+
+def _unlisted(span: Span) -> Span:
+    """`span` without the list mark ("- ", "* ", "• ") that opens its line: the mark is layout, not words."""
+    doc, start = span.doc, span.start
+    if doc[start].text in LIST_MARKS and (start == 0 or "\n" in doc[start - 1].text_with_ws) and span.end - start > 1:
+        start += 1
+        while start < span.end and doc[start].is_space:
+            start += 1
+        return _span(doc, start, span.end, span.label_)
+    return span
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span:

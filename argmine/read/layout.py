@@ -123,6 +123,7 @@ _BIO = re.compile(
     r"|(?:writes|teaches|directs|co-directs|serves|leads|heads|chairs|covers|edits|runs|founded|co-founded"
     r"|holds|works|worked|taught|served|lectures|advises|practi[cs]es|represents|researches|studies)\b)"
 )
+LIST_MARKS = frozenset("-–—*•")  # what opens a list item's line
 _SIGNATURE = re.compile(r"(?:—|--|–|-)[ \t]*[A-Z][^\n]{0,300}")
 _NON_SPACE = re.compile(r"\S")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s+[A-Z]|\s*\Z)")
@@ -223,14 +224,24 @@ def is_metadata_line(line: str) -> bool:
     return strong
 
 
-def is_footer_line(line: str, last: bool = False) -> bool:
+def is_footer_line(line: str, last: bool = False, listed: bool = False) -> bool:
     """Whether a whole (stripped) line near the end is metadata: a bio or signature (only as the `last`
-    content line), copyright, "originally published", follow-me, disclaimers, links to more."""
+    content line), copyright, "originally published", follow-me, disclaimers, links to more. A `listed` line
+    (the line before it opens with the same mark) is the last item of a list, not a "— Jane Doe" signature."""
     if is_metadata_line(line) or (len(line) <= _META_LINE_CHARS + 100 and _FOOTER.fullmatch(line)):
         return True
     if not last or len(line) > _BIO_CHARS or len(_SENTENCE_END.findall(line)) > 2:
         return False
-    return bool(_BIO.match(line) or _SIGNATURE.fullmatch(line) or _is_byline(line))
+    return bool(_BIO.match(line) or (_SIGNATURE.fullmatch(line) and not listed) or _is_byline(line))
+
+
+def _listed(text: str, start: int) -> bool:
+    """The line starting at `start` and the non-blank line before it open with the same list mark."""
+    mark = text[start : start + 1]
+    if mark not in LIST_MARKS:
+        return False
+    before = text[:start].rstrip().rpartition("\n")[2].lstrip()
+    return before.startswith(mark)
 
 
 def _dateline(text: str, start: int, end: int) -> int:
@@ -290,7 +301,7 @@ def metadata_spans(text: str) -> list[tuple[int, int]]:
             break
         if b - a > _BIO_CHARS or not is_footer_line(text[a:b], last=not tail or all(
             _FOOTER.fullmatch(text[s:e]) or is_metadata_line(text[s:e]) for s, e in tail
-        )):
+        ), listed=_listed(text, a)):
             break
         tail.append((a, b))
     spans.extend(tail)
