@@ -408,3 +408,18 @@ def test_a_real_map_marks_exactly_its_uncertain_units_and_min_score_drops_them(n
     assert {uid for uid, shown in pruned.items() if shown} == unsure & {thesis}
     summary = json.loads(run("map", source, "--summary", "--json", "--min-score", UNCERTAIN).stdout)
     assert summary["units"] == len(full) - len(unsure - {thesis})
+
+
+def test_an_html_map_written_with_min_score_says_what_was_dropped(hand_json, essay, tmp_path):
+    # The CLI's HTML says it as the server's page does (the same Format.dump); other formats carry the map alone.
+    out = tmp_path / "pruned.html"
+    assert run("convert", hand_json, out, "--min-score", "0.5").exit_code == 0
+    full, pruned = hand_map(), prune(hand_map(), 0.5)
+    page = out.read_text(encoding="utf-8")
+    line = re.search(r'id="pruned"[^>]*>([^<]*)<', page)
+    assert line is not None, page[:2000]
+    assert f"{len(full) - len(pruned)} units" in line.group(1)
+    mapped = run("map", essay, "-m", "rules", "-f", "html", "--min-score", "0.5")
+    assert mapped.exit_code == 0 and 'id="pruned"' in mapped.stdout
+    assert 'id="pruned"' not in run("map", essay, "-m", "rules", "-f", "html").stdout
+    assert "pruned" not in run("convert", hand_json, "-", "-f", "json", "--min-score", "0.5").stdout

@@ -26,7 +26,7 @@ from argmine.cli.errors import reported
 from argmine.cli.output import STDIO, check_output
 from argmine.cli.terminal import one_line
 from argmine.errors import UsageError
-from argmine.graph.confidence import check_min_score, prune_option
+from argmine.graph.confidence import check_min_score, prune_reported
 from argmine.export import (
     FORMATS,
     MAX_MAP_BYTES,
@@ -86,8 +86,8 @@ def convert(
         elif out_format.name == "png" and sys.stdout.isatty():
             raise UsageError("png is binary and stdout is a terminal; write it to a file")
         amap = _read_stdin(from_fmt, max_bytes) if source == STDIO else read(source, from_fmt, max_bytes=max_bytes)
-        amap = prune_option(amap, threshold)
-        data = out_format.dumps(amap)
+        amap, left_out = prune_reported(amap, threshold)
+        data = out_format.dump(amap, left_out)
         if path is None:
             sys.stdout.flush()
             sys.stdout.buffer.write(data if isinstance(data, bytes) else data.encode("utf-8"))

@@ -75,7 +75,7 @@ def map_command(
     """
     from argmine import export
     from argmine.export.atomic import write_atomic
-    from argmine.graph.confidence import check_min_score, prune_option
+    from argmine.graph.confidence import check_min_score, prune_reported
     from argmine.nlp import load
     from argmine.read.decode import read_input
 
@@ -103,7 +103,7 @@ def map_command(
             warn(message)
         miner = load(model, max_chars=max_chars)
         amap = miner.map(decoded.text, source="<stdin>" if input == STDIO else input)
-        amap = prune_option(amap, threshold)  # before any output: every format, the tree and --summary
+        amap, left_out = prune_reported(amap, threshold)  # before any output: every format, the tree, --summary
 
         if fmt is None:
             if summary:
@@ -111,7 +111,7 @@ def map_command(
             else:
                 _show(amap)
             return
-        data = fmt.dumps(amap)
+        data = fmt.dump(amap, left_out)
         payload = data if isinstance(data, bytes) else data.encode("utf-8")
         if path is None:
             sys.stdout.flush()

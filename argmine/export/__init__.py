@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 from pathlib import Path
@@ -35,6 +35,15 @@ class Format:
     check_target: Callable[[str | os.PathLike], None] | None = None
     # One map per line: a batch writes all its maps into one file (or stdout), not one file per input.
     stream: bool = False
+    # The serialiser of a format that says in the map itself what `--min-score` dropped (HTML, in its header;
+    # the other formats carry the pruned map alone).
+    dumps_pruned: Callable[[ArgumentMap, Mapping], str | bytes] | None = None
+
+    def dump(self, amap: ArgumentMap, dropped: Mapping | None = None) -> str | bytes:
+        """`amap` serialised; `dropped` (`argmine.graph.confidence.dropped`) is said where the format can."""
+        if dropped is not None and self.dumps_pruned is not None:
+            return self.dumps_pruned(amap, dropped)
+        return self.dumps(amap)
 
     @property
     def suffix(self) -> str:
@@ -59,7 +68,8 @@ FORMATS: dict[str, Format] = {
         Format("svg", (".svg",), dot.to_svg),
         Format("png", (".png",), dot.to_png),
         Format("mermaid", (".mmd", ".mermaid"), mermaid.to_mermaid),
-        Format("html", (".html", ".htm"), html.to_html),
+        Format("html", (".html", ".htm"), html.to_html,
+               dumps_pruned=lambda amap, dropped: html.to_html(amap, dropped=dropped)),
         Format("jsonl", (".jsonl",), jsonl.to_jsonl, stream=True),
         Format("sqlite", (".db", ".sqlite", ".sqlite3"), sqlite.to_sqlite, check_target=sqlite.check_replaceable),
     )

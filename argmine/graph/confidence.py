@@ -153,4 +153,12 @@ def prune_option(amap: ArgumentMap, min_score: float | None) -> ArgumentMap:
     return amap if min_score is None else prune(amap, min_score)
 
 
+def prune_reported(amap: ArgumentMap, min_score: float | None) -> tuple[ArgumentMap, dict | None]:
+    """`prune_option(amap, min_score)` and what it `dropped` (None when `min_score` is None)."""
+    if min_score is None:
+        return amap, None
+    pruned = prune(amap, min_score)
+    return pruned, dropped(amap, pruned, min_score)
+
+
 __all__ = ["UNCERTAIN", "check_min_score", "dropped", "is_uncertain", "prune", "prune_option", "score_text"]

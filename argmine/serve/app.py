@@ -47,8 +47,7 @@ from argmine.argmap import MapError
 from argmine.batch.inputs import LONE_SURROGATES, clean_name, record_byte_limit
 from argmine.errors import UsageError
 from argmine.export.dot import GraphvizError, graphviz_available
-from argmine.export.html import to_html
-from argmine.graph.confidence import check_min_score, dropped, prune
+from argmine.graph.confidence import check_min_score, prune_reported
 from argmine.read.decode import DEFAULT_MAX_CHARS, InputError, byte_limit, decode_bytes
 from argmine.serve import Models, model_list
 from argmine.serve.page import page
@@ -383,13 +382,10 @@ def _map(pool: Pipelines, name: str, fields: dict, fmt: export.Format, html: boo
             decoded.warnings.insert(0, f"{where}: {lone} lone surrogate(s) replaced with U+FFFD")
     with pool.take(name) as miner:
         amap = miner.map(decoded.text, source=clean_name(source))
-    left_out = None
-    if min_score is not None:
-        full, amap = amap, prune(amap, min_score)
-        left_out = dropped(full, amap, min_score)
+    amap, left_out = prune_reported(amap, min_score)
     # The HTML map is what the page's frame shows: it says in its header what was dropped, since the frame
     # shows no response header. Every other format is the map alone (the header says it for them).
-    data = to_html(amap, dropped=left_out) if fmt.name == "html" else fmt.dumps(amap)
+    data = fmt.dump(amap, left_out)
     payload = data if isinstance(data, bytes) else data.encode("utf-8")
     return payload, decoded.warnings, source, left_out
 
