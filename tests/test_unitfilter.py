@@ -111,6 +111,16 @@ def test_a_clause_cut_at_a_comma_with_nothing_after_it_becomes_its_sentence(nlp)
     assert units == ["I know servers in busy places earn well from tips, but that is luck, not a fair system"]
 
 
+def test_a_short_clause_cut_at_a_comma_keeps_the_uncovered_rest_of_its_sentence(nlp):
+    # A comment's concession: dropped as a fragment, it took its counter-point with it.
+    text = "They took away the parking. Cycling is great, but the side streets would have been safer anyway."
+    units = filtered(nlp, text, ["They took away the parking", "Cycling is great,"])
+    assert units == ["They took away the parking",
+                     "Cycling is great, but the side streets would have been safer anyway"]
+    # a short fragment whose sentence has no more words stays out
+    assert filtered(nlp, "Well, maybe, yes.", ["Well, maybe,"]) == []
+
+
 def test_a_label_is_no_unit_even_as_a_whole_sentence(nlp):
     text = "Point 7.\n\nBans fail."
     assert filtered(nlp, text, ["Point 7", "Bans fail"]) == ["Bans fail"]

@@ -154,11 +154,14 @@ def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
             _touches(doc, prev.end, s.start) or s.start - prev.end <= _TAIL_GAP
         ):  # a tail: '"We will not back down," the minister told reporters' is one unit
             merged[-1] = _span(doc, prev.start, s.end, prev.label_ or s.label_)
-        elif _dangles(s) and len(_words(s)) > FRAGMENT_WORDS:
-            # a clause cut before its continuation: up to the next unit of its sentence, or the sentence's end
+        elif _dangles(s):
+            # a clause cut before its continuation: up to the next unit of its sentence, or the sentence's end;
+            # a short one ("Cycling is great," before an uncovered "but the side streets ...") too, when that
+            # makes it a clause, so that the concession and what follows it are not lost with the fragment
             stop = nxt.start if nxt is not None and nxt.start < bounds[1] else bounds[1]
-            end = _core(doc, s.start, stop)[1]
-            merged.append(_span(doc, s.start, max(end, s.end), s.label_))
+            end = max(_core(doc, s.start, stop)[1], s.end)
+            if len(_words(s)) > FRAGMENT_WORDS or len(_words(doc[s.start : end])) > FRAGMENT_WORDS:
+                merged.append(_span(doc, s.start, end, s.label_))
         i += 1
     return merged
 
