@@ -131,7 +131,7 @@ def test_calibration_json_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("change, problem", [
-    (lambda d: d.update(format="other"), "not an argmine-calibration/1 file"),
+    (lambda d: d.update(format="other"), "not an argmine-calibration/2 file"),
     (lambda d: d["unit"]["curves"]["*"].update(y=[0.9, 0.4, 0.2]), "non-decreasing"),
     (lambda d: d["unit"]["curves"]["*"].update(y=[0.2, 0.4, 1.5]), r"in \[0, 1\]"),
     (lambda d: d["unit"]["curves"]["finder"].update(a=-1.0), "must not be negative"),
