@@ -16,12 +16,14 @@ from hypothesis import strategies as st
 from argmine.errors import ModelError, OutputExists, UsageError
 from argmine.evaluation import calibrate as cal
 from argmine.evaluation.calibrate import Candidate, Item, fit_isotonic, fit_sigmoid
+from argmine.evaluation.calibration import reliability
 from argmine.nlp.calibrator import (
     CREATED_BY,
     FILENAME,
     Calibration,
     CalibrationError,
     Curve,
+    Logistic,
     ScoreCalibration,
     logit,
 )
@@ -131,7 +133,7 @@ def test_calibration_json_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize("change, problem", [
-    (lambda d: d.update(format="other"), "not an argmine-calibration/1 file"),
+    (lambda d: d.update(format="other"), "not an argmine-calibration/2 file"),
     (lambda d: d["unit"]["curves"]["*"].update(y=[0.9, 0.4, 0.2]), "non-decreasing"),
     (lambda d: d["unit"]["curves"]["*"].update(y=[0.2, 0.4, 1.5]), r"in \[0, 1\]"),
     (lambda d: d["unit"]["curves"]["finder"].update(a=-1.0), "must not be negative"),
@@ -388,3 +390,221 @@ def test_fold_copies_get_the_calibration_fitted_without_their_own_items(tmp_path
     (into / "f1" / cal.COMPONENT / FILENAME).unlink()
     with pytest.raises(OutputExists, match="no calibrated copy"):
         cal.calibrated_fold_copies(outcome, folds, into)
+
+
+# --- context models -----------------------------------------------------------------------------------------
+
+
+def _sig(t):
+    return 1 / (1 + numpy.exp(-t))
+
+
+def _context_model() -> Logistic:
+    fallback = ScoreCalibration("score", (), {"*": Curve("isotonic", (0.0, 1.0), (0.3, 0.3))})
+    return Logistic("score", {"1": -0.5, "z": 0.8, "cross=yes": -1.5, "z*cross=yes": 0.4, "log1p(units)": 0.1},
+                    {"layout": ("news", "short")}, fallback)
+
+
+def test_a_context_model_reads_its_terms_and_round_trips_through_json(tmp_path):
+    model = _context_model()
+    raws = {"score": 0.7, "units": 9.0}
+    z = float(logit(numpy.array(0.7)))
+    inside = model(raws, {"cross": "no", "layout": "news"})
+    assert inside == pytest.approx(float(_sig(-0.5 + 0.8 * z + 0.1 * numpy.log(10.0))))
+    across = model(raws, {"cross": "yes", "layout": "news"})
+    assert across == pytest.approx(float(_sig(-0.5 - 1.5 + 1.2 * z + 0.1 * numpy.log(10.0))))
+    # A value the fit never saw takes no term of its own; a layout outside the support takes the fallback.
+    assert model(raws, {"cross": "maybe", "layout": "short"}) == pytest.approx(inside)
+    assert model(raws, {"cross": "yes", "layout": "essay"}) == pytest.approx(0.3)
+    calibration = Calibration(_calibration().unit, model, {"note": "hand-made"})
+    path = tmp_path / FILENAME
+    calibration.write(path)
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == "argmine-calibration/2"
+    back = Calibration.read(path)
+    assert back == calibration
+    rows = [(raws, {"cross": c, "layout": lay}) for c in ("no", "yes") for lay in ("news", "essay")]
+    assert back.link.predict(rows).tolist() == pytest.approx([model(*r) for r in rows])
+
+
+@pytest.mark.parametrize("change, problem", [
+    (lambda d: d["link"]["terms"].update({"colour=red": 1.0}), "feature must be one of"),
+    (lambda d: d["link"]["terms"].update({"log1p(height)": 1.0}), "number must be one of"),
+    (lambda d: d["link"]["terms"].update({"z": float("inf")}), "not a finite number"),
+    (lambda d: d["link"].pop("fallback"), "needs a fallback"),
+    (lambda d: d["link"].update(support={"colour": ["red"]}), "support must map features"),
+    (lambda d: d["link"].update(terms={}), "needs an object of terms"),
+    (lambda d: d["link"].update(input="heads"), "input must be one of"),
+])
+def test_a_bad_context_model_is_refused_in_one_line(tmp_path, change, problem):
+    data = Calibration(None, _context_model()).to_dict()
+    change(data)
+    path = tmp_path / FILENAME
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CalibrationError, match=problem) as err:
+        Calibration.read(path)
+    assert "\n" not in str(err.value)
+
+
+def _context_items(seed: int = 0, n: int = 4000) -> list[Item]:
+    """Links whose raw score means one thing inside a paragraph and another across paragraphs: right with
+    probability sigmoid(z + 0.5) inside and sigmoid(z - 2) across (z the raw score's logit), on two corpora
+    (four in five of corpus a's links inside a paragraph, four in five of corpus b's across) and three folds;
+    units right with probability raw**2 whatever their context."""
+    rng = random.Random(seed)
+    items = []
+    for k in range(n):
+        fold, corpus = f"f{k % 3 + 1}", ("a", "b")[k % 2]
+        cross = ("no", "yes")[(rng.random() < 0.8) == (corpus == "b")]
+        raw = min(max(rng.random(), 0.01), 0.99)
+        z = float(logit(numpy.array(raw)))
+        right = rng.random() < _sig(z - 2.0 if cross == "yes" else z + 0.5)
+        items.append(Item(fold, corpus, f"{corpus}:{k // 20}", "link", raw, {"score": raw},
+                          {"genre": "essay", "origin": "link", "source": "premise", "cross": cross}, right))
+        items.append(Item(fold, corpus, f"{corpus}:{k // 20}", "unit", raw, {"score": raw, "heads": raw},
+                          {"genre": "essay", "finder": "heads", "kind": "premise"}, rng.random() < raw ** 2))
+    return items
+
+
+@pytest.fixture
+def toy_contexts(monkeypatch):
+    """Context models over the toy items' one feature (the real templates name features they do not have)."""
+    monkeypatch.setattr(cal, "CONTEXTS", {"unit": {}, "link": {"cross context": ("score", ("z", "cross", "z*cross"))}})
+    monkeypatch.setattr(cal, "CONTEXT_L2", (1.0,))
+
+
+def test_a_context_model_fits_what_one_curve_cannot(toy_contexts):
+    items = [it for it in _context_items() if it.kind == "link"]
+    model = cal.fit(items, Candidate("score", (), "logistic", "cross context", 1.0))
+    assert isinstance(model, Logistic) and not model.support  # every item has the one layout ("" here)
+    # The truth: 0.5 inside, -2 across; slope 1 both. The fit gets near it.
+    assert model.terms["z"] + model.terms.get("z*cross=no", 0.0) == pytest.approx(1.0, abs=0.2)
+    inside = model.terms["1"] + model.terms.get("cross=no", 0.0)
+    across = model.terms["1"] + model.terms.get("cross=yes", 0.0)
+    assert inside - across == pytest.approx(2.5, abs=0.4)
+    curve = cal.fit(items, Candidate("score", ("origin",), "platt"))  # one curve for both: wrong for each
+    for cross in ("no", "yes"):
+        part = [it for it in items if it.features["cross"] == cross]
+        right = [it.right for it in part]
+        assert reliability(list(zip(cal.calibrated(part, model), right))).ece < 0.05
+        assert reliability(list(zip(cal.calibrated(part, curve), right))).ece > 0.1
+
+
+def test_a_context_model_never_decreases_in_the_raw_score():
+    # In context "odd" the raw score runs against the truth (a few items that say so): the fit must not follow.
+    rng = random.Random(1)
+    rows, y = [], []
+    for k in range(3000):
+        raw = min(max(rng.random(), 0.01), 0.99)
+        odd = k % 10 == 0
+        rows.append(({"score": raw}, {"cross": "odd" if odd else "even"}))
+        y.append(float(rng.random() < (1 - raw if odd else raw)))
+    terms = cal.expand_templates(("z", "cross", "z*cross"), [f for _, f in rows], ("score",), ("cross",))
+    model = cal.fit_logistic(rows, y, [1.0] * len(rows), "score", terms, 0.01)
+    grid = numpy.linspace(0.01, 0.99, 50)
+    for cross in ("odd", "even"):
+        p = model.predict([({"score": float(x)}, {"cross": cross}) for x in grid])
+        assert numpy.all(numpy.diff(p) >= -1e-12)
+    assert "z*cross=odd" not in model.terms  # the term that would have turned the slope negative is gone
+    even = model.predict([({"score": float(x)}, {"cross": "even"}) for x in (0.2, 0.8)])
+    assert even[1] - even[0] > 0.3  # where the raw score says something, it still does
+
+
+def test_templates_expand_over_the_values_with_enough_items():
+    rows = [{"kind": "claim", "cross": "no"}] * 40 + [{"kind": "premise", "cross": "yes"}] * 40 + [
+        {"kind": "premise", "cross": "no"}] * 10
+    terms = cal.expand_templates(("z", "kind", "z*kind*cross", "log1p(units)"), rows, ("score", "units"),
+                                 ("kind", "cross"), min_count=30)
+    assert terms == ["1", "z", "kind=claim", "kind=premise", "z*kind=claim*cross=no", "z*kind=premise*cross=yes",
+                     "log1p(units)"]
+    with pytest.raises(ValueError, match="number must be one of"):
+        cal.expand_templates(("z*height",), rows, ("score",), ("kind",))
+
+
+def test_a_context_model_leaves_the_layouts_it_hardly_saw_to_its_fallback(toy_contexts, monkeypatch):
+    monkeypatch.setattr(cal, "MIN_SUPPORT", 100)
+    items = [it for it in _context_items() if it.kind == "link"]
+    items = [Item(it.fold, it.corpus, it.doc, it.kind, it.score, it.raws,
+                  {**it.features, "layout": "essay" if n < 60 else "news"}, it.right) for n, it in enumerate(items)]
+    fallback = Candidate("score", (), "isotonic")
+    model = cal.fit(items, Candidate("score", (), "logistic", "cross context", 1.0, fallback))
+    assert model.support == {"layout": ("news",)}
+    assert model.fallback == cal.fit(items, fallback)  # fitted on every item
+    essay = [it for it in items if it.features["layout"] == "essay"]
+    assert cal.calibrated(essay, model) == pytest.approx(cal.calibrated(essay, model.fallback))
+    with pytest.raises(UsageError, match="needs fallback curves"):
+        cal.fit(items, Candidate("score", (), "logistic", "cross context", 1.0))
+
+
+@pytest.mark.slow
+def test_the_choice_takes_a_context_model_where_the_context_matters(toy_contexts):
+    outcome = cal.calibrate(_context_items())
+    link = outcome.calibration.link
+    assert isinstance(link, Logistic)
+    assert isinstance(outcome.calibration.unit, ScoreCalibration)  # no context model for units: the curves
+    report = outcome.report["kinds"]["link"]
+    assert report["final"]["chosen"] == "logistic on score, cross context, ridge 1"
+    assert all(c.startswith("logistic") for c in report["chosen"].values())
+    for corpus in ("a", "b"):
+        assert report["corpora"][corpus]["after"]["ece"] < 0.05
+        # Fitted on the other corpus alone, it still holds (the two corpora are alike here).
+        assert report["unseen_corpus"][corpus]["ece"] < 0.06
+    unseen = report["unseen_corpus"]["a"]["ece"]
+    assert f"| a | link | 2000 | {report['corpora']['a']['before']['ece']:.3f} | " in cal.markdown(outcome.report)
+    assert f"| {unseen:.3f} |" in cal.markdown(outcome.report)
+    # No curve comes near: one curve for both contexts is wrong for each corpus, whose mix of them differs.
+    curves = [v for name, v in report["final"]["scores"].items() if not name.startswith("logistic")]
+    assert min(curves) > 2 * report["final"]["cross_validated_criterion"]
+    assert outcome.calibration.info["unseen_corpus_ece"]["link"]["a"] == report["unseen_corpus"]["a"]["ece"]
+
+
+def test_items_recorded_without_a_context_leave_the_context_models_out(toy_contexts):
+    items = [Item(it.fold, it.corpus, it.doc, it.kind, it.score, it.raws,
+                  {k: v for k, v in it.features.items() if k != "cross"}, it.right)
+             for it in _context_items(n=600) if it.kind == "link"]
+    cand = Candidate("score", (), "logistic", "cross context", 1.0)
+    assert not cal.readable(items, cand, "link")
+    best, scores = cal.choose(items, "link")
+    assert best.method != "logistic" and not any(name.startswith("logistic") for name in scores)
+
+
+@pytest.mark.slow
+@needs_model
+def test_a_context_model_in_the_pipeline_scores_as_its_terms_say(tmp_path):
+    from argmine.nlp import load
+    from argmine.nlp.calibrator import link_inputs, unit_inputs
+    from argmine.nlp.classify import genre_of
+    from argmine.nlp.doc import get_units
+    from argmine.nlp.features import DocUnits
+    from argmine.nlp.relate import candidate_pairs
+
+    text = (CORPUS / "four-day-week.txt").read_text(encoding="utf-8")
+    nlp = load(SHIPPED).nlp
+    scorer = nlp.get_pipe(cal.COMPONENT)
+    scorer.calibration = None
+    doc = nlp(text)
+    units = DocUnits(doc, list(get_units(doc)))
+    units_in, links_in = unit_inputs(doc, genre_of(units)), link_inputs(doc, genre_of(units))
+    # What the relation scorer recorded of each relation's source: as many candidates as it had pairs.
+    pairs = candidate_pairs(units, scorer.window, None, scorer.cross_window)
+    assert len(doc._.arg_relation_context) == len(doc._.arg_relations) > 5
+    for (s, t, *_), ctx, (raws, features) in zip(doc._.arg_relations, doc._.arg_relation_context, links_in):
+        assert ctx["candidates"] == sum(i == s for i, _ in pairs) == raws["candidates"]
+        assert 0.0 <= ctx["best_other"] <= 1.0 and ctx["group"] >= 1
+        assert features["layout"] == "news" and features["cross"] == (
+            "yes" if units.views[s].paragraph != units.views[t].paragraph else "no")
+    assert {f["kind"] for _, f in units_in} <= {"major_claim", "claim", "premise"}
+    assert sum(f["thesis"] == "yes" for _, f in units_in) == 1
+    unit = Logistic("heads", {"1": 0.2, "z": 0.7, "kind=claim": -0.8, "z*finder=finder": 0.3, "log1p(paragraphs)": -0.1,
+                              "thesis=yes*thesis_top": 0.5, "logit(heads_top)": 0.05, "layout=news*mean_heads": 0.4})
+    link = Logistic("score", {"1": -0.4, "z": 0.9, "cross=yes": -1.0, "origin=root*z": -0.2,
+                              "log1p(candidates)": -0.3, "logit(best_other)": -0.1, "finder_share": 0.6},
+                    {"layout": ("news", "short")}, ScoreCalibration("score", (), {"*": Curve("platt", a=0.5, b=-0.5)}))
+    copy = tmp_path / "model"
+    shutil.copytree(SHIPPED, copy)
+    cal.install(Calibration(unit, link), copy)
+    out = load(copy).nlp(text)
+    assert [s._.unit_score for s in get_units(out)] == pytest.approx(unit.predict(units_in).tolist())
+    assert [r[3] for r in out._.arg_relations] == pytest.approx(link.predict(links_in).tolist())
+    assert link.predict(links_in).tolist() != pytest.approx(link.fallback.predict(links_in).tolist())
+    assert [r[:3] for r in out._.arg_relations] == [r[:3] for r in doc._.arg_relations]
+    assert [s.label_ for s in get_units(out)] == [s.label_ for s in get_units(doc)]

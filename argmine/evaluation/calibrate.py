@@ -15,21 +15,26 @@ all of it, as the shipped one is. Every matched unit and every relation between 
 right or wrong exactly as `argmine.evaluation.calibration` scores it (`labelled`). A holdout this module has
 no reader for (AAE dev, say) is skipped and reported; AAE test is never a holdout, so it is never used.
 
-Fit. For each score kind (unit kind, link) a candidate is a raw input, a grouping and a curve family
-(`argmine.nlp.calibrator`): isotonic regression by pool-adjacent-violators, Platt scaling, or temperature
-scaling. The candidate is chosen by leave-one-fold-out cross-validation over the fold models — the lowest
-mean per-corpus ECE of the held-out predictions, since every corpus must come out calibrated, not only their
-pool — and then fitted on every fold. Each corpus weighs the same in a fit (its items' weights sum to 1), so
-the largest corpus does not set the curve for all of them. A group with fewer than `MIN_GROUP` items gets no
-curve of its own (it takes the curve of all groups).
+Fit. For each score kind (unit kind, link) a candidate is either curves — a raw input, a grouping and a curve
+family (`argmine.nlp.calibrator`): isotonic regression by pool-adjacent-violators, Platt scaling, or
+temperature scaling — or a context model: a ridge logistic regression over the raw score's logit and what the
+map knows of the score's context (`CONTEXTS`; `argmine.nlp.calibrator.Logistic`), since one monotone curve per
+genre cannot say that the same raw score means one thing for a link across the paragraphs of a long op-ed and
+another inside a short one. The candidate is chosen by leave-one-fold-out cross-validation over the fold
+models — the lowest mean per-corpus ECE of the held-out predictions, since every corpus must come out
+calibrated, not only their pool — and then fitted on every fold. Each corpus weighs the same in a fit (its
+items' weights sum to 1), so the largest corpus does not set the curve for all of them. A group with fewer
+than `MIN_GROUP` items gets no curve of its own (it takes the curve of all groups), a feature value with
+fewer than `MIN_VALUE` items no term of its own.
 
 Measure. Nested: for each fold model, the choice and the fit are made on the other folds' items alone and
 applied to its own; the per-corpus ECE of those predictions, before and after, with reliability tables, is
-what the model card reports (`--report`). Kinds, relations and stances do not change, only scores; the
-decoder's own links (a later major claim restating the thesis) keep the decoder's score, in the fit's data
-and in the maps alike. `--fold-copies DIR2` copies each fold model into DIR2 with the calibration chosen and
-fitted without it, so that `benchmarks/accuracy.py --fold-models DIR2` scores the calibrated pipeline end to
-end by the same protocol as every other number.
+what the model card reports (`--report`). Beside it, the chosen candidate fitted on the other corpora alone
+scores each corpus: how far the calibration carries to a kind of text it never saw. Kinds, relations and
+stances do not change, only scores; the decoder's own links (a later major claim restating the thesis) keep
+the decoder's score, in the fit's data and in the maps alike. `--fold-copies DIR2` copies each fold model
+into DIR2 with the calibration chosen and fitted without it, so that `benchmarks/accuracy.py --fold-models
+DIR2` scores the calibrated pipeline end to end by the same protocol as every other number.
 
 Write. With `--model`, the calibration fitted on every fold goes to `MODEL/argmine_relation_scorer/
 calibration.json` (atomically), and the model's manifest is written again. The model must pass its integrity
@@ -46,7 +51,7 @@ import json
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from itertools import product
 from pathlib import Path
 
@@ -59,14 +64,22 @@ from argmine.nlp.calibrator import (
     ALL,
     CREATED_BY,
     FILENAME,
+    LINK_FEATURES,
+    LINK_NUMBERS,
+    LOGISTIC,
     METHODS,
+    UNIT_FEATURES,
     UNIT_INPUTS,
+    UNIT_NUMBERS,
     Calibration,
     Curve,
+    Logistic,
     ScoreCalibration,
     link_inputs,
     logit,
+    parse_term,
     sigmoid,
+    term_matrix,
     unit_inputs,
 )
 
@@ -85,6 +98,53 @@ GROUPINGS = {
 }
 INPUTS = {"unit": UNIT_INPUTS, "link": ("score",)}
 _L2 = 1e-3  # a whisker of ridge keeps a sigmoid fit finite on one raw value (all 1.0, say)
+
+
+def by_genre(templates: Sequence[str]) -> tuple[str, ...]:
+    """`templates`, each also once per genre (`t*genre`), with an intercept and a slope per genre: the weights
+    are shared where the genres agree and apart where they must (Daume's "frustratingly easy" domain
+    adaptation, as the heads do it; the ridge decides how far apart)."""
+    return (*templates, "genre", "z*genre", *(f"{t}*genre" for t in templates if t != "z"))
+
+
+# The context models the cross-validation chooses from beside the curves, per score kind: the raw input they
+# read and their term templates (`expand_templates`: a feature name stands for each of its values). Each is
+# what the map knows at inference (`argmine.nlp.calibrator.unit_inputs`, `link_inputs`), never the corpus.
+# A unit's kind is right as often as the finder's vote, its kind, its place (the thesis, a headline, a role)
+# and the doc around it (its size, how much of it the finder decided, how sure the heads and the thesis
+# scorer were) say; a link as often as where it goes (across paragraphs, to the thesis, a paragraph root's
+# attachment or a pair's link), what its source could have taken instead, and the same doc context.
+_UNIT_CONTEXT = (
+    "z", "finder*kind", "z*finder*kind", "thesis", "evidence*kind", "headline", "role", "layout*kind", "z*layout",
+    "log1p(units)", "log1p(paragraphs)", "log1p(para_units)", "position", "log1p(tokens)", "logit(heads_top)",
+    "thesis_p", "thesis_top", "mean_heads", "finder_share",
+)
+_LINK_CONTEXT = (
+    "z", "origin", "z*origin", "cross", "direction", "to_thesis", "target", "relation", "headline",
+    "log1p(units)", "log1p(paragraphs)", "log1p(candidates)", "logit(best_other)", "shared", "log1p(distance)",
+    "source_p", "thesis_top", "finder_share", "mean_heads",
+)
+CONTEXTS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "unit": {
+        "kind context": ("heads", _UNIT_CONTEXT),
+        # The same, and what a kind's share right does with the doc around it.
+        "kind context with interactions": ("heads", _UNIT_CONTEXT + (
+            "z*kind", "z*evidence", "z*thesis", "kind*log1p(paragraphs)", "finder*log1p(paragraphs)",
+            "kind*finder_share", "kind*mean_heads", "kind*thesis_top", "kind*position")),
+    },
+    "link": {"link context": ("score", _LINK_CONTEXT), "link context by genre": ("score", by_genre(_LINK_CONTEXT))},
+}
+CONTEXT_L2 = (3.0, 30.0)  # the ridge of a context model (on standardised terms, mean item weight 1)
+MIN_VALUE = 30  # the fewest items a feature value (or a combination of values) needs to get a term of its own
+# A context model is fitted on, and applied to, the layouts (`argmine.nlp.calibrator.layout_of`) of which the
+# data have at least MIN_SUPPORT items; the others take its fallback, the best curves. The fold models hold out
+# no essays (AAE trains every one of them): the few texts of the data laid out as introduction, body and
+# conclusion are forum posts, and what a context model learnt from those and from op-eds — a claim is right
+# less often than a premise — made AAE test's claims, right 69% of the time, score 0.30.
+SUPPORT = "layout"
+MIN_SUPPORT = 300
+NUMBERS = {"unit": UNIT_NUMBERS, "link": LINK_NUMBERS}
+FEATURES = {"unit": UNIT_FEATURES, "link": LINK_FEATURES}
 
 
 # --- the data: items out of fold ----------------------------------------------------------------------------
@@ -172,10 +232,11 @@ def predict_items(miner, gold: Sequence[ArgumentMap], fold: str, corpus: str) ->
     items: list[Item] = []
     for g, doc in zip(fits, miner.nlp.pipe([g.text for g in fits], batch_size=miner.batch_size)):
         spans = list(get_units(doc))
-        genre = genre_of(DocUnits(doc, spans)) if spans else "essay"
+        doc_units = DocUnits(doc, spans)
+        genre = genre_of(doc_units) if spans else "essay"
         ids = [f"u{i + 1}" for i in range(len(spans))]
         index = {uid: i for i, uid in enumerate(ids)}
-        units_in, links_in = unit_inputs(doc, genre), link_inputs(doc, genre)
+        units_in, links_in = unit_inputs(doc, genre, doc_units), link_inputs(doc, genre, doc_units)
         proposed = {(s, t): n for n, (s, t, *_) in enumerate(doc._.arg_relations or [])}
         proposal = to_map(doc, source=g.source, model=miner.name, ids=ids)
         restated = restatements(proposal.units, proposal.text)  # the decoder links these itself, at its own score
@@ -355,16 +416,27 @@ assert set(FITTERS) == set(METHODS)
 
 @dataclass(frozen=True)
 class Candidate:
+    """Curves (`method` among METHODS, one per group of `by`) or a context model (`method` logistic: the
+    templates of `CONTEXTS[kind][context]`, ridge `l2`)."""
+
     input: str
     by: tuple[str, ...]
     method: str
+    context: str = ""
+    l2: float = 0.0
+    # Of a context model: the curves for the scores outside its support (`SUPPORT`), chosen before it.
+    fallback: Candidate | None = field(default=None, compare=False)
 
     def name(self) -> str:
+        if self.method == LOGISTIC:
+            return f"logistic on {self.input}, {self.context}, ridge {self.l2:g}"
         return f"{self.method} on {self.input}, by {'/'.join(self.by) or 'nothing'}"
 
 
 def candidates(kind: str) -> list[Candidate]:
-    return [Candidate(i, by, m) for i, by, m in product(INPUTS[kind], GROUPINGS[kind], METHODS)]
+    curves = [Candidate(i, by, m) for i, by, m in product(INPUTS[kind], GROUPINGS[kind], METHODS)]
+    contexts = [Candidate(i, (), LOGISTIC, name, l2) for name, (i, _) in CONTEXTS[kind].items() for l2 in CONTEXT_L2]
+    return curves + contexts
 
 
 def balanced_weights(items: Sequence[Item]) -> numpy.ndarray:
@@ -375,11 +447,137 @@ def balanced_weights(items: Sequence[Item]) -> numpy.ndarray:
     return numpy.asarray([1.0 / count[it.corpus] for it in items])
 
 
-def fit(items: Sequence[Item], cand: Candidate) -> ScoreCalibration:
-    """The curves of `cand` fitted on `items` (those a curve may touch): one for all, one per big group."""
+def expand_templates(templates: Sequence[str], rows: Sequence[dict[str, str]], numbers: tuple[str, ...],
+                     features: tuple[str, ...], min_count: int = MIN_VALUE) -> list[str]:
+    """The terms of `templates` on `rows` (each row's features): a factor that names a feature stands for each
+    of its values, and a combination of values gets a term when at least `min_count` rows have it; the
+    intercept `1` first. Numbers and `z` pass as they are."""
+    terms = ["1"]
+    for template in templates:
+        factors = template.split("*")
+        named = [f for f in factors if f in features]
+        for f in factors:
+            if f not in features:
+                parse_term(f, numbers, features)  # a ValueError names a factor that is neither
+        if not named:
+            terms.append(template)
+            continue
+        combos: dict[tuple[str, ...], int] = defaultdict(int)
+        for row in rows:
+            combos[tuple(row[f] for f in named)] += 1
+        for values, count in sorted(combos.items()):
+            if count < min_count:
+                continue
+            value_of = dict(zip(named, values))
+            terms.append("*".join(f"{f}={value_of[f]}" if f in value_of else f for f in factors))
+    return list(dict.fromkeys(terms))
+
+
+def fit_logistic(rows: Sequence[tuple[dict[str, float], dict[str, str]]], y: Sequence[float],
+                 w: Sequence[float], input: str, terms: Sequence[str], l2: float) -> Logistic:
+    """The context model over `terms` by weighted maximum likelihood with a ridge `l2` on every standardised
+    term but the intercept (Newton's method), non-decreasing in `z` on every row it is fitted on.
+
+    A row's slope in `z` is the sum of its `z` terms' weights times their other factors. Where some row's is
+    negative — the raw score would count against the score in that context, which says more about the few
+    items there than about the context — the `z` term that pulls that row's slope down most is dropped and
+    the rest fitted again (from where the fit was), until no row's slope is negative; `z` itself goes last."""
+    terms = list(terms)
+    parsed = [parse_term(t) for t in terms]
+    x = term_matrix(rows, input, parsed)
+    ya = numpy.asarray(y, dtype="float64")
+    wa = numpy.asarray(w, dtype="float64")
+    wa = wa * len(wa) / wa.sum()
+    intercept = terms.index("1")
+    mean = numpy.average(x, axis=0, weights=wa)
+    sd = numpy.sqrt(numpy.average((x - mean) ** 2, axis=0, weights=wa))
+    mean[intercept], sd[intercept] = 0.0, 1.0
+    # A term constant on these rows adds nothing (a value every row has, a number that never moves).
+    active = [k for k in range(len(terms)) if k == intercept or sd[k] > 1e-12]
+    sd[sd <= 1e-12] = 1.0
+    xs = (x - mean) / sd
+    ridge = numpy.full(len(terms), float(l2))
+    ridge[intercept] = _L2
+    theta = numpy.zeros(len(terms))
+    theta[intercept] = float(logit(numpy.asarray([numpy.average(ya, weights=wa)]))[0])
+    z = ("z", "", "")
+    # Each z term's factor other than z on every row: its weight times this is its share of the row's slope.
+    slope_factor = {k: term_matrix(rows, input, [tuple(f for f in parsed[k] if f != z)])[:, 0]
+                    for k in range(len(terms)) if z in parsed[k]}
+    while True:
+        theta[active] = _newton(xs[:, active], ya, wa, ridge[active], theta[active])
+        weights = numpy.zeros(len(terms))
+        weights[active] = theta[active] / sd[active]
+        weights[intercept] = theta[intercept] - float(weights[active] @ mean[active])
+        shares = {k: weights[k] * f for k, f in slope_factor.items() if k in active}
+        if not shares:
+            break
+        slope = sum(shares.values())
+        worst = int(numpy.argmin(slope))
+        if slope[worst] >= -1e-9:
+            break
+        plain = terms.index("z") if "z" in terms else None
+        pulling = [k for k in shares if k != plain] or list(shares)
+        drop = min(pulling, key=lambda k: shares[k][worst])
+        active.remove(drop)
+        theta[drop] = 0.0
+    return Logistic(input, {terms[k]: round(float(weights[k]), 6) for k in active})
+
+
+def _newton(x: numpy.ndarray, y: numpy.ndarray, w: numpy.ndarray, ridge: numpy.ndarray,
+            theta: numpy.ndarray) -> numpy.ndarray:
+    """The weighted ridge logistic regression of `y` on `x` (Newton's method with step halving, from `theta`)."""
+    def loss(t: numpy.ndarray) -> float:
+        u = x @ t  # log(1 + e^u) - y u, without overflow
+        return float(w @ (numpy.logaddexp(0.0, u) - y * u) + 0.5 * t @ (ridge * t))
+
+    theta = theta.copy()
+    current = loss(theta)
+    for _ in range(50):
+        p = sigmoid(x @ theta)
+        grad = x.T @ (w * (p - y)) + ridge * theta
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + numpy.diag(ridge)
+        step = numpy.linalg.solve(hess, grad)
+        size = 1.0
+        while size > 1e-6 and loss(theta - size * step) > current:
+            size /= 2
+        theta = theta - size * step
+        previous, current = current, loss(theta)
+        if previous - current < 1e-9 * max(1.0, abs(current)):
+            break
+    return theta
+
+
+def fit_context(items: Sequence[Item], cand: Candidate, kind: str) -> Logistic:
+    """The context model of `cand` on the items of its support (`SUPPORT`), with its fallback curves fitted
+    on every item when some layout falls outside."""
+    count: dict[str, int] = defaultdict(int)
+    for it in items:
+        count[it.features.get(SUPPORT, "")] += 1
+    inside = sorted(v for v, n in count.items() if n >= MIN_SUPPORT)
+    if not inside:
+        raise UsageError(f"no {SUPPORT} has {MIN_SUPPORT} items to fit a context model on")
+    support, fallback = {}, None
+    if len(inside) < len(count):
+        if cand.fallback is None:
+            raise UsageError(f"{cand.name()} needs fallback curves: some {SUPPORT} has fewer than {MIN_SUPPORT} items")
+        support, fallback = {SUPPORT: tuple(inside)}, fit(items, cand.fallback)
+        items = [it for it in items if it.features.get(SUPPORT) in inside]
+    _, templates = CONTEXTS[kind][cand.context]
+    terms = expand_templates(templates, [it.features for it in items], NUMBERS[kind], FEATURES[kind])
+    rows = [(it.raws, it.features) for it in items]
+    model = fit_logistic(rows, [float(it.right) for it in items], balanced_weights(items), cand.input, terms, cand.l2)
+    return Logistic(model.input, model.terms, support, fallback)
+
+
+def fit(items: Sequence[Item], cand: Candidate, kind: str | None = None) -> ScoreCalibration | Logistic:
+    """The calibration of `cand` fitted on `items` (those a curve may touch): curves, one for all and one per
+    big group, or a context model."""
     items = [it for it in items if it.calibrated]
     if not items:
         raise UsageError("no items to fit a calibration on")
+    if cand.method == LOGISTIC:
+        return fit_context(items, cand, kind or items[0].kind)
     w = balanced_weights(items)
     x = numpy.asarray([it.raws[cand.input] for it in items])
     y = numpy.asarray([float(it.right) for it in items])
@@ -395,10 +593,15 @@ def fit(items: Sequence[Item], cand: Candidate) -> ScoreCalibration:
     return ScoreCalibration(cand.input, cand.by, curves)
 
 
-def calibrated(items: Sequence[Item], calibration: ScoreCalibration | None) -> list[float]:
+def calibrated(items: Sequence[Item], calibration: ScoreCalibration | Logistic | None) -> list[float]:
     """The scores `items` get under `calibration` (the decoder's own links keep theirs)."""
     out = numpy.asarray([it.score for it in items], dtype="float64")
     if calibration is None:
+        return out.tolist()
+    if isinstance(calibration, Logistic):
+        rows = [n for n, it in enumerate(items) if it.calibrated]
+        if rows:
+            out[rows] = calibration.predict([(items[n].raws, items[n].features) for n in rows])
         return out.tolist()
     rows: dict[int, list[int]] = defaultdict(list)  # by curve: each curve runs once over its items
     curves: dict[int, Curve] = {}
@@ -438,27 +641,46 @@ def cross_validated(items: Sequence[Item], cand: Candidate) -> list[float]:
     return scores
 
 
+def readable(items: Sequence[Item], cand: Candidate, kind: str) -> bool:
+    """Whether every item a curve may touch has what `cand` reads: items recorded before a feature or a number
+    existed (`--records` of an earlier run) leave out the context models that need it."""
+    if cand.method != LOGISTIC:
+        return all(cand.input in it.raws and all(f in it.features for f in cand.by) for it in items if it.calibrated)
+    _, templates = CONTEXTS[kind][cand.context]
+    names = {f for t in templates for f in t.split("*")}
+    features = names & set(FEATURES[kind])
+    numbers = {parse_term(n)[0][1] for n in names - features - {"z"}} | {cand.input}
+    return all(numbers <= it.raws.keys() and features <= it.features.keys() for it in items if it.calibrated)
+
+
 def choose(items: Sequence[Item], kind: str) -> tuple[Candidate, dict[str, float]]:
     """The candidate with the lowest cross-validated criterion on `items` (ties: the earlier, simpler one),
     and every candidate's criterion."""
     if len({it.fold for it in items}) < 2:
         raise UsageError("choosing a calibration needs items of at least two fold models")
-    results = {}
-    for cand in candidates(kind):
-        results[cand] = criterion(items, cross_validated(items, cand))
-    best = min(results, key=lambda c: (round(results[c], 6), candidates(kind).index(c)))
-    return best, {c.name(): round(v, 4) for c, v in results.items()}
+    results: dict[Candidate, float] = {}
+    order = candidates(kind)
+
+    def best(among: Iterable[Candidate]) -> Candidate:
+        return min(among, key=lambda c: (round(results[c], 6), order.index(c)))
+
+    for cand in order:  # the curves first: the best of them is every context model's fallback
+        if cand.method == LOGISTIC:
+            cand = replace(cand, fallback=best(c for c in results if c.method != LOGISTIC))
+        if readable(items, cand, kind):
+            results[cand] = criterion(items, cross_validated(items, cand))
+    return best(results), {c.name(): round(v, 4) for c, v in results.items()}
 
 
 def nested(items: Sequence[Item], kind: str,
-           log: Callable[[str], None] = lambda s: None) -> tuple[dict, dict[str, ScoreCalibration]]:
+           log: Callable[[str], None] = lambda s: None) -> tuple[dict, dict[str, ScoreCalibration | Logistic]]:
     """Nested cross-validation of the whole procedure (choice and fit) for one score kind: per corpus and
     pooled, the reliability before (the raw scores) and after (each fold's items scored by a calibration
     chosen and fitted without them); and those calibrations, by the fold they leave out."""
     items = [it for it in items if it.kind == kind]
     after = [0.0] * len(items)
     chosen = {}
-    without: dict[str, ScoreCalibration] = {}
+    without: dict[str, ScoreCalibration | Logistic] = {}
     for fold in sorted({it.fold for it in items}):
         train = [it for it in items if it.fold != fold]
         rows = [n for n, it in enumerate(items) if it.fold == fold]
@@ -482,6 +704,22 @@ def nested(items: Sequence[Item], kind: str,
     return report, without
 
 
+def unseen_corpus(items: Sequence[Item], cand: Candidate) -> dict[str, dict]:
+    """Per corpus, the reliability of its items under `cand` fitted on the other corpora's items alone: how
+    the calibration carries over to a kind of text it never saw, which nested cross-validation over folds
+    (every corpus on both sides) cannot tell. The choice of `cand` saw every corpus."""
+    out: dict[str, dict] = {}
+    corpora = sorted({it.corpus for it in items})
+    for corpus in corpora if len(corpora) > 1 else ():
+        train = [it for it in items if it.corpus != corpus]
+        test = [it for it in items if it.corpus == corpus]
+        if not any(it.calibrated for it in train):
+            continue
+        scores = calibrated(test, fit(train, cand))
+        out[corpus] = reliability(list(zip(scores, (it.right for it in test)))).to_dict()
+    return out
+
+
 @dataclass
 class Outcome:
     calibration: Calibration  # chosen and fitted on every fold: the one a model trained on all of it gets
@@ -493,8 +731,8 @@ class Outcome:
 def calibrate(items: Sequence[Item], log: Callable[[str], None] = lambda s: None) -> Outcome:
     """Nested-CV measurement, then the calibration chosen and fitted on every fold."""
     report: dict = {"bins": BINS, "min_group": MIN_GROUP, "folds": sorted({it.fold for it in items}), "kinds": {}}
-    fitted: dict[str, ScoreCalibration] = {}
-    without: dict[str, dict[str, ScoreCalibration]] = defaultdict(dict)
+    fitted: dict[str, ScoreCalibration | Logistic] = {}
+    without: dict[str, dict[str, ScoreCalibration | Logistic]] = defaultdict(dict)
     for kind in KINDS:
         mine = [it for it in items if it.kind == kind]
         log(f"{kind}: nested cross-validation")
@@ -503,8 +741,10 @@ def calibrate(items: Sequence[Item], log: Callable[[str], None] = lambda s: None
             without[fold][kind] = fitted_without
         cand, scores = choose(mine, kind)
         fitted[kind] = fit(mine, cand)
-        report["kinds"][kind]["final"] = {"chosen": cand.name(), "cross_validated_criterion": scores[cand.name()]}
+        report["kinds"][kind]["final"] = {"chosen": cand.name(), "cross_validated_criterion": scores[cand.name()],
+                                          "scores": scores}
         log(f"{kind}: on every fold: {cand.name()}")
+        report["kinds"][kind]["unseen_corpus"] = unseen_corpus(mine, cand)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for it in items:
         counts[it.corpus][it.kind] += 1
@@ -514,6 +754,7 @@ def calibrate(items: Sequence[Item], log: Callable[[str], None] = lambda s: None
         "folds": report["folds"],
         "items": {c: dict(v) for c, v in sorted(counts.items())},
         "chosen": {k: report["kinds"][k]["final"]["chosen"] for k in KINDS},
+        "unseen_corpus_ece": {k: {c: r["ece"] for c, r in report["kinds"][k]["unseen_corpus"].items()} for k in KINDS},
         "nested_cv_ece": {
             k: {c: {"before": r["before"]["ece"], "after": r["after"]["ece"]}
                 for c, r in report["kinds"][k]["corpora"].items()}
@@ -602,15 +843,20 @@ def check_same_pipeline(model: Path, folds: Iterable[Path]) -> None:
 def markdown(report: dict) -> str:
     """The nested-CV report as Markdown: ECE before/after per corpus, then the reliability tables."""
     names = {"unit": "unit kind", "link": "link"}
-    lines = ["| corpus | score | items | ECE before | ECE after |", "|---|---|---:|---:|---:|"]
+    lines = ["| corpus | score | items | ECE before | ECE after | ECE after, corpus unseen |",
+             "|---|---|---:|---:|---:|---:|"]
     for kind in KINDS:
+        unseen = report["kinds"][kind].get("unseen_corpus", {})
         for corpus, r in report["kinds"][kind]["corpora"].items():
+            away = f"{unseen[corpus]['ece']:.3f}" if corpus in unseen else ""
             lines.append(f"| {'all corpora' if corpus == ALL else corpus} | {names[kind]} | {r['before']['count']} "
-                         f"| {r['before']['ece']:.3f} | {r['after']['ece']:.3f} |")
+                         f"| {r['before']['ece']:.3f} | {r['after']['ece']:.3f} | {away} |")
     for kind in KINDS:
         per_fold = ", ".join(sorted(set(report["kinds"][kind]["chosen"].values())))
         chosen = report["kinds"][kind]["final"]["chosen"]
         lines += ["", f"Chosen for {names[kind]} scores: {chosen} (without each held-out fold: {per_fold})."]
+    lines += ["", ("ECE after: nested cross-validation over the fold models (the choice and the fit without the "
+                   "scored fold). Corpus unseen: the final choice fitted on the other corpora alone.")]
     for kind in KINDS:
         for corpus, r in report["kinds"][kind]["corpora"].items():
             title = (f"Reliability, {names[kind]}, {'all corpora' if corpus == ALL else corpus} "

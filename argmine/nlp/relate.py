@@ -140,6 +140,7 @@ class RelationScorer:
         if not spans:
             doc._.arg_relations = []
             doc._.arg_relation_origins = []
+            doc._.arg_relation_context = []
             return doc
         probs, unit_feats = doc._.arg_unit_probs, doc._.arg_unit_features
         if probs is None or unit_feats is None or len(unit_feats) != len(spans):
@@ -194,8 +195,9 @@ class RelationScorer:
         # Which branch above proposed each relation: a pair's link probability, or a paragraph root's kind or
         # stance probability; the two mean different things and are calibrated apart.
         doc._.arg_relation_origins = ["root" if parents[i] == _ROOT else "link" for i, *_ in relations]
+        doc._.arg_relation_context = relation_context(units, pairs, link, relations)
         if self.calibration is not None:
-            self.calibration.apply(doc, genre_of(units))
+            self.calibration.apply(doc, genre, units)
         return doc
 
     @staticmethod
@@ -298,6 +300,23 @@ class RelationScorer:
         return self
 
 
+def relation_context(
+    units: DocUnits, pairs: list[tuple[int, int]], link: numpy.ndarray, relations: list[tuple]
+) -> list[dict]:
+    """What the scorer knew of each proposed relation's source besides the relation's own score, for its
+    calibration (`argmine.nlp.calibrator.link_inputs`): how many targets the source could take, the link
+    probability of the likeliest one it did not take, and how many units its link group holds."""
+    by_source = _by_source(pairs, link)
+    group_size = {i: len(idx) for idx in ([list(range(len(units.spans)))] if units.short else link_groups(units))
+                  for i in idx}
+    out = []
+    for s, t, *_ in relations:
+        others = [p for j, p in by_source.get(s, ()) if j != t]
+        out.append({"candidates": len(by_source.get(s, ())), "best_other": round(max(others, default=0.0), 6),
+                    "group": group_size.get(s, 0)})
+    return out
+
+
 def _arborescence(incoming: dict[int, list[tuple[int, float]]], root: int) -> tuple[dict[int, int], float]:
     """The maximum spanning arborescence under `root`, given each other node's weighted incoming edges
     (parent, weight): {node: parent} and the total weight.
@@ -378,7 +397,8 @@ def _by_source(pairs: list[tuple[int, int]], link: numpy.ndarray) -> dict[int, l
     "argmine_relation_scorer",
     default_config={"window": 8, "cross_window": 3, "root_weight": 2.0, **copy.deepcopy(HEAD_SETTINGS)},
     requires=["doc.spans", "doc._.arg_unit_probs", "doc._.arg_unit_features"],
-    assigns=["doc.spans", "span._.stance", "span._.unit_score", "doc._.arg_relations", "doc._.arg_relation_origins"],
+    assigns=["doc.spans", "span._.stance", "span._.unit_score", "doc._.arg_relations", "doc._.arg_relation_origins",
+             "doc._.arg_relation_context"],
 )
 def make_relation_scorer(
     nlp: Language, name: str, window: int, cross_window: int, root_weight: float, length: int, fit: dict[str, Fit]
