@@ -474,7 +474,7 @@ def expand_templates(templates: Sequence[str], rows: Sequence[dict[str, str]], n
 
 
 def fit_logistic(rows: Sequence[tuple[dict[str, float], dict[str, str]]], y: Sequence[float],
-                 w: Sequence[float], input: str, terms: Sequence[str], l2: float) -> Logistic:
+                 w: Sequence[float] | numpy.ndarray, input: str, terms: Sequence[str], l2: float) -> Logistic:
     """The context model over `terms` by weighted maximum likelihood with a ridge `l2` on every standardised
     term but the intercept (Newton's method), non-decreasing in `z` on every row it is fitted on.
 
@@ -561,7 +561,9 @@ def fit_context(items: Sequence[Item], cand: Candidate, kind: str) -> Logistic:
     if len(inside) < len(count):
         if cand.fallback is None:
             raise UsageError(f"{cand.name()} needs fallback curves: some {SUPPORT} has fewer than {MIN_SUPPORT} items")
-        support, fallback = {SUPPORT: tuple(inside)}, fit(items, cand.fallback)
+        curves = fit(items, cand.fallback)
+        assert isinstance(curves, ScoreCalibration)  # a fallback candidate is a curve family
+        support, fallback = {SUPPORT: tuple(inside)}, curves
         items = [it for it in items if it.features.get(SUPPORT) in inside]
     _, templates = CONTEXTS[kind][cand.context]
     terms = expand_templates(templates, [it.features for it in items], NUMBERS[kind], FEATURES[kind])
@@ -599,9 +601,9 @@ def calibrated(items: Sequence[Item], calibration: ScoreCalibration | Logistic |
     if calibration is None:
         return out.tolist()
     if isinstance(calibration, Logistic):
-        rows = [n for n, it in enumerate(items) if it.calibrated]
-        if rows:
-            out[rows] = calibration.predict([(items[n].raws, items[n].features) for n in rows])
+        kept = [n for n, it in enumerate(items) if it.calibrated]
+        if kept:
+            out[kept] = calibration.predict([(items[n].raws, items[n].features) for n in kept])
         return out.tolist()
     rows: dict[int, list[int]] = defaultdict(list)  # by curve: each curve runs once over its items
     curves: dict[int, Curve] = {}

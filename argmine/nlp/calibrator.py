@@ -37,7 +37,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,7 +189,7 @@ class ScoreCalibration:
         return cls(data["input"], tuple(by), {str(k): Curve.from_dict(v) for k, v in curves.items()})
 
 
-_TRANSFORMS = {"log1p": numpy.log1p, "logit": logit}
+_TRANSFORMS: dict[str, Callable[[numpy.ndarray], numpy.ndarray]] = {"log1p": numpy.log1p, "logit": logit}
 
 
 def _factor(name: str, numbers: tuple[str, ...] | None = None,
@@ -285,7 +285,7 @@ class Logistic:
             weights = numpy.asarray([w for w, _ in self._parsed])
             matrix = term_matrix([rows[n] for n in inside], self.input, [factors for _, factors in self._parsed])
             out[inside] = sigmoid(matrix @ weights)
-        if len(inside) < len(rows):
+        if len(inside) < len(rows) and self.fallback is not None:  # only with a fallback is anything outside
             outside = sorted(set(range(len(rows))) - set(inside))
             out[outside] = self.fallback.predict([rows[n] for n in outside])
         return out
@@ -380,12 +380,13 @@ class Calibration:
         # Both read the raw scores: the links' inputs are taken before any unit score changes.
         unit_in = unit_inputs(doc, genre, units) if self.unit is not None else []
         link_in = link_inputs(doc, genre, units) if self.link is not None else []
-        if unit_in:
+        if unit_in and self.unit is not None:
             for span, score in zip(get_units(doc), self.unit.predict(unit_in).tolist()):
                 span._.unit_score = score
-        if link_in:
+        if link_in and self.link is not None:
             doc._.arg_relations = [
-                (s, t, rel, score) for (s, t, rel, _), score in zip(doc._.arg_relations, self.link.predict(link_in).tolist())
+                (s, t, rel, score)
+                for (s, t, rel, _), score in zip(doc._.arg_relations, self.link.predict(link_in).tolist())
             ]
 
 
