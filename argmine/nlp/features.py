@@ -411,7 +411,7 @@ class DocUnits:
         their attachment errors were (model card). Last in a pair's features, with no genre copy."""
         if not self.short:
             return []
-        f = []
+        f: list[str] = []
         for m in self.markers(i):
             f.extend((f"short:smark={m}|{near}", f"short:smark|thesis={m}|{j == thesis}",
                       f"short:smark|near|thesis={m}|{near}|{j == thesis}"))

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy
 import srsly
@@ -41,8 +42,9 @@ def hash_flat(features: Sequence[str | tuple[str, float]]) -> tuple[numpy.ndarra
     except TypeError:  # weighted features: a few per row at most, found by a second pass (in C as well)
         plain = numpy.fromiter(map(isinstance, features, itertools.repeat(str)), dtype=bool, count=len(features))
         names = list(features)
-        for k in numpy.flatnonzero(~plain):
-            names[k], values[k] = features[k]
+        for k in numpy.flatnonzero(~plain).tolist():
+            name, value = cast(tuple[str, float], features[k])
+            names[k], values[k] = name, value
         keys = numpy.fromiter(map(hash_string, names), dtype="uint64", count=len(names))
     return keys, values
 
