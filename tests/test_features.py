@@ -169,3 +169,63 @@ def test_a_classifier_fit_several_times_keeps_the_average_of_its_runs():
 def test_a_classifier_refuses_to_fit_zero_times():
     with pytest.raises(ValueError, match="runs must be at least 1"):
         LinearClassifier(("claim", "premise"), length=64).fit([["bias"]], ["claim"], runs=0)
+
+
+def _same_hashed(got, expected):
+    for part, want in zip(got, expected, strict=True):
+        assert part.dtype == want.dtype and part.shape == want.shape
+        numpy.testing.assert_array_equal(part, want)
+
+
+def test_hashed_features_are_spacys_hashes_of_each_feature_in_order():
+    from spacy.strings import hash_string
+
+    rows = [[], ["bias", "w=été", ("shared_v", 0.25)], [("x", numpy.float32(2.5)), ""], ["w=a:b", "bi=中 文"], []]
+    keys, values, lengths = hash_features(rows)
+    flat = [f for row in rows for f in row]
+    assert keys.tolist() == [hash_string(f if isinstance(f, str) else f[0]) for f in flat]
+    assert values.tolist() == [1.0, 1.0, 0.25, 2.5, 1.0, 1.0, 1.0]
+    assert lengths.tolist() == [0, 3, 2, 2, 0]
+    assert (keys.dtype, values.dtype, lengths.dtype) == (numpy.dtype("uint64"), numpy.dtype("float32"),
+                                                         numpy.dtype("int32"))
+    assert [len(part) for part in hash_features([])] == [0, 0, 0]
+    assert rows[1][2] == ("shared_v", 0.25)  # the rows are read, not changed
+
+
+# A news op-ed's layout (a headline, then one- and two-sentence paragraphs) and a single-paragraph comment: the
+# two genres of pair features (the short texts' markers and unit-kind features) and pairs across paragraphs.
+OPED = (
+    "Keep the night buses running\n\n"
+    "The council wants to cut the night buses. That would be a mistake.\n\n"
+    "Nurses ride them home after the late shift.\n\n"
+    "But the buses run half empty, critics say.\n\n"
+    "Yet a bus that is half full still carries forty people.\n\n"
+    "A 2023 survey found that 61 percent of riders have no car. For them the bus is the only way home.\n\n"
+    "Cutting the lines would save little money.\n\n"
+    "The council should therefore keep every line."
+)
+
+
+@pytest.mark.parametrize("text", [OPED, BIKES], ids=["op-ed", "short"])
+def test_pair_rows_are_the_hashed_pair_features(text):
+    from argmine.nlp.relate import RelationScorer, candidate_pairs
+
+    units = _doc_units(_sentences_as_units(text))
+    assert units.short == (text is BIKES)
+    n = len(units.spans)
+    feats = [units.unit_features(i) for i in range(n)]
+    rng = numpy.random.default_rng(0)
+    probs = {"kind": rng.dirichlet(numpy.ones(3), n).astype("float32"),
+             "stance": rng.dirichlet(numpy.ones(2), n).astype("float32")}
+    scorer = RelationScorer(None, "relations", window=8, root_weight=2.0, length=2**10, fit={}, cross_window=3)
+    tested = 0
+    for thesis in (None, 0, n - 1):
+        pairs = candidate_pairs(units, 8, thesis, 3)
+        for unit_feats in (feats, None):
+            for p in (probs, None):
+                rows = scorer.pair_features(units, unit_feats, pairs, thesis, p)
+                _same_hashed(scorer.pair_rows(units, unit_feats, pairs, thesis, p), hash_features(rows))
+                tested += len(rows)
+    crossing = [f for f in rows if any(isinstance(x, str) and x.startswith("xdist=") for x in f)]
+    assert tested and bool(crossing) == (text is OPED)  # the op-ed's pairs across paragraphs have their tail
+    _same_hashed(units.pair_rows([], feats), hash_features([]))

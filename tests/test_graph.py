@@ -255,6 +255,21 @@ def test_decode_guarantees_on_random_candidate_graphs(graph):
                     assert nx.has_path(g, c.target, u.id)
 
 
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(candidate_graphs(), st.data())
+def test_a_well_formed_map_is_the_decoded_map_with_propagated_stances(graph, data):
+    from argmine.nlp.miner import well_formed
+
+    units, cands = graph
+    stances = data.draw(st.lists(st.sampled_from(["", "for", "against"]), min_size=len(units), max_size=len(units)))
+    units = [Unit(u.id, u.start, u.end, u.kind, stance=s) for u, s in zip(units, stances)]
+    # A proposal holds one relation per pair of units, as the pipeline's do.
+    proposal = ArgumentMap("x" * 40, units, list({(c.source, c.target): c for c in cands if c.source != c.target}.values()))
+    proposal.thesis_candidates = [(units[0].id, 0.5)]
+    expected = propagate_stance(decode_map(proposal))
+    assert well_formed(proposal).to_dict() == expected.to_dict()
+
+
 def test_decode_stays_fast_on_many_candidates():
     rng = random.Random(3)
     units = [Unit(f"u{i}", i, i + 1, "major_claim" if i == 0 else rng.choice(KINDS[1:])) for i in range(2000)]

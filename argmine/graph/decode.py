@@ -217,10 +217,6 @@ def decode_map(
 _FLIP = {"for": "against", "against": "for", "": ""}
 
 
-def _incoming(amap: ArgumentMap, unit_id: str) -> list[Relation]:
-    return [Relation(s, t, d["relation"], d["score"]) for s, t, d in amap.graph.in_edges(unit_id, data=True)]
-
-
 def propagate_stance(amap: ArgumentMap) -> ArgumentMap:
     """A copy of `amap` whose stances are relative to the thesis, propagated down from it.
 
@@ -229,20 +225,29 @@ def propagate_stance(amap: ArgumentMap) -> ArgumentMap:
     relation. Units not connected to the thesis keep the stance they had.
     """
     units, relations = amap.units_and_relations()
+    return amap.with_units(stances_from_thesis(units, relations), relations)
+
+
+def stances_from_thesis(units: Sequence[Unit], relations: Sequence[Relation]) -> list[Unit]:
+    """`units` with the stances `propagate_stance` gives them under `relations` (the lists of a map, without
+    building one)."""
     thesis = thesis_of(units)
     if thesis is None:
-        return amap.with_units(units, relations)
+        return list(units)
     stance: dict[str, str] = {thesis.id: ""}
     primary: dict[str, Relation] = {}
+    incoming: dict[str, list[Relation]] = {}
     for rel in relations:
         if rel.source not in primary or rel.score > primary[rel.source].score:
             primary[rel.source] = rel
-    # Breadth-first from the thesis over primary relations (a unit is reached once, so cycles terminate).
+        incoming.setdefault(rel.target, []).append(rel)
+    # Breadth-first from the thesis over primary relations (a unit is reached once, so cycles terminate; each
+    # unit is reached through its one primary relation, so the order of a target's relations does not matter).
     frontier = [thesis.id]
     while frontier:
         nxt = []
         for target in frontier:
-            for rel in _incoming(amap, target):
+            for rel in incoming.get(target, ()):
                 if primary.get(rel.source) != rel or rel.source in stance:
                     continue
                 if target == thesis.id:
@@ -252,4 +257,4 @@ def propagate_stance(amap: ArgumentMap) -> ArgumentMap:
                 stance[rel.source] = value
                 nxt.append(rel.source)
         frontier = sorted(nxt)
-    return amap.with_units([replace(u, stance=stance[u.id]) if u.id in stance else u for u in units], relations)
+    return [replace(u, stance=stance[u.id]) if u.id in stance else u for u in units]

@@ -7,7 +7,12 @@ with the essay's title and with its neighbours; its own n-grams add the rest.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+import operator
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -17,6 +22,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
 from spacy.tokens import Doc, Span
 
+from argmine.nlp.linear import Hashed, hash_flat
 from argmine.nlp.rules import EVIDENCE_PATTERNS
 from argmine.nlp.structure import PARAGRAPH_ROLES, Layout, get_layout
 
@@ -60,7 +66,8 @@ def _content_words(lower: list[str], content: list[bool]) -> list[str]:
 
 
 def _bucket(x: float, edges: tuple[float, ...]) -> int:
-    return sum(x >= e for e in edges)
+    """How many of the ascending `edges` are at most `x` (a count or a ratio of counts, never NaN)."""
+    return bisect.bisect_right(edges, x)
 
 
 @dataclass
@@ -85,6 +92,7 @@ class DocTokens(NamedTuple):
 
     lower: list[str]
     space: list[bool]
+    word: list[bool]  # not space: the tokens a unit's words are
     content: list[str]  # each token's content word (alphabetic, over two letters, no stop word), or ""
     title: frozenset[str]  # the content words of the title, introduction and conclusion paragraphs
     intro: frozenset[str]
@@ -92,6 +100,7 @@ class DocTokens(NamedTuple):
     sent_end: dict[int, int]  # sentence start -> sentence end (token indices)
     roles: frozenset[str]  # the paragraph roles of the doc
     has: list[int]  # per token, which of HAS it is (bit k: HAS[k])
+    patterns: dict[str, tuple[bool, ...]]  # which EVIDENCE_PATTERNS match a text of the doc, filled on demand
 
 
 # The last doc's tokens: the gap filler, the unit classifier, the thesis scorer and the relation scorer each
@@ -126,9 +135,11 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
     # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
     # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
     firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
+    space = attrs[:, 1].astype(bool).tolist()
     tokens = DocTokens(
-        lower, attrs[:, 1].astype(bool).tolist(), content, title, intro, conclusion,
+        lower, space, [not s for s in space], content, title, intro, conclusion,
         dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()), has,
+        {},
     )
     _last = (weakref.ref(doc), len(doc), layout, tokens)
     return tokens
@@ -148,19 +159,28 @@ class DocUnits:
         layout = self.layout
         tokens = doc_tokens(doc, layout)
         self.lower, self.space, self._has = tokens.lower, tokens.space, tokens.has
+        self._word = tokens.word
+        self._patterns = tokens.patterns
         self.title, self.intro, self.conclusion = tokens.title, tokens.intro, tokens.conclusion
         content = tokens.content
+        # Each unit's bounds, paragraph, sentence start and paragraph role, read from the layout's arrays once.
+        self._start = [s.start for s in spans]
+        self._end = [s.end for s in spans]
+        at = numpy.asarray(self._start, dtype="int64")
+        paragraphs = layout.paragraph[at].tolist()
+        self._sent = layout.sent_start[at].tolist()
+        self._role = [PARAGRAPH_ROLES[r] for r in layout.role[at].tolist()]
         by_para: dict[int, list[int]] = {}
         by_sent: dict[int, list[int]] = {}
-        for i, s in enumerate(spans):
-            by_para.setdefault(int(layout.paragraph[s.start]), []).append(i)
-            by_sent.setdefault(int(layout.sent_start[s.start]), []).append(i)
+        for i, (p, first) in enumerate(zip(paragraphs, self._sent)):
+            by_para.setdefault(p, []).append(i)
+            by_sent.setdefault(first, []).append(i)
         sent_position = {i: (k, len(group)) for group in by_sent.values() for k, i in enumerate(group)}
         para_position = {i: (k, len(group)) for group in by_para.values() for k, i in enumerate(group)}
         self.views: list[UnitView] = [
             UnitView(
-                s, int(layout.paragraph[s.start]), *para_position[i], *sent_position[i],
-                frozenset(filter(None, content[s.start : s.end])),
+                s, paragraphs[i], *para_position[i], *sent_position[i],
+                frozenset(filter(None, content[self._start[i] : self._end[i]])),
             )
             for i, s in enumerate(spans)
         ]
@@ -177,17 +197,24 @@ class DocUnits:
         self._copied_cache: dict[tuple[str, int, str], tuple[list[str], list[str]]] = {}
         self._shared: dict[int, list[str]] = {}  # the unit features pairs copy, per unit
         self._markers: dict[int, list[str]] = {}
-        self._sentence_patterns: dict[int, list[bool]] = {}  # sentence start -> which EVIDENCE_PATTERNS match
+        self._cue_cache: dict[int, tuple[str, str]] = {}  # each unit's cues, read for it and its two neighbours
+        self._sentence_patterns: dict[int, tuple[bool, ...]] = {}  # sentence start -> `patterns` of the sentence
 
     def sentence_of(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding unit i."""
-        start = int(self.layout.sent_start[self.spans[i].start])
+        start = self._sent[i]
         return start, self._sent_end[start]
 
     def _cues(self, i: int) -> tuple[str, str]:
         """The unit's first word and the word just before it in its sentence: where connectives sit."""
-        start = self.spans[i].start
-        sent_start, _ = self.sentence_of(i)
+        cues = self._cue_cache.get(i)
+        if cues is None:
+            cues = self._cue_cache[i] = self._find_cues(i)
+        return cues
+
+    def _find_cues(self, i: int) -> tuple[str, str]:
+        start = self._start[i]
+        sent_start = self._sent[i]
         before = next((self.lower[t] for t in range(start - 1, sent_start - 1, -1) if not self.space[t]), "<s>")
         return self.lower[start], before
 
@@ -205,9 +232,9 @@ class DocUnits:
     def unit_features(self, i: int) -> list[str | tuple[str, float]]:
         """Sparse features for unit i (kind, evidence type and stance share them)."""
         v = self.views[i]
-        span, layout = v.span, self.layout
-        role = layout.role_of(span.start)
-        pos = layout.sentence_position_of(span.start)
+        start, end = self._start[i], self._end[i]
+        role = self._role[i]
+        pos = self.layout.sentence_position_of(start)
         idx = min(v.index_in_paragraph, 3)
         from_end = min(v.units_in_paragraph - 1 - v.index_in_paragraph, 3)
         f: list[str | tuple[str, float]] = [
@@ -220,12 +247,12 @@ class DocUnits:
             f"role|idx|fromend={role}|{idx}|{from_end}",
             f"nunits={min(v.units_in_paragraph, 6)}",
             f"insent={min(v.index_in_sentence, 2)}/{min(v.units_in_sentence, 3)}",
-            f"len={_bucket(len(span), (4, 8, 12, 18, 26, 40))}",
+            f"len={_bucket(end - start, (4, 8, 12, 18, 26, 40))}",
         ]
         sent_start, sent_end = self.sentence_of(i)
         lower, space = self.lower, self.space
-        before = [lower[t] for t in range(max(sent_start, span.start - _WINDOW_BEFORE), span.start) if not space[t]]
-        after = [lower[t] for t in range(span.end, min(sent_end, span.end + _WINDOW_AFTER)) if not space[t]]
+        before = [lower[t] for t in range(max(sent_start, start - _WINDOW_BEFORE), start) if not space[t]]
+        after = [lower[t] for t in range(end, min(sent_end, end + _WINDOW_AFTER)) if not space[t]]
         f.extend(f"before={w}" for w in before)
         f.extend(f"after={w}" for w in after)
         if before:
@@ -237,24 +264,22 @@ class DocUnits:
         f.append(f"sentopen={lower[sent_start]}")
         if after:
             f.append(f"after1={after[0]}")
-        words = [lower[t] for t in range(span.start, span.end) if not space[t]]
+        words = list(itertools.compress(lower[start:end], self._word[start:end]))
         place = "first" if v.index_in_paragraph == 0 else "last" if from_end == 0 else "mid"
         for name, lexicon in LEXICON.items():
-            if any(w in lexicon for w in before) or any(w in lexicon for w in words):
+            if not (lexicon.isdisjoint(before) and lexicon.isdisjoint(words)):
                 f.append(f"lex={name}")
                 f.append(f"lex|place={name}|{place}")
         # dict.fromkeys, not set: a set's order changes with each process's string-hash seed, and the order of
         # features changes the float sums in training, so the heads would differ from run to run.
-        f.extend(f"w={w}" for w in dict.fromkeys(words))
-        f.extend(f"bi={a} {b}" for a, b in dict.fromkeys(zip(words, words[1:])))
+        f.extend([f"w={w}" for w in dict.fromkeys(words)])
+        f.extend([f"bi={a} {b}" for a, b in dict.fromkeys(zip(words, words[1:]))])
         f.append(f"first={words[0]}")
         f.append(f"first2={' '.join(words[:2])}")
         f.append(f"first3={' '.join(words[:3])}")
         f.append(f"last={words[-1]}")
         f.append(f"role|first={role}|{words[0]}")
-        has = 0
-        for flags in self._has[span.start : span.end]:
-            has |= flags
+        has = functools.reduce(operator.or_, self._has[start:end], 0)
         f.extend(f"has={k}" for bit, k in enumerate(HAS) if has >> bit & 1)
         if self.title and v.content:
             overlap = len(self.title & v.content) / len(self.title)
@@ -284,20 +309,27 @@ class DocUnits:
         start, end = self.sentence_of(i)
         span = self.spans[i]
         text = self.layout.text
-        unit_text = text[span.start_char : span.end_char]
+        in_unit = self.patterns(text[span.start_char : span.end_char])
         in_sentence = self._sentence_patterns.get(start)
         if in_sentence is None:  # once per sentence: a sentence often holds two or three units
             sentence = text[self.doc[start].idx : self.doc[end - 1].idx + len(self.doc[end - 1])]
-            in_sentence = self._sentence_patterns[start] = [
-                bool(pattern.search(sentence)) for pattern in EVIDENCE_PATTERNS.values()
-            ]
+            in_sentence = self._sentence_patterns[start] = self.patterns(sentence)
         f = []
-        for (etype, pattern), found in zip(EVIDENCE_PATTERNS.items(), in_sentence):
-            if pattern.search(unit_text):
+        for etype, found_in_unit, found in zip(EVIDENCE_PATTERNS, in_unit, in_sentence):
+            if found_in_unit:
                 f.append(f"pattern={etype}")
             if found:
                 f.append(f"pattern_sent={etype}")
         return self._with_genre(f)
+
+    def patterns(self, text: str) -> tuple[bool, ...]:
+        """Which of `EVIDENCE_PATTERNS` (in its order) match `text`, a unit's or a sentence's: searched once per
+        doc and text, since the unit classifier's evidence features and the thesis scorer's features read the
+        same units, and a unit is often its whole sentence (the patterns cost 20 µs a text)."""
+        found = self._patterns.get(text)
+        if found is None:
+            found = self._patterns[text] = tuple(bool(p.search(text)) for p in EVIDENCE_PATTERNS.values())
+        return found
 
     def _copied(self, prefix: str, i: int, direction: str, unit_feats: list) -> tuple[list[str], list[str]]:
         """The features of unit i that its pairs copy, as `prefix:feature` alone and crossed with the direction,
@@ -308,7 +340,11 @@ class DocUnits:
         if copied is None:
             shared = self._shared.get(i)
             if shared is None:
-                shared = [f for f in unit_feats[i] if f.__class__ is str and f.startswith(_PAIR_COPIED)]
+                feats = unit_feats[i]
+                try:  # the test in C over a unit's hundred-odd features; a weighted feature is never copied
+                    shared = list(itertools.compress(feats, map(str.startswith, feats, itertools.repeat(_PAIR_COPIED))))
+                except TypeError:
+                    shared = [f for f in feats if f.__class__ is str and f.startswith(_PAIR_COPIED)]
                 self._shared[i] = shared
             plain = []
             for f in shared:
@@ -325,22 +361,15 @@ class DocUnits:
         genre = "short:" if self.short else "essay:"
         return [(genre + f[0], f[1]) if isinstance(f, tuple) else genre + f for f in feats]
 
-    def pair_features(
-        self,
-        i: int,
-        j: int,
-        unit_feats: list[list[str | tuple[str, float]]] | None = None,
-        thesis: int | None = None,
-        probs: dict | None = None,
-    ):
-        """Sparse features for the candidate relation unit i → unit j (`thesis`: the unit taken as thesis;
-        `probs`: the unit classifier's distributions, so a pair knows what its ends probably are)."""
+    def _pair_own(self, i: int, j: int, thesis: int | None, probs: dict | None) -> tuple[list, str, str]:
+        """The features of the pair i → j itself, before the copies from its two units and the genre copies;
+        with how near j is to i (`near`) and which way the pair points (`direction`)."""
         vi, vj = self.views[i], self.views[j]
         dist = vj.index_in_paragraph - vi.index_in_paragraph if vi.paragraph == vj.paragraph else None
         d = "x" if dist is None else str(max(-6, min(6, dist)))
-        role = self.layout.role_of(vi.span.start)
+        role = self._role[i]
         shared = len(vi.content & vj.content) / max(1, min(len(vi.content), len(vj.content)))
-        same_sentence = self.layout.sent_start[vi.span.start] == self.layout.sent_start[vj.span.start]
+        same_sentence = self._sent[i] == self._sent[j]
         f: list[str | tuple[str, float]] = [
             "bias",
             f"dist={d}",
@@ -357,7 +386,8 @@ class DocUnits:
             f"tgt_thesis={j == thesis}|{d}",
         ]
         near = "x" if dist is None else str(dist) if abs(dist) <= 1 else "far" + ("+" if dist > 0 else "-")
-        words_i = self.lower[vi.span.start : min(vi.span.end, vi.span.start + 2)]
+        start = self._start[i]
+        words_i = self.lower[start : min(self._end[i], start + 2)]
         f.append(f"sopen|near|thesis={words_i[0]}|{near}|{j == thesis}")
         f.append(f"sopen2|near={' '.join(words_i)}|{near}")
         # In essays these hurt on AAE dev (link F1 -0.02); in short texts they help (+0.05 attachment F1).
@@ -373,20 +403,100 @@ class DocUnits:
                 ("tgt_mc", float(k_j[0])),
                 ("tgt_claim", float(k_j[1])),
             ])
+        # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
+        return f, near, "fwd" if dist is None or dist > 0 else "back"
+
+    def _pair_markers(self, i: int, j: int, near: str, thesis: int | None) -> list[str]:
+        """Short texts only: the markers decide between the thesis and the unit just before, where most of
+        their attachment errors were (model card). Last in a pair's features, with no genre copy."""
+        if not self.short:
+            return []
+        f: list[str] = []
+        for m in self.markers(i):
+            f.extend((f"short:smark={m}|{near}", f"short:smark|thesis={m}|{j == thesis}",
+                      f"short:smark|near|thesis={m}|{near}|{j == thesis}"))
+        f.extend(f"short:tmark={m}|{near}" for m in self.markers(j))
+        return f
+
+    def pair_features(
+        self,
+        i: int,
+        j: int,
+        unit_feats: list[list[str | tuple[str, float]]] | None = None,
+        thesis: int | None = None,
+        probs: dict | None = None,
+    ):
+        """Sparse features for the candidate relation unit i → unit j (`thesis`: the unit taken as thesis;
+        `probs`: the unit classifier's distributions, so a pair knows what its ends probably are)."""
+        f, near, direction = self._pair_own(i, j, thesis, probs)
         if unit_feats is not None:
-            # Cross the target's and source's opening cues with the direction, the strongest lexical signal.
-            direction = "fwd" if dist is None or dist > 0 else "back"
             source, source_genre = self._copied("s", i, direction, unit_feats)
             target, target_genre = self._copied("t", j, direction, unit_feats)
             # As _with_genre(f + source + target), with the copies' genre prefixes made once per unit.
             f = f + source + target + self._genre_copies(f) + source_genre + target_genre
         else:
             f = self._with_genre(f)
-        if self.short:
-            # Short texts only: the markers decide between the thesis and the unit just before, where most of
-            # their attachment errors were (model card).
-            for m in self.markers(i):
-                f.extend((f"short:smark={m}|{near}", f"short:smark|thesis={m}|{j == thesis}",
-                          f"short:smark|near|thesis={m}|{near}|{j == thesis}"))
-            f.extend(f"short:tmark={m}|{near}" for m in self.markers(j))
-        return f
+        return f + self._pair_markers(i, j, near, thesis)
+
+    def pair_rows(
+        self,
+        pairs: Sequence[tuple[int, int]],
+        unit_feats: list[list[str | tuple[str, float]]] | None = None,
+        thesis: int | None = None,
+        probs: dict | None = None,
+        tails: Sequence[list[str]] | None = None,
+    ) -> Hashed:
+        """`hash_features` of each pair's `pair_features` followed by its `tails` entry (features the caller
+        adds), the same keys, values and lengths, computed faster: a pair's features are two thirds copies of
+        its units' features (`_copied`), which are hashed here once per unit and direction instead of once
+        per pair, and every pair's rows are put together by one numpy gather."""
+        own_rows, after_rows, slots = [], [], []
+        slot_of: dict[tuple[str, int, str], int] = {}
+        slot_feats: list[list[str]] = []
+        for k, (i, j) in enumerate(pairs):
+            f, near, direction = self._pair_own(i, j, thesis, probs)
+            own_rows.append(f)
+            after = self._pair_markers(i, j, near, thesis)
+            after_rows.append(after + tails[k] if tails is not None else after)
+            if unit_feats is not None:
+                for key in (("s", i, direction), ("t", j, direction)):
+                    slot = slot_of.get(key)
+                    if slot is None:
+                        slot = slot_of[key] = len(slot_feats)
+                        slot_feats.append(self._copied(*key, unit_feats)[0])
+                    slots.append(slot)
+        own_flat = list(itertools.chain.from_iterable(own_rows))
+        copied_flat = list(itertools.chain.from_iterable(slot_feats))
+        genre = "short:" if self.short else "essay:"
+        # The pool every row is gathered from: own features, their genre copies, the units' copies, theirs.
+        parts = [
+            own_flat, self._genre_copies(own_flat), copied_flat, [genre + f for f in copied_flat],
+            list(itertools.chain.from_iterable(after_rows)),
+        ]
+        hashed = [hash_flat(part) for part in parts]
+        base = numpy.cumsum([0] + [len(part) for part in parts])
+        n = len(pairs)
+        own_len = numpy.fromiter(map(len, own_rows), dtype="int64", count=n)
+        own_at = numpy.cumsum(own_len) - own_len
+        after_len = numpy.fromiter(map(len, after_rows), dtype="int64", count=n)
+        after_at = numpy.cumsum(after_len) - after_len
+        # Each row's segments in pair_features' order: own, source's, target's, own genre copies, source's
+        # and target's genre copies, then the markers and tails.
+        starts = numpy.zeros((n, 7), dtype="int64")
+        lengths = numpy.zeros((n, 7), dtype="int64")
+        starts[:, 0], lengths[:, 0] = base[0] + own_at, own_len
+        starts[:, 3], lengths[:, 3] = base[1] + own_at, own_len
+        starts[:, 6], lengths[:, 6] = base[4] + after_at, after_len
+        if unit_feats is not None and n:
+            slot_len = numpy.fromiter(map(len, slot_feats), dtype="int64", count=len(slot_feats))
+            slot_at = numpy.cumsum(slot_len) - slot_len
+            by_pair = numpy.asarray(slots, dtype="int64").reshape(n, 2)
+            for column, (part, end) in ((1, (2, 0)), (2, (2, 1)), (4, (3, 0)), (5, (3, 1))):
+                starts[:, column] = base[part] + slot_at[by_pair[:, end]]
+                lengths[:, column] = slot_len[by_pair[:, end]]
+        flat_lengths = lengths.reshape(-1)
+        at = numpy.repeat(starts.reshape(-1) - (numpy.cumsum(flat_lengths) - flat_lengths), flat_lengths)
+        at += numpy.arange(len(at))
+        keys = numpy.concatenate([h[0] for h in hashed])[at]
+        values = numpy.concatenate([h[1] for h in hashed])[at]
+        return keys, values, lengths.sum(axis=1).astype("int32")

@@ -16,16 +16,18 @@ import contextlib
 import gc
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.util import load_config, registry
 
 from argmine.argmap import ArgumentMap, Relation, Unit
-from argmine.graph.decode import decode_map, propagate_stance
+from argmine.graph.decode import decode, stances_from_thesis
 from argmine.nlp.doc import set_gold_segments, to_map
 from argmine.nlp.baselines import sentences_pipeline
 from argmine.nlp.blas import use_numpy_blas
@@ -134,9 +136,10 @@ class _Piece:
 def well_formed(amap: ArgumentMap) -> ArgumentMap:
     """Whatever the pipeline proposed, the map users get is well formed (no cycles, one target per unit,
     restatements linked to the thesis) with stances relative to the thesis: see `argmine.graph.decode`."""
-    decoded = decode_map(amap)
-    del amap  # a long text's map is large: hold at most two copies of it at a time
-    return propagate_stance(decoded)
+    # decode_map, then propagate_stance, with the one map built at the end (building each was a third of this).
+    units, relations = amap.units_and_relations()
+    relations = decode(units, relations, text=amap.text)
+    return amap.with_units(stances_from_thesis(units, relations), relations)
 
 
 class Miner:
@@ -278,11 +281,42 @@ def allow(miner: Miner, max_chars: int) -> Miner:
     return miner
 
 
+# spaCy's tokenizer of a saved pipeline, built empty for `from_disk` to fill (see `tokenizer_overrides`).
+SAVED_TOKENIZER = "argmine.SavedTokenizer.v1"
+_SPACY_TOKENIZER = "spacy.Tokenizer.v1"
+
+
+@registry.tokenizers(SAVED_TOKENIZER)
+def saved_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's `Tokenizer` with no settings, for a pipeline loaded from a folder: `Tokenizer.from_disk` sets
+    every setting from the folder's `tokenizer` file (prefixes, suffixes, infixes, token_match, url_match,
+    faster_heuristics and the special cases, after resetting each of them), so what the language's defaults
+    would have built first is thrown away. Building it was the third of a model's load time: the English
+    tokenizer's 1,347 special cases, added once by `spacy.Tokenizer.v1` and again by `from_disk`."""
+
+    def empty_tokenizer(nlp: Language) -> Tokenizer:
+        return Tokenizer(nlp.vocab)
+
+    return empty_tokenizer
+
+
+def tokenizer_overrides(path: Path) -> dict[str, str]:
+    """The `config` for `spacy.load(path, config=...)` that builds a folder's tokenizer empty (`saved_tokenizer`)
+    when `from_disk` will fill it: the folder has its `tokenizer` file and its config names spaCy's own
+    tokenizer with no settings; empty otherwise. A loaded pipeline, and what it saves, then name
+    `SAVED_TOKENIZER` (spaCy's `to_disk` writes the `tokenizer` file with it). The folder is read as it is,
+    never rewritten (like `argmine.nlp.greedy.load_overrides`)."""
+    block = load_config(path / "config.cfg", interpolate=False).get("nlp", {}).get("tokenizer", {})
+    if (path / "tokenizer").is_file() and dict(block) == {"@tokenizers": _SPACY_TOKENIZER}:
+        return {"nlp.tokenizer.@tokenizers": SAVED_TOKENIZER}
+    return {}
+
+
 def _load_folder(path: Path) -> Miner:
     verify_manifest(path)  # before spaCy reads anything: a changed model folder is changed code
     try:
         # A model saved before argmine's finder factory builds its finder from that factory too (greedy.py).
-        nlp = spacy.load(path, config=load_overrides(path))
+        nlp = spacy.load(path, config={**load_overrides(path), **tokenizer_overrides(path)})
     except Exception as err:  # noqa: BLE001  (any failure inside spaCy's loader means the same to the user)
         # The files match their manifest, so they are what was shipped or trained, and still spaCy cannot
         # build a pipeline from them (a broken config, an unknown component): one line, not a traceback.

@@ -34,7 +34,7 @@ from argmine.nlp.calibrator import Calibration, read_calibration, write_calibrat
 from argmine.nlp.classify import GENRES, HEAD_SETTINGS, KIND_LABELS, STANCE_LABELS, genre_of
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import Fit, LinearClassifier, hash_features, load_heads, save_heads
+from argmine.nlp.linear import Fit, Hashed, LinearClassifier, load_heads, save_heads
 
 LINK_LABELS = ("no", "link")
 TYPE_LABELS = ("support", "attack")
@@ -126,14 +126,23 @@ class RelationScorer:
         self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None,
         probs: dict | None,
     ) -> list[list]:
-        """Features of each candidate pair; across paragraphs (see `link_groups`) also how many units apart."""
-        rows = []
-        for i, j in pairs:
-            f = units.pair_features(i, j, unit_feats, thesis, probs)
-            if units.views[i].paragraph != units.views[j].paragraph:
-                f.append(f"xdist={max(-self.window, min(self.window, j - i))}")
-            rows.append(f)
-        return rows
+        """Features of each candidate pair (`DocUnits.pair_features` and `tail`); what the heads read is
+        `pair_rows`, the same hashed."""
+        return [units.pair_features(i, j, unit_feats, thesis, probs) + self.tail(units, i, j) for i, j in pairs]
+
+    def pair_rows(
+        self, units: DocUnits, unit_feats: list, pairs: list[tuple[int, int]], thesis: int | None,
+        probs: dict | None,
+    ) -> Hashed:
+        """`hash_features(self.pair_features(...))`, built without hashing each unit's copies once per pair."""
+        tails = [self.tail(units, i, j) for i, j in pairs]
+        return units.pair_rows(pairs, unit_feats, thesis, probs, tails)
+
+    def tail(self, units: DocUnits, i: int, j: int) -> list[str]:
+        """A pair's last features: across paragraphs (see `link_groups`), how many units apart."""
+        if units.views[i].paragraph != units.views[j].paragraph:
+            return [f"xdist={max(-self.window, min(self.window, j - i))}"]
+        return []
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(get_units(doc))
@@ -260,7 +269,7 @@ class RelationScorer:
         pairs = candidate_pairs(units, self.window, thesis, self.cross_window)
         if not pairs:
             return pairs, numpy.zeros(0), numpy.zeros((0, 2))
-        feats = hash_features(self.pair_features(units, unit_feats, pairs, thesis, probs))
+        feats = self.pair_rows(units, unit_feats, pairs, thesis, probs)
         heads = self.heads[genre_of(units)]
         return pairs, heads["link"].predict_proba(feats)[:, 1], heads["type"].predict_proba(feats)
 

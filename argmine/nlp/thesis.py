@@ -79,7 +79,7 @@ def thesis_rows(units: DocUnits, feats: list) -> list[list]:
             seen_opinion = True
         if _CONCESSION.search(unit_text):
             f.append("T:conc")
-        f.extend(f"T:ev={name}" for name, pattern in EVIDENCE_PATTERNS.items() if pattern.search(unit_text))
+        f.extend(f"T:ev={name}" for name, found in zip(EVIDENCE_PATTERNS, units.patterns(unit_text)) if found)
         rows.append([x for x in feats[i] if _shared(x)] + f)
     return rows
 
