@@ -11,7 +11,6 @@ join the units with no kind (`""`), so the unit classifier's heads decide what t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,7 +20,8 @@ from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds,
 from argmine.nlp.baselines import content_sentences
 from argmine.nlp.doc import get_units, set_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import Fit, LinearClassifier, load_head
+from argmine.nlp.linear import Fit, OneHead
+from argmine.nlp.structure import laid_out
 
 LABELS = ("none", "unit")
 # A sentence counts as holding a unit in training when gold units cover at least this share of its characters.
@@ -54,15 +54,14 @@ def sentence_rows(doc: Doc, sentences: Sequence[Span]) -> list:
     return [units.unit_features(i) for i in range(len(sentences))]
 
 
-class GapFiller:
+class GapFiller(OneHead):
     """One linear head: does a sentence with no unit hold one?"""
 
+    LABELS = LABELS
+
     def __init__(self, nlp: Language | None, name: str, threshold: float, length: int, fit: Fit) -> None:
-        self.name = name
+        super().__init__(nlp, name, length, fit)
         self.threshold = threshold
-        self.length = length
-        self.fit = fit
-        self.head = LinearClassifier(LABELS, length)
 
     def __call__(self, doc: Doc) -> Doc:
         units = list(get_units(doc))
@@ -77,15 +76,6 @@ class GapFiller:
             if doc._.arg_finder_kinds is not None:  # kind votes stay aligned: an added sentence has none
                 doc._.arg_finder_kinds = [s.label_ for s in spans]
         return doc
-
-    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "head.bin").write_bytes(self.head.to_bytes())
-
-    def from_disk(self, path: str | Path, exclude: tuple = ()) -> GapFiller:
-        self.head = load_head(Path(path) / "head.bin", self.length)
-        return self
 
 
 @Language.factory(
@@ -102,11 +92,7 @@ def make_gap_filler(nlp: Language, name: str, threshold: float, length: int, fit
 def gap_examples(nlp: Language, maps: Sequence[ArgumentMap]) -> tuple[list, list[str]]:
     """Every content sentence of `maps` with its label: `unit` when gold units cover COVERED of it."""
     rows, labels = [], []
-    prepare = [pipe for name, pipe in nlp.pipeline if name in ("argmine_sentences", "argmine_structure")]
-    for amap in maps:
-        doc = nlp.make_doc(amap.text)
-        for pipe in prepare:
-            doc = pipe(doc)
+    for amap, doc in zip(maps, laid_out(nlp, (m.text for m in maps))):
         sentences = content_sentences(doc)
         gold = sorted((u.start, u.end) for u in amap.units)
         for sent, row in zip(sentences, sentence_rows(doc, sentences)):

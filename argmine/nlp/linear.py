@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Self, cast
 
 import numpy
 import srsly
@@ -227,6 +227,28 @@ def load_head(path: str | Path, length: int) -> LinearClassifier:
     if clf.length != length:
         raise ModelError(f"{path} has {clf.length:,} rows of weights, but the config says length = {length}")
     return clf
+
+
+class OneHead:
+    """A pipeline component whose trained state is one `LinearClassifier` over `LABELS`, saved as `head.bin` in
+    its folder; its head comes from `from_disk` or argmine's trainer, which fits it with `fit`."""
+
+    LABELS: tuple[str, ...] = ()
+
+    def __init__(self, nlp: object, name: str, length: int, fit: Fit) -> None:
+        self.name = name
+        self.length = length
+        self.fit = fit
+        self.head = LinearClassifier(self.LABELS, length)
+
+    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "head.bin").write_bytes(self.head.to_bytes())
+
+    def from_disk(self, path: str | Path, exclude: tuple = ()) -> Self:
+        self.head = load_head(Path(path) / "head.bin", self.length)
+        return self
 
 
 def load_heads(heads: dict[str, dict[str, LinearClassifier]], path: str | Path, length: int) -> None:

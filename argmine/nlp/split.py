@@ -13,7 +13,6 @@ ones.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -21,8 +20,8 @@ from spacy.tokens import Doc, Span
 from argmine.argmap import ArgumentMap
 from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, kept aligned here)
 from argmine.nlp.doc import get_units, set_units
-from argmine.nlp.linear import Fit, LinearClassifier, load_head
-from argmine.nlp.structure import get_layout
+from argmine.nlp.linear import Fit, OneHead
+from argmine.nlp.structure import get_layout, laid_out
 
 LABELS = ("keep", "split")
 # Words that open a clause of their own even without a comma before them.
@@ -89,15 +88,14 @@ def text_context(doc: Doc) -> str:
     return f"{shape}{_bucket(sentences, (3, 6, 10, 20, 40))}"
 
 
-class UnitSplitter:
+class UnitSplitter(OneHead):
     """One linear head: does a second unit start at this clause boundary of a proposed unit?"""
 
+    LABELS = LABELS
+
     def __init__(self, nlp: Language | None, name: str, threshold: float, length: int, fit: Fit) -> None:
-        self.name = name
+        super().__init__(nlp, name, length, fit)
         self.threshold = threshold
-        self.length = length
-        self.fit = fit
-        self.head = LinearClassifier(LABELS, length)
 
     def __call__(self, doc: Doc) -> Doc:
         units = list(get_units(doc))
@@ -126,15 +124,6 @@ class UnitSplitter:
         if kinds is not None:
             doc._.arg_finder_kinds = votes
         return doc
-
-    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "head.bin").write_bytes(self.head.to_bytes())
-
-    def from_disk(self, path: str | Path, exclude: tuple = ()) -> UnitSplitter:
-        self.head = load_head(Path(path) / "head.bin", self.length)
-        return self
 
 
 def _words(doc: Doc, start: int, end: int) -> int:
@@ -175,11 +164,7 @@ def split_examples(nlp: Language, maps: Sequence[ArgumentMap]) -> tuple[list, li
     marks and cue words separate (`split`, at each candidate from the first unit's last token to the second's
     second), for the maps' texts as argmine reads them."""
     rows, labels = [], []
-    prepare = [pipe for name, pipe in nlp.pipeline if name in ("argmine_sentences", "argmine_structure")]
-    for amap in maps:
-        doc = nlp.make_doc(amap.text)
-        for pipe in prepare:
-            doc = pipe(doc)
+    for amap, doc in zip(maps, laid_out(nlp, (m.text for m in maps))):
         context = text_context(doc)
         layout = get_layout(doc)
         gold = []

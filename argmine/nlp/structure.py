@@ -7,6 +7,7 @@ its paragraph role and its sentence's position in the paragraph as explicit feat
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import numpy
@@ -137,3 +138,14 @@ def add_structure(doc: Doc) -> Doc:
     """Cache the layout on the doc so later components and the tok2vec share one computation."""
     doc._.arg_layout = compute_layout(doc)
     return doc
+
+
+def laid_out(nlp: Language, texts: Iterable[str]) -> Iterator[Doc]:
+    """Each text as a doc through only `nlp`'s sentence and layout components: what the trainers of the
+    segmentation heads (gap filler, splitter) read their gold texts as."""
+    prepare = [pipe for name, pipe in nlp.pipeline if name in ("argmine_sentences", "argmine_structure")]
+    for text in texts:
+        doc = nlp.make_doc(text)
+        for pipe in prepare:
+            doc = pipe(doc)
+        yield doc

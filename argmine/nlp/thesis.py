@@ -12,7 +12,6 @@ the thesis of a multi-paragraph text; the map lists the top three (`ArgumentMap.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy
 from spacy.language import Language
@@ -20,7 +19,7 @@ from spacy.tokens import Doc
 
 from argmine.nlp.doc import get_units
 from argmine.nlp.features import DocUnits
-from argmine.nlp.linear import Fit, LinearClassifier, load_head
+from argmine.nlp.linear import Fit, OneHead
 from argmine.nlp.rules import _CONCESSION, _OPINION, EVIDENCE_PATTERNS
 
 LABELS = ("other", "thesis")
@@ -94,14 +93,10 @@ def document_probs(unit_probs: numpy.ndarray) -> numpy.ndarray:
     return e / e.sum()
 
 
-class ThesisScorer:
+class ThesisScorer(OneHead):
     """One linear head over every unit of a document."""
 
-    def __init__(self, nlp: Language | None, name: str, length: int, fit: Fit) -> None:
-        self.name = name
-        self.length = length
-        self.fit = fit
-        self.head = LinearClassifier(LABELS, length)
+    LABELS = LABELS
 
     def __call__(self, doc: Doc) -> Doc:
         spans = list(get_units(doc))
@@ -112,15 +107,6 @@ class ThesisScorer:
         units = DocUnits(doc, spans)
         doc._.arg_thesis_probs = document_probs(self.head.predict_proba(thesis_rows(units, feats))[:, 1])
         return doc
-
-    def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "head.bin").write_bytes(self.head.to_bytes())
-
-    def from_disk(self, path: str | Path, exclude: tuple = ()) -> ThesisScorer:
-        self.head = load_head(Path(path) / "head.bin", self.length)
-        return self
 
 
 @Language.factory(
