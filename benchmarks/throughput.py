@@ -264,8 +264,9 @@ def editorial_texts(corpora: Path, words_wanted: int) -> tuple[list[str], str]:
     return texts, f"Webis editorials from {corpora / 'editorials'} (Fox News, then Al Jazeera)"
 
 
-def batch_command(folder: Path, out: Path, model: str | None, workers: int) -> tuple[float, dict]:
-    """`python -m argmine batch folder -o out -w workers` in a fresh process: wall seconds and report totals."""
+def batch_command(folder: Path, out: Path, model: str | None, workers: int) -> tuple[float, dict, float]:
+    """`python -m argmine batch folder -o out -w workers` in a fresh process: wall seconds, report totals and
+    the seconds the documents took to map (summed over the workers)."""
     import json
     import subprocess
 
@@ -281,8 +282,8 @@ def batch_command(folder: Path, out: Path, model: str | None, workers: int) -> t
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"throughput: {' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip()}")
-    totals = json.loads((out / "argmine-report.json").read_text(encoding="utf-8"))["totals"]
-    return wall, totals
+    report = json.loads((out / "argmine-report.json").read_text(encoding="utf-8"))
+    return wall, report["totals"], sum(doc.get("seconds") or 0.0 for doc in report["documents"])
 
 
 def batch_scaling(args, model_name: str) -> str:
@@ -304,12 +305,15 @@ def batch_scaling(args, model_name: str) -> str:
         cores_before = free_cores(n)
         batch_command(folder / "in", folder / "out", args.model, 1)  # warm the file cache, not counted
         runs: dict[int, list[tuple[float, float]]] = {1: [], n: []}
+        mapping: list[float] = []  # the 1-worker runs' seconds spent mapping documents
         for r in range(args.repeat):
             for w in (1, n) if r % 2 == 0 else (n, 1):
                 log(f"argmine batch, {w} worker(s), run {r + 1} of {args.repeat}")
-                wall, totals = batch_command(folder / "in", folder / "out", args.model, w)
+                wall, totals, mapped = batch_command(folder / "in", folder / "out", args.model, w)
                 assert totals["ok"] == len(texts), totals
                 runs[w].append((wall, totals["seconds"]))
+                if w == 1:
+                    mapping.append(mapped)
         # The same through `run_batch` in this one process, as a program that maps batch after batch does:
         # spaCy is imported already; the first N-worker run starts the fork server (and waits for its load).
         here: dict[int, list[float]] = {1: [], n: []}
@@ -327,6 +331,12 @@ def batch_scaling(args, model_name: str) -> str:
 
     def best(w: int, k: int) -> float:
         return min(run[k] for run in runs[w])
+
+    # Amdahl: what the best 1-worker run spent outside mapping documents (interpreter start, imports, the
+    # model load, reading, writing) no worker count shortens; perfect workers would only divide the rest.
+    fastest = min(range(len(runs[1])), key=lambda i: runs[1][i][0])
+    wall1, mapped1 = runs[1][fastest][0], mapping[fastest]
+    ceiling = wall1 / (wall1 - mapped1 + mapped1 / n)
 
     out = [
         f"# `argmine batch` scaling ({time.strftime('%Y-%m-%d')})",
@@ -348,6 +358,10 @@ def batch_scaling(args, model_name: str) -> str:
         f"{best(1, 1) / best(n, 1):.2f}x in the report's seconds (from `run_batch`'s start: without the "
         f"interpreter's start and the imports). {n} CPU-burning processes ran {cores_before:.1f}x (before) and "
         f"{cores_after:.1f}x (after) as fast as one: the parallelism other jobs left for the run.",
+        "",
+        f"The best 1-worker run spent {mapped1:.2f} of its {wall1:.2f} s mapping documents and "
+        f"{wall1 - mapped1:.2f} s on everything else (interpreter start, imports, model load, reading, writing): "
+        f"with that part as it is, {n} perfect workers would reach at most **{ceiling:.2f}x** end to end.",
         "",
         f"`run_batch` called {args.repeat} times per worker count in one process (spaCy imported already; the "
         f"first {n}-worker call starts the fork server, which loads the model): 1 worker "
