@@ -504,7 +504,9 @@ HEADLINE = [
 @pytest.mark.parametrize("gold_segments", [False, True])
 def test_evaluate_oracle_scores_one(corpus_dir, gold_segments):
     kind = project_kind()
-    result = evaluate(kind, corpus_dir, gold_segments=gold_segments, miner=OracleMiner())
+    run = evaluate(kind, corpus_dir, gold_segments=gold_segments, miner=OracleMiner())
+    assert run.scores.exact.central_claim.accuracy == 1.0 and run.scores.documents == 2
+    result = run.to_dict()  # what `argmine evaluate --json` prints
     for section, key in HEADLINE:
         assert result[section][key] == 1.0, (section, key)
     assert result["segmentation"]["overlap"]["f1"] == 1.0
@@ -519,7 +521,7 @@ def test_evaluate_oracle_scores_one(corpus_dir, gold_segments):
 
 
 def test_evaluate_nothing_found_scores_zero_recall(corpus_dir):
-    result = evaluate(project_kind(), corpus_dir, miner=EchoMiner())
+    result = evaluate(project_kind(), corpus_dir, miner=EchoMiner()).to_dict()
     assert result["segmentation"]["recall"] == 0.0 and result["segmentation"]["gold"] == 11
     assert result["components"]["micro"]["recall"] == 0.0
     assert result["relations"]["recall"] == 0.0 and result["relations"]["unmatched_gold"] == 9
@@ -538,7 +540,7 @@ def test_gold_segments_are_blinded(corpus_dir):
         assert {(u.evidence_type, u.stance) for u in seen.units} == {("", "")}
         assert seen.relations == []
     # A miner that echoes its blinded input is a premise-only baseline: 3 premises of 11 units are right.
-    result = evaluate(project_kind(), corpus_dir, gold_segments=True, miner=EchoMiner())
+    result = evaluate(project_kind(), corpus_dir, gold_segments=True, miner=EchoMiner()).to_dict()
     assert result["segmentation"]["f1"] == 1.0
     assert result["components"]["micro_f1"] == approx(3 / 11)
     assert result["relations"]["f1"] == 0.0 and result["relations"]["no_link"]["recall"] == 1.0
@@ -602,6 +604,17 @@ def test_cli_table(corpus_dir, oracle_cli):
     assert "2 documents" in result.stdout and "gold segments" in result.stdout
     assert "components, micro" in result.stdout and "1.000" in result.stdout
     assert "segments, exact" not in result.stdout  # trivially 1.0 on gold segments
+
+
+def test_cli_table_end_to_end_has_every_section(corpus_dir, oracle_cli):
+    result = _cli(project_kind(), str(corpus_dir))
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.count("│") > 2}
+    for name in ("segments, exact", "segments, 50% overlap", "components, micro", "components, macro",
+                 "relations, link (same paragraph)", "relations, labelled, 50% overlap",
+                 "central claim, accuracy", "evidence units, 50% overlap", "evidence types, macro",
+                 "claim stance, accuracy"):
+        assert name in rows and "1.000" in rows[name], (name, result.stdout)
 
 
 @pytest.mark.parametrize(

@@ -172,12 +172,12 @@ def test_the_shipped_model_loads_and_maps_without_network(monkeypatch):
 def test_the_shipped_model_keeps_its_quality_floor_on_the_project_corpus():
     """The project's op-eds are out of the model's training domain (it never saw an op-ed annotated this way);
     the floors sit a little under what the model card reports, so a broken model or decoder fails here."""
-    gold = evaluate("json", CORPUS, model=SHIPPED, gold_segments=True)
-    assert gold["components"]["macro_f1"] >= 0.6
-    assert gold["relations"]["f1"] >= 0.5
-    end_to_end = evaluate("json", CORPUS, model=SHIPPED)
-    assert end_to_end["segmentation"]["overlap"]["f1"] >= 0.7
-    assert end_to_end["components"]["micro_f1"] >= 0.3
+    gold = evaluate("json", CORPUS, model=SHIPPED, gold_segments=True).scores
+    assert gold.exact.components.macro_f1 >= 0.6
+    assert gold.exact.relations.f1 >= 0.5
+    end_to_end = evaluate("json", CORPUS, model=SHIPPED).scores
+    assert end_to_end.segmentation.overlap.f1 >= 0.7
+    assert end_to_end.exact.components.micro_f1 >= 0.3
 
 
 @pytest.mark.slow
@@ -185,10 +185,10 @@ def test_the_shipped_model_keeps_its_quality_floor_on_the_project_corpus():
 @needs_corpora
 def test_the_shipped_model_beats_the_rule_baseline_on_aae_test():
     aae = CORPORA / "aae2-conll"
-    trained = evaluate("aae", aae, "test", model=SHIPPED, gold_segments=True)
-    rules = evaluate("aae", aae, "test", model="rules", gold_segments=True)
-    assert trained["components"]["macro_f1"] >= 0.8 > rules["components"]["macro_f1"]
-    assert trained["relations"]["f1"] >= 0.5 > rules["relations"]["f1"]
+    trained = evaluate("aae", aae, "test", model=SHIPPED, gold_segments=True).scores.exact
+    rules = evaluate("aae", aae, "test", model="rules", gold_segments=True).scores.exact
+    assert trained.components.macro_f1 >= 0.8 > rules.components.macro_f1
+    assert trained.relations.f1 >= 0.5 > rules.relations.f1
 
 
 def test_train_command_rejects_a_bad_holdout_before_reading_anything(tmp_path):

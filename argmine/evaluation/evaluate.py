@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from argmine.argmap import ArgumentMap, Unit
-from argmine.evaluation.scores import EvaluationError, score_maps
+from argmine.evaluation.scores import EvaluationError, Scores, compute_scores
 
 # AAE links claims to the thesis by stance, not by an annotated relation (see scores.relation_scores).
 STANCE_SOURCES = {"aae": ("claim",)}
@@ -63,6 +64,38 @@ def predict(miner: MinerLike, gold: list[ArgumentMap], gold_segments: bool) -> l
     return predicted
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """One `evaluate` run: what was scored, with what, the scores, and the prediction's speed."""
+
+    corpus: str
+    path: str
+    split: str | None
+    model: str
+    gold_segments: bool
+    scores: Scores
+    words: int
+    seconds: float  # prediction only: not reading the corpus or loading the model
+
+    @property
+    def words_per_second(self) -> float:
+        return round(self.words / self.seconds, 1) if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict:
+        """JSON form (`argmine evaluate --json`): the run's fields around `Scores.to_dict()`."""
+        return {
+            "corpus": self.corpus,
+            "path": self.path,
+            "split": self.split,
+            "model": self.model,
+            "gold_segments": self.gold_segments,
+            **self.scores.to_dict(),
+            "words": self.words,
+            "seconds": round(self.seconds, 3),
+            "words_per_second": self.words_per_second,
+        }
+
+
 def _spans(amap: ArgumentMap) -> list[tuple[int, int]]:
     return sorted((u.start, u.end) for u in amap.units)
 
@@ -75,12 +108,8 @@ def evaluate(
     gold_segments: bool = False,
     *,
     miner: MinerLike | None = None,
-) -> dict:
-    """Read a gold corpus, predict with `miner` (or the pipeline `model`) and return every score as a dict
-    (the JSON form of `argmine.evaluation.scores.Scores`, with the run's corpus, model and speed).
-
-    `seconds` times prediction only (not reading the corpus or loading the model).
-    """
+) -> Evaluation:
+    """Read a gold corpus, predict with `miner` (or the pipeline `model`) and score the predictions."""
     from argmine.corpora import read_corpus
 
     gold = list(read_corpus(kind, path, split))
@@ -93,15 +122,5 @@ def evaluate(
     predicted = predict(miner, gold, gold_segments)
     seconds = time.perf_counter() - started
     words = sum(len(g.text.split()) for g in gold)
-    scores = score_maps(zip(gold, predicted), stance_sources=STANCE_SOURCES.get(kind, ()))
-    return {
-        "corpus": kind,
-        "path": os.fspath(path),
-        "split": split,
-        "model": miner.name,
-        "gold_segments": gold_segments,
-        **scores,
-        "words": words,
-        "seconds": round(seconds, 3),
-        "words_per_second": round(words / seconds, 1) if seconds > 0 else 0.0,
-    }
+    scores = compute_scores(zip(gold, predicted), stance_sources=STANCE_SOURCES.get(kind, ()))
+    return Evaluation(kind, os.fspath(path), split, miner.name, gold_segments, scores, words, seconds)
