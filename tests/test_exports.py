@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -256,6 +257,19 @@ def test_map_formats_round_trip(name, tmp_path):
     assert back == amap
     assert back.unit("u4").score == 0.75 and back.relations == amap.relations
     assert [back.unit_text(u) for u in back.units] == [amap.unit_text(u) for u in amap.units]
+
+
+@pytest.mark.parametrize("name", sorted(set(FORMATS) - {"jsonl", "sqlite"}))
+def test_each_format_modules_write_function_writes_what_the_format_dumps(name, tmp_path):
+    """`argmine.export.<module>.write_<format>` (the networkx-style function of every format module) writes
+    the bytes `FORMATS[name]` serialises, so a script and the CLI get the same file."""
+    if name in ("svg", "png") and not HAVE_DOT:
+        pytest.skip("Graphviz is not installed")
+    module = {"svg": dot, "png": dot}.get(name) or importlib.import_module(f"argmine.export.{name}")
+    path = tmp_path / f"map{FORMATS[name].suffix}"
+    getattr(module, f"write_{name}")(sample_map(), path)
+    expected = FORMATS[name].dump(sample_map())
+    assert path.read_bytes() == (expected if isinstance(expected, bytes) else expected.encode("utf-8"))
 
 
 def _line_break_map() -> ArgumentMap:
