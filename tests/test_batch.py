@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
@@ -344,6 +345,29 @@ def test_cli_jsonl_to_stdout_in_input_order(mixed):
                                         "in/sub/essay.txt"]
     assert maps[0] == argmine.map_text(ESSAY, model="rules", source="in/essay.txt")
     assert all(json.loads(line) for line in lines) and all("\n" not in line for line in lines)
+
+
+def test_dash_reads_jsonl_records_from_stdin_and_the_spool_is_removed(mixed, tmp_path):
+    records = (json.dumps({"id": "uniforms", "text": ESSAY}) + "\n\n" + json.dumps({"text": ESSAY_2}) + "\n")
+    runner = CliRunner()
+    result = runner.invoke(app, ["batch", "-", "-f", "jsonl", "-m", "rules", "-w", "1"], input=records)
+    assert result.exit_code == 0, result.output
+    maps = [export.json.from_json(line) for line in result.stdout.splitlines() if line.strip()]
+    assert [m.source for m in maps] == ["uniforms", "-:3"]
+    assert maps[1] == argmine.map_text(ESSAY_2, model="rules", source="-:3")
+    # Into a folder: outputs named by the record's id or `stdin-LINE`, the report names the lines `-:LINE`,
+    # and the temporary copy of standard input is gone.
+    spools = set(Path(tempfile.gettempdir()).glob("argmine-stdin-*"))
+    report = run_batch(["-", "in/essay.txt"], "out", model="rules", workers=1,
+                       stdin_stream=io.BytesIO(records.encode()))
+    assert report.exit_code == 0
+    assert [(e.input, e.output) for e in report.entries] == [
+        ("-:1", "uniforms.json"), ("-:3", "stdin-3.json"), ("in/essay.txt", "essay.json")]
+    assert set(Path(tempfile.gettempdir()).glob("argmine-stdin-*")) == spools
+    again = run_batch(["-"], "out", model="rules", workers=1, stdin_stream=io.BytesIO(records.encode()))
+    assert again.count("skipped") == 2  # the same records: up to date
+    empty = runner.invoke(app, ["batch", "-", "-o", "out2", "-m", "rules"], input="")
+    assert empty.exit_code == 1 and "-: no JSON Lines record on standard input" in empty.output
 
 
 def test_jsonl_to_a_file_with_report(mixed):

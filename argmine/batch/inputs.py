@@ -1,4 +1,5 @@
-"""Finding the documents of a batch: files, folders (recursive), glob patterns and JSONL record files.
+"""Finding the documents of a batch: files, folders (recursive), glob patterns, JSONL record files and `-`,
+JSONL records on standard input (`spool_stdin` copies them to a temporary file that the workers read).
 
 Links: a file or folder named on the command line is used as named (links followed, as any command does);
 inside a folder walk or a glob, symbolic links to files and folders are skipped unless `follow_links`, so
@@ -8,15 +9,19 @@ every folder is entered once by its real identity, so a link loop ends the walk 
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
 import os
 import re
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import BinaryIO, overload
 
 from argmine.read.decode import DEFAULT_MAX_CHARS
 
@@ -27,6 +32,7 @@ _MAGIC = set("*?[")
 _LINE_CHUNK = 1 << 20
 # Lone surrogates: a JSON `"\ud800"` or a file name with undecodable bytes (os.fsdecode's surrogateescape).
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+STDIN = "-"
 
 
 @overload
@@ -59,6 +65,7 @@ class Document:
     offset: int = 0  # byte offset of that line
     size: int = 0  # bytes, to balance work between workers (a record: its line, newline included)
     sha256: str = ""  # a record's line, hashed while it was found (files are hashed when planned)
+    shown: str = ""  # the name the report gives `path` when it is not the user's: `-` for standard input
 
     @property
     def is_record(self) -> bool:
@@ -67,7 +74,8 @@ class Document:
     @property
     def input(self) -> str:
         """Where the document comes from, for the report: the file, or `file:line` for a record."""
-        return f"{self.path}:{self.line}" if self.is_record else self.path
+        name = self.shown or self.path
+        return f"{name}:{self.line}" if self.is_record else name
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,10 @@ def discover(
     *,
     follow_links: bool = False,
     max_chars: int | None = DEFAULT_MAX_CHARS,
+    stdin: Path | None = None,
 ) -> Iterator[Document | Missing]:
-    """The documents `inputs` name, in argument order (folders sorted), each file or record once.
+    """The documents `inputs` name, in argument order (folders sorted), each file or record once; `-` names
+    the records of `stdin` (the file `spool_stdin` copied standard input to).
 
     `exclude` is a folder never searched (the output folder, when it sits inside an input folder).
     `follow_links` follows symbolic links met in folders and globs (see the module's docstring).
@@ -96,14 +106,34 @@ def discover(
     limit = record_byte_limit(max_chars)
     for arg in inputs:
         found = False
-        for doc in _expand(arg, skip, follow_links, limit):
+        if arg == STDIN:
+            if stdin is None:
+                yield Missing(arg, "-: standard input is read only by run_batch (or `argmine batch -`)")
+                continue
+            expanded: Iterable[Document] = _records(stdin, (), limit, shown=STDIN)
+        else:
+            expanded = _expand(arg, skip, follow_links, limit)
+        for doc in expanded:
             found = True
             key = (os.path.realpath(doc.path), doc.line)
             if key not in seen:
                 seen.add(key)
                 yield doc
         if not found:
-            yield Missing(arg, _why_nothing(arg, follow_links))
+            why = "-: no JSON Lines record on standard input" if arg == STDIN else _why_nothing(arg, follow_links)
+            yield Missing(arg, why)
+
+
+@contextlib.contextmanager
+def spool_stdin(stream: BinaryIO | None = None) -> Iterator[Path]:
+    """Standard input (or `stream`) copied, in bounded chunks, to `stdin.jsonl` in a temporary folder that is
+    removed afterwards: workers read records by their offsets, which a pipe cannot give them."""
+    source = stream if stream is not None else sys.stdin.buffer
+    with tempfile.TemporaryDirectory(prefix="argmine-stdin-") as folder:
+        path = Path(folder, "stdin.jsonl")
+        with open(path, "wb") as out:
+            shutil.copyfileobj(source, out, _LINE_CHUNK)
+        yield path
 
 
 def _why_nothing(arg: str, follow_links: bool) -> str:
@@ -307,14 +337,17 @@ def read_line(fh, limit: int | None) -> tuple[bytes | None, int]:
             return None, size
 
 
-def _records(path: Path, folders: tuple[str, ...], limit: int | None) -> Iterator[Document]:
-    """One document per non-blank line; a record without a usable id is named `<file stem>-<line>`."""
+def _records(path: Path, folders: tuple[str, ...], limit: int | None, shown: str = ""
+             ) -> Iterator[Document]:
+    """One document per non-blank line; a record without a usable id is named `<file stem>-<line>` (its
+    source `<file>:<line>`, with `shown` for the file where it is not the user's)."""
     name = path.as_posix()
     try:
         fh = open(path, "rb")
     except OSError:
         # Unreadable: one document that will fail with read_record's message.
-        yield Document(source=clean_name(name), path=name, parts=(*folders, path.stem), line=1)
+        yield Document(source=clean_name(shown or name), path=name, parts=(*folders, path.stem), line=1,
+                       shown=shown)
         return
     with fh:
         offset = 0
@@ -329,11 +362,11 @@ def _records(path: Path, folders: tuple[str, ...], limit: int | None) -> Iterato
                 continue
             # An over-long line is not parsed for its id: it fails, unread, when it is mapped.
             rid = _record_id(raw) if raw is not None else None
-            source = clean_name(rid) if rid is not None else clean_name(f"{name}:{lineno}")
+            source = clean_name(rid) if rid is not None else clean_name(f"{shown or name}:{lineno}")
             stem = rid if rid is not None else f"{path.stem}-{lineno}"
             digest = hashlib.sha256(raw).hexdigest() if raw is not None else ""
             yield Document(source=source, path=name, parts=(*folders, stem), line=lineno, id=rid,
-                           offset=start, size=size, sha256=digest)
+                           offset=start, size=size, sha256=digest, shown=shown)
 
 
 def _record_id(raw: bytes) -> str | None:

@@ -7,15 +7,17 @@ report says `ok` only for outputs that are on disk.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from argmine.batch.errors import BatchUsageError, ModelLoadError
-from argmine.batch.inputs import Document, Missing, discover
+from argmine.batch.inputs import STDIN, Document, Missing, discover, spool_stdin
 from argmine.batch.index import INDEX_NAMES, Row, to_csv, to_html
 from argmine.batch.outputs import FileWriter, LineSink, remove_stale_temps, write_output
 from argmine.batch.plan import (InputSet, Target, existing, not_ours, plan_outputs, plan_rows, reserved_names)
@@ -83,9 +85,11 @@ def run_batch(
     index: bool = False,
     min_score: float | None = None,
     observer: Observer | None = None,
+    stdin_stream: BinaryIO | None = None,
 ) -> Report:
     """Map every document `inputs` name into `output` (a folder; for `jsonl` a file, or None/`-` for stdout;
-    for `sqlite` one database file, its own record of what made each document).
+    for `sqlite` one database file, its own record of what made each document). An input `-` is JSON Lines
+    records of `{id, text}` read from standard input (or `stdin_stream`), named in the report `-:LINE`.
 
     `html` and `max_chars` go to the decoder (None: its defaults, HTML detected and its size limit).
     `follow_links` follows symbolic links met in folder walks and globs (named inputs are always followed).
@@ -127,10 +131,12 @@ def run_batch(
     if lock is not None:
         lock.acquire()
     try:
-        return _run(inputs, dest, fmt=fmt, suffix=suffix, model=model, where=where, workers=workers,
-                    force=force, engine=engine, scheduler=scheduler, retries=retries, html=html,
-                    max_chars=max_chars, follow_links=follow_links, index=index, min_score=min_score,
-                    observer=observer, started=started)
+        with contextlib.ExitStack() as stack:
+            stdin = stack.enter_context(spool_stdin(stdin_stream)) if STDIN in inputs else None
+            return _run(inputs, dest, fmt=fmt, suffix=suffix, model=model, where=where, workers=workers,
+                        force=force, engine=engine, scheduler=scheduler, retries=retries, html=html,
+                        max_chars=max_chars, follow_links=follow_links, index=index, min_score=min_score,
+                        observer=observer, started=started, stdin=stdin)
     finally:
         if lock is not None:
             lock.release()
@@ -138,8 +144,8 @@ def run_batch(
 
 def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, model, where, workers, force: bool,
          engine: str, scheduler, retries: int, html, max_chars, follow_links: bool, index: bool,
-         min_score: float | None, observer: Observer, started: float) -> Report:
-    """`run_batch` once the destination folder is locked."""
+         min_score: float | None, observer: Observer, started: float, stdin: Path | None) -> Report:
+    """`run_batch` once the destination folder is locked (`stdin`: standard input's records, spooled)."""
     limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
     identity = model_identity(where)
     options: dict = {"format": fmt, "html": html, "max_chars": limit}
@@ -157,7 +163,7 @@ def _run(inputs: Sequence[str], dest: _Destination, *, fmt: str, suffix: str, mo
     own: Set[str] = set()
     if dest.outdir is None and dest.folder is not None and record is not None:  # a record is read from a folder
         own = _own_index_files(dest.folder, record)
-    docs = _collect(inputs, dest.outdir, result, follow_links, limit, skip=own)
+    docs = _collect(inputs, dest.outdir, result, follow_links, limit, skip=own, stdin=stdin)
     sources = InputSet(doc.path for _, doc in docs)
     _check_report(dest.report, sources)
     index_files = _check_index(dest.folder, sources, record) if index and dest.folder is not None else None
@@ -384,12 +390,13 @@ def _own_index_files(folder: Path, record: OutputRecord) -> set[str]:
 
 
 def _collect(inputs: Sequence[str], outdir: Path | None, result: Report, follow_links: bool,
-             max_chars: int | None, skip: Set[str] = frozenset()) -> list[tuple[int, Document]]:
+             max_chars: int | None, skip: Set[str] = frozenset(), stdin: Path | None = None
+             ) -> list[tuple[int, Document]]:
     """An entry per input found (a failed one per input that names nothing); (entry index, document)s.
 
     Files whose real path is in `skip` (argmine's own index) are left out."""
     docs = []
-    for item in discover(inputs, exclude=outdir, follow_links=follow_links, max_chars=max_chars):
+    for item in discover(inputs, exclude=outdir, follow_links=follow_links, max_chars=max_chars, stdin=stdin):
         if skip and not isinstance(item, Missing) and not item.is_record and os.path.realpath(item.path) in skip:
             continue
         if isinstance(item, Missing):

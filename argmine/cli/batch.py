@@ -21,7 +21,8 @@ def _formats() -> list[str]:
 @app.command("batch")
 def batch_command(
     inputs: list[str] = typer.Argument(
-        ..., help="Text files, folders (searched recursively), glob patterns, JSONL files of {id, text}."
+        ..., help="Text files, folders (searched recursively), glob patterns, JSONL files of {id, text}; - reads "
+        "JSONL records from stdin."
     ),
     output: Optional[str] = typer.Option(
         None, "--output", "-o", metavar="PATH",
