@@ -200,6 +200,32 @@ def test_info_says_what_is_on_disk():
     assert text.exit_code == 0 and str(root) in text.stdout and meta["name"] in text.stdout
 
 
+def test_info_shows_the_cards_held_out_numbers_as_the_benchmark_measured_them():
+    repo = Path(__file__).resolve().parent.parent
+    root, bench = repo / "models" / "argmine-en", repo / "benchmarks" / "accuracy.json"
+    if not (root / "README.md").is_file() or not bench.is_file():
+        pytest.skip("no shipped model card or benchmark")
+    numbers = json.loads(cli("info", "--json", "-m", str(root)).stdout)["model"]["card_numbers"]
+    measured = json.loads(bench.read_text())["corpora"]["microtexts 5-fold CV"]["model"]["end_to_end"]
+    row = "microtexts 5-fold CV, end to end, central-claim accuracy (50%)"
+    assert numbers[row] == round(measured["central_claim"]["overlap"]["accuracy"], 3)
+    assert all(0.0 <= v <= 1.0 for v in numbers.values()) and len(numbers) > 20
+    text = cli("info", "-m", str(root)).stdout
+    shown = [line for line in text.splitlines() if line.startswith("    ") and "end to end" in line]
+    assert row in text and all(line.split()[-1] == f"{numbers[line.rsplit(None, 1)[0].strip()]:.3f}" for line in shown)
+
+
+def test_card_numbers_read_the_models_column_and_stop_at_the_tables_end(tmp_path):
+    from argmine.cli.info import card_numbers
+
+    card = tmp_path / "README.md"
+    card.write_text("# card\n\n| measure | other | m |\n|---|---:|---:|\n| x | 0.1 | 0.2 |\n\n"
+                    "| measure | m | rules |\n|---|---:|---:|\n| seg F1 | 0.871 | 0.5 |\n| note | n/a | 1 |\n"
+                    "\n| later | 0.3 |\n")
+    assert card_numbers(card, "m") == {"seg F1": 0.871}
+    assert card_numbers(tmp_path / "missing.md", "m") == {}
+
+
 def test_info_on_the_rules_and_a_missing_model():
     rules = json.loads(cli("info", "--json", "-m", "rules").stdout)
     assert rules["model"]["name"] == "rules" and rules["model"]["path"] is None

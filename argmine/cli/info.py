@@ -1,8 +1,10 @@
 """`argmine info`: the versions, and which model `map` would use, where it is and what its card says.
 
 Like `spacy info`, it reports what is on disk and loads nothing: the model's `meta.json` (name, version, the
-unit finder's F1 on its development data) and `training.json` (seed, held-out part, the corpus parts it was
-trained on, time taken). The held-out benchmark scores are in the model card (its README.md), which is named.
+unit finder's F1 on its development data), `training.json` (seed, held-out part, the corpus parts it was
+trained on, time taken) and the headline of its card (README.md): the held-out, end-to-end scores of the
+card's results table (`| measure | <model> | ...`, written from `benchmarks/accuracy.py`), all of them with
+`--json`.
 """
 
 from __future__ import annotations
@@ -28,6 +30,33 @@ def _read_json(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}  # info reports what is there; a missing or unreadable file is shown as absent
     return data if isinstance(data, dict) else {}
+
+
+# The card's rows `argmine info` prints (all are in --json): end to end, one per corpus and question.
+HEADLINE = ("segment F1 (50%)", "unit F1 (50%)", "component micro-F1 (exact)", "claim accuracy (50%)",
+            "thesis accuracy (50%)")
+
+
+def card_numbers(card: Path, name: str) -> dict[str, float]:
+    """The model's column of the card's results table (`| measure | name | ...`), measure by measure."""
+    try:
+        lines = card.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    numbers: dict[str, float] = {}
+    inside = False
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not inside:
+            inside = len(cells) > 1 and cells[0] == "measure" and cells[1] == name
+            continue
+        if not line.startswith("|"):
+            break  # the table ends at its first line that is not a row
+        try:
+            numbers[cells[0]] = float(cells[1])
+        except (IndexError, ValueError):
+            continue  # the |---| rule, or a row without a number
+    return numbers
 
 
 def model_info(model: str | None) -> dict[str, Any]:
@@ -63,6 +92,7 @@ def model_info(model: str | None) -> dict[str, Any]:
         "seed": training.get("seed"),
         "training_seconds": training.get("seconds"),
         "card": str(card) if card.is_file() else None,
+        "card_numbers": card_numbers(card, meta.get("name", path.name)) or None,
     }
 
 
@@ -104,7 +134,7 @@ def info_command(
 ) -> None:
     """Show argmine's version and the model `map` uses: where it is, its version and its card's numbers.
 
-    Reads the model's meta.json and training.json; loads nothing.
+    Reads the model's meta.json, training.json and the results table of its card (README.md); loads nothing.
 
     Exit status: 0 shown, 2 unknown model.
     """
@@ -114,9 +144,16 @@ def info_command(
         typer.echo(json.dumps(info, ensure_ascii=False, indent=1))
         return
     m = info.pop("model")
+    numbers = m.pop("card_numbers", None) or {}
     rows = [(k, v) for k, v in info.items()]
     rows += [("model", m.pop("name")), *((f"  {k.replace('_', ' ')}", v) for k, v in m.items())]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         if value is not None:
             sys.stdout.write(f"{key:<{width}}  {printable(_fmt(value))}\n")
+    headline = {k: v for k, v in numbers.items() if "end to end" in k and k.endswith(HEADLINE)}
+    if headline:
+        sys.stdout.write("  held out, from the card (every row: --json)\n")
+        width = max(map(len, headline))
+        for key, number in headline.items():
+            sys.stdout.write(f"    {printable(key):<{width}}  {number:.3f}\n")
