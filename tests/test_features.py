@@ -77,7 +77,7 @@ def test_evidence_patterns_are_features_of_the_evidence_head_only():
         ArgumentMap(text, [Unit(f"u{k}", text.index(p), text.index(p) + len(p), "premise") for k, p in enumerate(pieces)])
     )
     found = [set(units.evidence_features(i)) for i in range(3)]
-    assert found[0] == set()
+    assert not any("pattern" in f for f in found[0])
     # The quotation marker sits in the unit before the number, but in the same sentence.
     assert {"pattern=testimony", "pattern_sent=testimony", "pattern_sent=statistics"} <= found[1]
     assert "pattern=statistics" not in found[1]
@@ -229,3 +229,23 @@ def test_pair_rows_are_the_hashed_pair_features(text):
     crossing = [f for f in rows if any(isinstance(x, str) and x.startswith("xdist=") for x in f)]
     assert tested and bool(crossing) == (text is OPED)  # the op-ed's pairs across paragraphs have their tail
     _same_hashed(units.pair_rows([], feats), hash_features([]))
+
+
+def test_the_evidence_head_reads_whether_a_unit_tells_of_an_event():
+    text = ("Fares should fall. When Riverton Council approved a fare cut in March, ridership jumped. "
+            "Cheap fares usually attract riders.")
+    pieces = ["Fares should fall.", "When Riverton Council approved a fare cut in March, ridership jumped.",
+              "Cheap fares usually attract riders."]
+    units = _doc_units(
+        ArgumentMap(text, [Unit(f"u{k}", text.index(p), text.index(p) + len(p), "premise") for k, p in enumerate(pieces)])
+    )
+    found = [{f for f in units.evidence_features(i) if f.startswith("ev:")} for i in range(3)]
+    # a dated event with a name and two past-tense "-ed" words, against a general premise
+    assert found[1] == {"ev:ed=2", "ev:caps=1", "ev:when"}
+    assert found[2] == {"ev:ed=0", "ev:caps=0"}
+    said = "The mayor said last year that fares would fall."
+    units = _doc_units(ArgumentMap(said, [Unit("u0", 0, len(said), "premise")]))
+    assert {"ev:past", "ev:when"} <= set(units.evidence_features(0))
+    maybe = "Fares may fall."
+    units = _doc_units(ArgumentMap(maybe, [Unit("u0", 0, len(maybe), "premise")]))
+    assert "ev:when" not in units.evidence_features(0)

@@ -77,13 +77,14 @@ def test_the_classifier_alone_decides_which_units_are_evidence(shipped):
     assert "evidence_threshold" not in shipped.nlp.config["components"]["argmine_relation_scorer"]
     default = shipped.map(TEXT)
     assert {u.kind for u in default.units} >= {"evidence", "premise"}
+    learnt = dict(classifier.evidence_thresholds)
     try:
-        classifier.evidence_threshold = 1.01  # never sure enough: no evidence at all
+        classifier.evidence_thresholds = dict.fromkeys(learnt, 1.01)  # never sure enough: no evidence at all
         none = shipped.map(TEXT)
-        classifier.evidence_threshold = 0.0  # always sure: every claim and premise is evidence
+        classifier.evidence_thresholds = dict.fromkeys(learnt, 0.0)  # always sure: every claim and premise is evidence
         every = shipped.map(TEXT)
     finally:
-        classifier.evidence_threshold = 0.5
+        classifier.evidence_thresholds = learnt
     # The threshold moves units between evidence and the claim or premise the relation scorer made them,
     # nothing else: the thesis is never evidence, and no unit moves or changes otherwise.
     assert not any(u.kind == "evidence" for u in none.units)

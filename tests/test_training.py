@@ -47,7 +47,13 @@ def test_training_writes_a_verified_pipeline_with_a_report(tiny_model):
     assert saved["sources"] == {"corpus": 10} and saved["seed"] == 1
     assert saved["examples"] and all(n > 0 for n in saved["examples"].values())
     nlp = spacy.load(output)
-    assert {"tok2vec", "unit_finder", "argmine_unit_classifier", "argmine_relation_scorer"} <= set(nlp.pipe_names)
+    assert {"tok2vec", "unit_finder", "argmine_lead_trimmer", "argmine_unit_classifier",
+            "argmine_relation_scorer"} <= set(nlp.pipe_names)
+    # the thresholds learnt in training are saved with their components and read back
+    learnt = json.loads((output / "argmine_unit_classifier" / "evidence_thresholds.json").read_text())
+    assert learnt == saved["evidence_thresholds"] == nlp.get_pipe("argmine_unit_classifier").evidence_thresholds
+    trimmer = json.loads((output / "argmine_lead_trimmer" / "thresholds.json").read_text())
+    assert trimmer == nlp.get_pipe("argmine_lead_trimmer").thresholds
     assert not (output.parent / ".tiny.work").exists()  # the finder's scratch folder is cleaned up
 
 

@@ -15,6 +15,7 @@ from argmine.nlp import (  # noqa: F401
     structure,
     thesis,
     tok2vec,
+    trim,
     unitfilter,
 )
 from argmine.nlp.miner import Miner, load

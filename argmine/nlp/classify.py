@@ -4,7 +4,8 @@ layout, context and lexical features (see `argmine.nlp.features`).
 It labels every unit with its most likely kind and leaves the full kind distribution on the doc: the relation
 component decides claim versus premise jointly with the links, since a claim is what premises point to. The
 evidence decision is the classifier's alone: `span._.evidence_type` is the type its evidence head gives a unit
-when that head is at least `evidence_threshold` sure it is evidence at all (else ""), and whichever unit the
+when that head is at least its genre's evidence threshold sure it is evidence at all (else ""; the thresholds
+are learnt in training, `evidence_thresholds.json`, and default to `evidence_threshold`), and whichever unit the
 relation component then decides is a premise is an evidence unit of that type (`argmine.nlp.doc.to_map`). The
 stance head's distribution goes to the relation component, which sets the stances (`argmine.nlp.relate`).
 
@@ -16,6 +17,7 @@ own when there was one), and `doc._.arg_unit_features`, the unit features the pa
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import numpy
@@ -30,6 +32,7 @@ from argmine.nlp.linear import Fit, LinearClassifier, hash_features, join_rows, 
 KIND_LABELS = ("major_claim", "claim", "premise")
 EVIDENCE_LABELS = ("none", "statistics", "testimony", "anecdote")
 STANCE_LABELS = ("for", "against")
+EVIDENCE_FILE = "evidence_thresholds.json"
 HEADS = {"kind": KIND_LABELS, "evidence": EVIDENCE_LABELS, "stance": STANCE_LABELS}
 # Essays and short single-paragraph texts get their own set of heads: the same features and data, but each
 # genre's cross-validation asks for a different amount of fitting (`fit` in HEAD_SETTINGS).
@@ -93,6 +96,9 @@ class UnitClassifier:
         self.name = name
         self.finder_weight = finder_weight
         self.evidence_threshold = evidence_threshold
+        # Per genre, how sure the evidence head must be that a unit is evidence: learnt by argmine's trainer
+        # (`argmine.training.heads.choose_evidence_thresholds`), `evidence_threshold` until then.
+        self.evidence_thresholds = {g: evidence_threshold for g in GENRES}
         self.length = length
         self.fit = fit
         self.heads = {g: {head: LinearClassifier(labels, length) for head, labels in HEADS.items()} for g in GENRES}
@@ -101,15 +107,17 @@ class UnitClassifier:
         """A classifier with these settings and untrained heads."""
         return UnitClassifier(None, name, self.finder_weight, self.evidence_threshold, self.length, self.fit)
 
-    def predict(self, doc: Doc) -> dict[str, numpy.ndarray]:
-        """Probabilities per head for the units of `doc`; the unit features go to `doc._.arg_unit_features`."""
+    def predict(self, doc: Doc) -> tuple[str, dict[str, numpy.ndarray]]:
+        """The genre of `doc` and the probabilities per head for its units; the unit features go to
+        `doc._.arg_unit_features`."""
         units = DocUnits(doc, list(get_units(doc)))
         feats = [units.unit_features(i) for i in range(len(units.spans))]
         doc._.arg_unit_features = feats
-        return predict_heads(self.heads[genre_of(units)], units, feats)
+        genre = genre_of(units)
+        return genre, predict_heads(self.heads[genre], units, feats)
 
     def __call__(self, doc: Doc) -> Doc:
-        probs = self.predict(doc)
+        genre, probs = self.predict(doc)
         finder_kinds = doc._.arg_finder_kinds
         if finder_kinds is not None and self.finder_weight > 0:
             # End to end, the finder has already judged each span's kind from the full token context, and on
@@ -128,22 +136,29 @@ class UnitClassifier:
             kind = KIND_LABELS[int(probs["kind"][i].argmax())]
             new = Span(doc, span.start, span.end, label=kind)
             new._.unit_score = float(probs["kind"][i].max())
-            new._.evidence_type = self.evidence_type(probs["evidence"][i])
+            new._.evidence_type = self.evidence_type(probs["evidence"][i], genre)
             spans.append(new)
         doc.spans["units"] = spans
         return doc
 
-    def evidence_type(self, evidence: numpy.ndarray) -> str:
-        """The evidence type of a unit whose evidence head gives `evidence`, or "" when it is not evidence."""
-        if 1.0 - evidence[0] >= self.evidence_threshold:
+    def evidence_type(self, evidence: numpy.ndarray, genre: str) -> str:
+        """The evidence type of a unit of `genre` whose evidence head gives `evidence`, or "" when it is not
+        evidence."""
+        if 1.0 - evidence[0] >= self.evidence_thresholds[genre]:
             return EVIDENCE_LABELS[1 + int(evidence[1:].argmax())]
         return ""
 
     def to_disk(self, path: str | Path, exclude: tuple = ()) -> None:
         save_heads(self.heads, path)
+        thresholds = json.dumps(self.evidence_thresholds, indent=1) + "\n"
+        (Path(path) / EVIDENCE_FILE).write_text(thresholds, encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: tuple = ()) -> UnitClassifier:
         load_heads(self.heads, path, self.length)
+        saved = Path(path) / EVIDENCE_FILE
+        if saved.exists():  # a model trained before the thresholds were learnt uses `evidence_threshold`
+            learnt = json.loads(saved.read_text(encoding="utf-8"))
+            self.evidence_thresholds.update({g: float(v) for g, v in learnt.items()})
         return self
 
 

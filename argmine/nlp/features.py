@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_QUOTE, IS_SPACE, LENGTH, LIKE_NUM, LOWER, ORTH, SHAPE
+from spacy.attrs import IS_ALPHA, IS_QUOTE, IS_SPACE, IS_TITLE, LENGTH, LIKE_NUM, LOWER, ORTH, SHAPE
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
 from spacy.tokens import Doc, Span
@@ -85,6 +85,16 @@ class UnitView:
 
 # What a unit has, as features `has=...`, in this order.
 HAS = ("digit", "quote", "percent", "year")
+# What tells an anecdote (a specific case or event) from a general premise: it happened (a past-tense verb, an
+# "-ed" word), at a time (a month, a weekday, "last year", "ago"), to someone or somewhere named (capitalised
+# words inside the unit). Inner 5-fold CV on one outlet's Webis editorials (gold segments, the other outlet held
+# out): anecdote F1 0.48 -> 0.52, evidence-type macro-F1 0.61 -> 0.63 (`corpus/` 0.75 -> 0.77).
+PAST = frozenset("was were had did said told".split())
+TIMES = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday yesterday ago".split()
+)
+PERIODS = frozenset({"week", "month", "year", "summer", "winter", "spring", "fall", "autumn"})
 
 
 class DocTokens(NamedTuple):
@@ -100,6 +110,7 @@ class DocTokens(NamedTuple):
     sent_end: dict[int, int]  # sentence start -> sentence end (token indices)
     roles: frozenset[str]  # the paragraph roles of the doc
     has: list[int]  # per token, which of HAS it is (bit k: HAS[k])
+    capital: list[bool]  # per token, whether it starts with a capital letter
     patterns: dict[str, tuple[bool, ...]]  # which EVIDENCE_PATTERNS match a text of the doc, filled on demand
 
 
@@ -117,7 +128,7 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
         return last[3]
     # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
     # objects, and creating one Token per token here would cost three times as much.
-    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH, LIKE_NUM, IS_QUOTE, ORTH, SHAPE])
+    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH, LIKE_NUM, IS_QUOTE, ORTH, SHAPE, IS_TITLE])
     strings = doc.vocab.strings
     lower = [strings[k] for k in attrs[:, 0].tolist()]
     # HAS, bit by bit: like a number, a quotation mark, "%" or "percent", the shape of four digits (a year).
@@ -139,7 +150,7 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
     tokens = DocTokens(
         lower, space, [not s for s in space], content, title, intro, conclusion,
         dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()), has,
-        {},
+        (attrs[:, 8] != 0).tolist(), {},
     )
     _last = (weakref.ref(doc), len(doc), layout, tokens)
     return tokens
@@ -158,7 +169,7 @@ class DocUnits:
         self.spans = spans
         layout = self.layout
         tokens = doc_tokens(doc, layout)
-        self.lower, self.space, self._has = tokens.lower, tokens.space, tokens.has
+        self.lower, self.space, self._has, self._capital = tokens.lower, tokens.space, tokens.has, tokens.capital
         self._word = tokens.word
         self._patterns = tokens.patterns
         self.title, self.intro, self.conclusion = tokens.title, tokens.intro, tokens.conclusion
@@ -320,7 +331,22 @@ class DocUnits:
                 f.append(f"pattern={etype}")
             if found:
                 f.append(f"pattern_sent={etype}")
-        return self._with_genre(f)
+        return self._with_genre(f + self._event_features(span.start, span.end))
+
+    def _event_features(self, start: int, end: int) -> list[str]:
+        """Whether tokens `start:end` tell of an event: past tense, a time, names (see PAST)."""
+        lower, word, capital = self.lower, self._word, self._capital
+        words = [t for t in range(start, end) if word[t]]
+        ed = sum(1 for t in words if len(lower[t]) > 4 and lower[t].endswith("ed"))
+        names = sum(1 for t in words[1:] if capital[t])
+        f = [f"ev:ed={min(ed, 3)}", f"ev:caps={min(names // 2, 3)}"]
+        if any(lower[t] in PAST for t in words):
+            f.append("ev:past")
+        # a month or weekday is capitalised (the modal "may" is not)
+        if any((lower[t] in TIMES and (capital[t] or lower[t] in ("yesterday", "ago")))
+               or (lower[t] in PERIODS and t > start and lower[t - 1] in ("last", "this")) for t in words):
+            f.append("ev:when")
+        return f
 
     def patterns(self, text: str) -> tuple[bool, ...]:
         """Which of `EVIDENCE_PATTERNS` (in its order) match `text`, a unit's or a sentence's: searched once per

@@ -40,7 +40,7 @@ from argmine.read.layout import ParagraphIndex
 # Components that find unit boundaries; they are switched off when gold segments are given.
 SEGMENTERS = ("argmine_rule_segmenter", "argmine_sentence_units", "tok2vec", "unit_finder",
               "argmine_units_from_finder", "argmine_gap_filler", "argmine_unit_splitter",
-              "argmine_unit_filter")
+              "argmine_unit_filter", "argmine_lead_trimmer")
 
 # The most characters one `Doc` (and one `nlp.pipe` batch) holds. Prose has ~0.2 tokens per character and
 # one-line paragraphs 0.4; the densest text the decoder lets through (punctuation runs of up to 1,000 marks,

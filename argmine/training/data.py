@@ -66,6 +66,9 @@ class TrainingData:
     evidence: list[ArgumentMap] = field(default_factory=list)
     finder_segments: list[ArgumentMap] = field(default_factory=list)
     segments: list[ArgumentMap] = field(default_factory=list)
+    # The whole texts among `evidence` (not IBM's claim-and-evidence pairs): how much of a real text is evidence
+    # is learnt from them alone (`argmine.training.heads.choose_evidence_thresholds`). None: all of `evidence`.
+    evidence_texts: list[ArgumentMap] | None = None
     sources: dict[str, int] = field(default_factory=dict)
 
 
@@ -143,6 +146,7 @@ def load_recipe(corpora: Path, holdout: str | None = None, finder_dev_split: str
     # 0.50 -> 0.55; suggestbot's snippets or the CMV unit types on top of them lowered all four.
     ibm = read_corpus("ibm-evidence", corpora / "ibm-evidence") if (corpora / "ibm-evidence").is_dir() else []
     data.evidence = editorials + micro + opeds + ibm
+    data.evidence_texts = editorials + micro + opeds
     data.sources = {
         "aae:train": len(aae_train),
         "aae:dev": len(aae_dev),

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Span
 
 from argmine.argmap import ArgumentMap
-from argmine.nlp.classify import GENRES, UnitClassifier, evidence_rows, genre_of, predict_heads
+from argmine.nlp.classify import EVIDENCE_LABELS, GENRES, UnitClassifier, evidence_rows, genre_of, predict_heads
 from argmine.nlp.doc import get_units, set_gold_segments
 from argmine.nlp.features import DocUnits
 from argmine.nlp.gapfill import GapFiller, gap_examples
@@ -19,6 +19,7 @@ from argmine.nlp.linear import Fit
 from argmine.nlp.relate import RelationScorer, candidate_pairs
 from argmine.nlp.split import UnitSplitter, split_examples
 from argmine.nlp.thesis import ThesisScorer, thesis_rows
+from argmine.nlp.trim import LeadTrimmer, choose_thresholds, lead_examples
 
 # How each genre's heads are fitted is a setting of the component that holds them (`fit` in its config, see
 # `argmine.nlp.classify.HEAD_SETTINGS`): Adam on shuffled mini-batches, per genre's head set.
@@ -69,6 +70,18 @@ def train_split_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) 
     splitter = component(nlp, "argmine_unit_splitter", UnitSplitter)
     splitter.head.fit(rows, labels, **_fit(splitter.fit, seed))
     return len(rows)
+
+
+def train_trim_head(nlp: Language, maps: Sequence[ArgumentMap], seed: int = 0) -> int:
+    """Fit the lead trimmer's head on every proposed unit of `maps` (`argmine.nlp.trim.lead_examples`) and
+    choose its thresholds per shape on cross-fitted predictions; returns the number of proposals."""
+    examples = lead_examples(nlp, maps)
+    trimmer = component(nlp, "argmine_lead_trimmer", LeadTrimmer)
+    fit = _fit(trimmer.fit, seed)
+    rows = [(x, y) for _, _, cands, _ in examples for x, y in cands]
+    trimmer.head.fit([x for x, _ in rows], ["start" if y else "inside" for _, y in rows], **fit)
+    trimmer.thresholds = choose_thresholds(trimmer.head, examples, fit)
+    return len(examples)
 
 
 def train_thesis_head(scorer: ThesisScorer, examples: list[Featurized], seed: int = 0) -> int:
@@ -143,19 +156,25 @@ def train_unit_heads(
             if u.kind != "major_claim" and u.stance:
                 stance_rows.append(f)
                 stance_labels.append(u.stance)
-    ev_rows, ev_labels = [], []
-    for ex in evidence:
-        for u, f in zip(ex.amap.units, evidence_rows(ex.units, ex.feats)):
-            if u.kind == "evidence" and not u.evidence_type:
-                continue  # evidence of no one type (IBM's mixed ones): neither a type nor "not evidence"
-            ev_rows.append(f)
-            ev_labels.append(u.evidence_type if u.kind == "evidence" and u.evidence_type else "none")
+    typed = [_evidence_examples(ex) for ex in evidence]
+    ev_rows, ev_labels = [x for r, _ in typed for x in r], [y for _, ys in typed for y in ys]
     for genre in genres:
         heads, fit = classifier.heads[genre], _fit(classifier.fit[genre], seed)
         heads["kind"].fit(rows, labels, **fit)
         heads["stance"].fit(stance_rows, stance_labels, **fit)
         heads["evidence"].fit(ev_rows, ev_labels, **fit)
     return {"kind": len(rows), "stance": len(stance_rows), "evidence": len(ev_rows)}
+
+
+def _evidence_examples(ex: Featurized) -> tuple[list, list[str]]:
+    """The evidence head's rows and labels (a type, or "none") for the units of `ex`."""
+    rows, labels = [], []
+    for u, f in zip(ex.amap.units, evidence_rows(ex.units, ex.feats)):
+        if u.kind == "evidence" and not u.evidence_type:
+            continue  # evidence of no one type (IBM's mixed ones): neither a type nor "not evidence"
+        rows.append(f)
+        labels.append(u.evidence_type if u.kind == "evidence" and u.evidence_type else "none")
+    return rows, labels
 
 
 def cross_fitted_probs(
@@ -302,3 +321,55 @@ def choose_cutoffs(
             "against": best_cutoff(p_against, is_against) if any(is_against) else 0.5,
         }
     return scorer.cutoffs
+
+
+EVIDENCE_GRID = tuple(round(0.05 * k, 2) for k in range(2, 17))  # 0.10 ... 0.80
+# A genre's threshold is learnt from at least this many evidence units of its whole texts, else it stays the
+# config's: the short texts' only ones are the microtexts' 9 examples, and on them the choice swung from 0.1
+# to 0.6 between cross-validation folds. Essays and op-eds have some 1,400 (the editorials, `corpus/`).
+MIN_EVIDENCE = 100
+
+
+def choose_evidence_thresholds(classifier: UnitClassifier, evidence: list[Featurized], seed: int = 0,
+                               folds: int = CUTOFF_FOLDS, scored: Sequence[bool] | None = None) -> dict[str, float]:
+    """Set `classifier.evidence_thresholds`: per genre, the threshold of EVIDENCE_GRID with the best macro-F1
+    over the evidence types of the genre's documents (those `scored` marks: the whole texts, since a corpus of
+    claim-and-evidence pairs is half evidence and would teach that rate), on predictions cross-fitted by
+    document (`folds` heads with the genre's fit settings, each trained on the other documents of every genre,
+    as `train_unit_heads` trains them); a genre with fewer than MIN_EVIDENCE such units keeps its threshold.
+    At 0.5 the head called too little evidence: on the Webis editorials of one outlet (the other held out)
+    0.3-0.4 gave macro-F1 0.61 where 0.5 gave 0.57 (gold segments)."""
+    examples = [_evidence_examples(ex) for ex in evidence]
+    genres = [genre_of(ex.units) for ex in evidence]
+    scored = [True] * len(evidence) if scored is None else scored
+    for genre in GENRES:
+        probs, gold = [], []
+        for fold in range(folds):
+            held = [n for n in range(len(evidence))
+                    if n % folds == fold and genres[n] == genre and scored[n] and examples[n][0]]
+            if not held:
+                continue
+            head = classifier.heads[genre]["evidence"].untrained_copy()
+            train = [n for n in range(len(evidence)) if n % folds != fold]
+            head.fit([r for n in train for r in examples[n][0]], [y for n in train for y in examples[n][1]],
+                     **_fit(classifier.fit[genre], seed))
+            probs.append(head.predict_proba([r for n in held for r in examples[n][0]]))
+            gold += [y for n in held for y in examples[n][1]]
+        if sum(y != "none" for y in gold) >= MIN_EVIDENCE:
+            classifier.evidence_thresholds[genre] = best_evidence_threshold(numpy.concatenate(probs), gold)
+    return classifier.evidence_thresholds
+
+
+def best_evidence_threshold(probs: numpy.ndarray, gold: Sequence[str]) -> float:
+    """The threshold of EVIDENCE_GRID under which `probs` (rows over EVIDENCE_LABELS) type `gold` best: the
+    macro-F1 over the types (ties: the highest threshold)."""
+    y = numpy.asarray(gold)
+    typed = numpy.asarray(EVIDENCE_LABELS[1:])[probs[:, 1:].argmax(axis=1)]
+    best, best_f1 = 0.5, -1.0
+    for threshold in sorted(EVIDENCE_GRID, reverse=True):
+        pred = numpy.where(1.0 - probs[:, 0] >= threshold, typed, "none")
+        f1 = sum(2 * float(((pred == t) & (y == t)).sum()) / max(1.0, float((pred == t).sum() + (y == t).sum()))
+                 for t in EVIDENCE_LABELS[1:]) / (len(EVIDENCE_LABELS) - 1)
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return best

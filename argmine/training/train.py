@@ -24,11 +24,13 @@ from argmine.nlp.thesis import ThesisScorer
 from argmine.training.data import TrainingData, load_recipe
 from argmine.training.finder import train_finder, uses_vectors, vectors_override
 from argmine.training.heads import (
+    choose_evidence_thresholds,
     component,
     featurize,
     train_gap_head,
     train_relation_heads,
     train_split_head,
+    train_trim_head,
     train_thesis_head,
     train_unit_heads,
 )
@@ -58,6 +60,7 @@ def assemble(finder: Path) -> Language:
     nlp.add_pipe("argmine_gap_filler", after="argmine_units_from_finder")
     nlp.add_pipe("argmine_unit_splitter", after="argmine_gap_filler")
     nlp.add_pipe("argmine_unit_filter", after="argmine_unit_splitter")
+    nlp.add_pipe("argmine_lead_trimmer", after="argmine_unit_filter")
     nlp.add_pipe("argmine_unit_classifier")
     nlp.add_pipe("argmine_thesis_scorer")
     nlp.add_pipe("argmine_relation_scorer")
@@ -139,10 +142,14 @@ def train_from_data(
     report["examples"] = {
         "gap": train_gap_head(nlp, data.finder_train + data.finder_segments, seed=seed),
         "split": train_split_head(nlp, data.segments or data.finder_train + data.finder_segments, seed=seed),
+        "trim": train_trim_head(nlp, data.segments or data.finder_train + data.finder_segments, seed=seed),
         **train_unit_heads(classifier, kinds, evidence, seed=seed),
         **train_relation_heads(scorer, links, kinds, evidence, seed=seed, classifier=classifier),
         "thesis": train_thesis_head(component(nlp, "argmine_thesis_scorer", ThesisScorer), kinds, seed=seed),
     }
+    texts = None if data.evidence_texts is None else {id(m) for m in data.evidence_texts}
+    report["evidence_thresholds"] = choose_evidence_thresholds(
+        classifier, evidence, seed=seed, scored=None if texts is None else [id(ex.amap) in texts for ex in evidence])
     report["heads_seconds"] = round(time.perf_counter() - t, 1)
     nlp.meta.update(
         {
