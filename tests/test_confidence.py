@@ -380,7 +380,7 @@ def _marks(tree: str) -> dict[str, str | None]:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not SHIPPED.is_dir(), reason="no shipped model")
-@pytest.mark.parametrize("name", ["four-day-week", "nuclear-power"])  # units at 0.49 and 0.47; 0.30 and 0.44
+@pytest.mark.parametrize("name", ["nuclear-power"])  # a unit at 0.35 (the only op-ed with one under 0.5)
 def test_a_real_map_marks_exactly_its_uncertain_units_and_min_score_drops_them(name):
     source = CORPUS / f"{name}.txt"
     full = from_json(run("map", source, "-f", "json").stdout)
