@@ -60,8 +60,9 @@ def _is_word(doc: Doc, i: int) -> bool:
 
 
 def candidates(doc: Doc, start: int, end: int) -> Iterator[int]:
-    """The tokens after the first one of `doc[start:end]` the unit could start at instead: words among its
-    first LEAD_TOKENS tokens with at least MIN_WORDS words from there to its end."""
+    """The tokens of `doc[start:end]` the unit could start at instead: its second word, and words among its
+    first LEAD_TOKENS tokens that follow a lead's end (LEAD_ENDS), with at least MIN_WORDS words from there to
+    the unit's end."""
     words = [i for i in range(start, end) if _is_word(doc, i)]
     if len(words) <= MIN_WORDS:
         return
