@@ -13,11 +13,12 @@ which folder, which parts) and a protocol saying which trained model may be scor
 - `cv`: a corpus the model trains on (microtexts, editorials, webdiscourse, cmv-modes, the project's `corpus/`
   and its annotated editorials): every part is scored
   by a model trained without it (`argmine train --holdout PART`). Those fold models come from
-  `--fold-models DIR` (any folder names: each model's `meta.json` says which part it held out). With
-  `--train-folds` the missing ones are trained into DIR (or a temporary folder): `heads` reuses the unit
-  finder of `--model` (about 5 minutes a fold; valid only while that finder never trains on the corpus, as
-  the AAE-only finder of today's recipe), `full` trains the finder too (a full rebuild per fold). Without a
-  fold model the row is "not measured": a model is never scored on its own training data.
+  `--fold-models DIR` (any folder names: each model's `meta.json` says which parts it held out). With
+  `--train-folds` the missing ones are trained into DIR (or a temporary folder) as the README's five fold
+  models: fold K holds out fold K of every cross-validated corpus at once, folds 1 and 2 also an outlet of
+  the editorials (`fold_holdout`); `heads` reuses the unit finder of `--model` (valid only while that finder
+  never trains on the parts held out), `full` trains the finder too (a full rebuild per fold, about 18
+  minutes). Without a fold model the row is "not measured": a model is never scored on its own training data.
 The baselines learn nothing, so they are scored on every part directly.
 
 Every corpus is scored end to end (the system sees only the text; units matched at 50% overlap of their
@@ -339,13 +340,14 @@ class Systems:
         keep = {RULES, SENTENCES, self.model}
         self._loaded = {k: v for k, v in self._loaded.items() if k in keep}
 
-    def _train(self, holdout: str) -> Path | None:
+    def _train(self, part_holdout: str) -> Path | None:
         from argmine.training.data import RecipeError
         from argmine.training.train import train_pipeline
 
         if self.fold_models is None:
             self.fold_models = Path(tempfile.mkdtemp(prefix="argmine-folds-"))
-        out = self.fold_models / holdout.replace(":", "-").replace("/", "of")
+        holdout = fold_holdout(part_holdout)
+        out = self.fold_models / holdout.replace(":", "-").replace("/", "of").replace(",", "+")
         print(f"  training ({self.train_folds}) without {holdout} -> {out}", file=sys.stderr)
         try:
             finder = Path(self.model) if self.train_folds == "heads" else None
@@ -353,8 +355,29 @@ class Systems:
         except RecipeError as err:  # a holdout the recipe does not know yet (a corpus it does not train on)
             print(f"  cannot train without {holdout}: {err}", file=sys.stderr)
             return None
-        self._by_holdout[holdout] = out
+        for part in holdout.split(","):
+            self._by_holdout.setdefault(part, out)
         return out
+
+
+# The README's fold models: fold K holds out fold K of each of these at once, folds 1 and 2 also an outlet of
+# the editorials (with its annotated editorials), so five trainings cover every cross-validated part.
+FOLDED_CORPORA = ("microtexts", "webdiscourse", "cmv-modes", "corpus")
+OUTLET_FOLDS = {"aljazeera": 1, "foxnews": 2}
+
+
+def fold_holdout(part_holdout: str) -> str:
+    """The holdout of the fold model that scores `part_holdout` ("cmv-modes:3/5" -> fold 3's
+    "microtexts:3/5,webdiscourse:3/5,cmv-modes:3/5,corpus:3/5"); a part of no such fold stays alone."""
+    corpus, _, part = part_holdout.partition(":")
+    if corpus == "editorials" and part in OUTLET_FOLDS:
+        k = OUTLET_FOLDS[part]
+    elif corpus in FOLDED_CORPORA and part.endswith("/5") and part.split("/")[0].isdigit():
+        k = int(part.split("/")[0])
+    else:
+        return part_holdout
+    outlet = [f"editorials:{o}" for o, fold in OUTLET_FOLDS.items() if fold == k]
+    return ",".join([f"{c}:{k}/5" for c in FOLDED_CORPORA] + outlet)
 
 
 # --- scoring ------------------------------------------------------------------------------------------------

@@ -918,6 +918,26 @@ def test_benchmark_never_scores_a_model_on_a_part_it_trained_on(tmp_path):
         assert "reader" in acc.score(web, "rules", systems, gold_segments=False)["not_measured"]
 
 
+def test_benchmark_trains_the_five_fold_models_each_holding_out_a_fold_of_every_corpus(tmp_path, monkeypatch):
+    acc = _accuracy_module()
+    assert acc.fold_holdout("cmv-modes:3/5") == "microtexts:3/5,webdiscourse:3/5,cmv-modes:3/5,corpus:3/5"
+    assert acc.fold_holdout("editorials:foxnews") == acc.fold_holdout("corpus:2/5") == (
+        "microtexts:2/5,webdiscourse:2/5,cmv-modes:2/5,corpus:2/5,editorials:foxnews")
+    assert acc.fold_holdout("aae:dev") == "aae:dev"
+    trained = []
+    import argmine.training.train as train
+
+    monkeypatch.setattr(train, "train_pipeline", lambda corpora, out, holdout, finder: trained.append(holdout))
+    systems = acc.Systems("models/argmine-en", tmp_path, tmp_path, train_folds="full")
+    micro = next(c for c in acc.CORPORA if c.kind == "microtexts")
+    for part in micro.parts:
+        systems._train(part.holdout)
+    # one training per fold; the fold model trained for the microtexts also scores the other corpora's fold
+    assert trained == [acc.fold_holdout(f"microtexts:{k}/5") for k in range(1, 6)]
+    assert systems._by_holdout["webdiscourse:4/5"] == systems._by_holdout["microtexts:4/5"]
+    assert systems._by_holdout["editorials:aljazeera"] == systems._by_holdout["corpus:1/5"]
+
+
 def test_benchmark_first_and_last_paragraph_share():
     acc = _accuracy_module()
     # Title, lede, body, conclusion: the lede's and the conclusion's gold units count, the body's do not.
