@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import spacy
+from segment_helpers import gold_map, proposed
 
 import argmine.nlp  # noqa: F401  (registers the components)
-from argmine.argmap import ArgumentMap, Unit
-from argmine.nlp.doc import get_units, set_units
+from argmine.argmap import ArgumentMap
+from argmine.nlp.doc import get_units
 from argmine.nlp.miner import SEGMENTERS
 from argmine.nlp.split import MIN_WORDS, candidates, split_examples
 
@@ -33,25 +34,13 @@ def pipeline():
     return nlp
 
 
-def gold(text: str = TEXT) -> ArgumentMap:
-    amap = ArgumentMap(text)
-    for n, words in enumerate(UNITS):
-        start = text.index(words)
-        amap.add_unit(Unit(f"u{n}", start, start + len(words), "premise", "", "", 0))
-    return amap
+def gold() -> ArgumentMap:
+    return gold_map(TEXT, UNITS)
 
 
 def prepared(nlp, text: str, unit_words: tuple[str, ...], votes: tuple[str, ...]):
     """`text` through the pipes before the splitter, with `unit_words` as the proposed units."""
-    doc = nlp.make_doc(text)
-    for name, pipe in nlp.pipeline:
-        if name == "argmine_unit_splitter":
-            break
-        doc = pipe(doc)
-    spans = [doc.char_span(text.index(w), text.index(w) + len(w), label=v) for w, v in zip(unit_words, votes)]
-    set_units(doc, spans)
-    doc._.arg_finder_kinds = list(votes)
-    return doc
+    return proposed(nlp, "argmine_unit_splitter", text, unit_words, votes)
 
 
 def test_examples_cut_between_units_and_keep_inside_them():

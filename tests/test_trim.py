@@ -3,11 +3,16 @@ says, with thresholds per text shape chosen on cross-fitted training predictions
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 import spacy
+from segment_helpers import gold_map, proposed
 
 import argmine.nlp  # noqa: F401  (registers the components)
-from argmine.argmap import ArgumentMap, Unit
-from argmine.nlp.doc import get_units, set_units
+from argmine.argmap import ArgumentMap
+from argmine.nlp.doc import get_units
 from argmine.nlp.miner import SEGMENTERS
 from argmine.nlp.trim import NEVER, SHAPES, candidates, lead_examples
 from argmine.training.heads import train_trim_head
@@ -37,24 +42,15 @@ def pipeline():
     return nlp
 
 
-def gold(text: str = TEXT, units: tuple[str, ...] = UNITS) -> ArgumentMap:
-    amap = ArgumentMap(text)
-    for n, words in enumerate(units):
-        start = text.index(words)
-        amap.add_unit(Unit(f"u{n}", start, start + len(words), "premise", "", "", 0))
-    return amap
+def gold() -> ArgumentMap:
+    return gold_map(TEXT, UNITS)
 
 
-def proposed(nlp, text: str, sentences: tuple[str, ...], votes: tuple[str, ...]):
-    """`text` through the pipes before the trimmer, with each of `sentences` (without its period) a unit."""
-    doc = nlp.make_doc(text)
-    for name, pipe in nlp.pipeline:
-        if name == "argmine_lead_trimmer":
-            break
-        doc = pipe(doc)
-    set_units(doc, [doc.char_span(text.index(s), text.index(s) + len(s), label=v) for s, v in zip(sentences, votes)])
-    doc._.arg_finder_kinds = list(votes)
-    return doc
+def before_trim(nlp, text: str, unit_words: tuple[str, ...], votes: tuple[str, ...]):
+    """`text` through the pipes before the trimmer, with `unit_words` as the proposed units."""
+    return proposed(nlp, "argmine_lead_trimmer", text, unit_words, votes)
+
+
 
 
 def whole_sentences(text: str = TEXT) -> tuple[str, ...]:
@@ -84,7 +80,7 @@ def test_a_trained_trimmer_drops_leads_keeps_offsets_votes_and_the_units_it_shou
     shape = next(s for s, t in trimmer.thresholds.items() if t < NEVER)  # the shape of TEXT gained, others never
     assert [t for s, t in trimmer.thresholds.items() if s != shape] == [NEVER] * (len(SHAPES) - 1)
     votes = ("Claim", "Premise", "Premise", "Premise", "Premise")
-    doc = trimmer(proposed(nlp, TEXT, whole_sentences(), votes))
+    doc = trimmer(before_trim(nlp, TEXT, whole_sentences(), votes))
     units = list(get_units(doc))
     assert [u.text for u in units] == list(UNITS)
     for u in units:
@@ -94,19 +90,37 @@ def test_a_trained_trimmer_drops_leads_keeps_offsets_votes_and_the_units_it_shou
     trimmer.to_disk(tmp_path / "trim")
     again = pipeline().get_pipe("argmine_lead_trimmer").from_disk(tmp_path / "trim")
     assert again.thresholds == trimmer.thresholds
-    doc = again(proposed(nlp, TEXT, whole_sentences(), votes))
+    doc = again(before_trim(nlp, TEXT, whole_sentences(), votes))
     assert [u.text for u in get_units(doc)] == list(UNITS)
 
 
 def test_an_untrained_trimmer_changes_nothing_and_never_leaves_a_fragment():
     nlp = pipeline()
-    doc = nlp.get_pipe("argmine_lead_trimmer")(proposed(nlp, TEXT, whole_sentences(), ("",) * 5))
+    doc = nlp.get_pipe("argmine_lead_trimmer")(before_trim(nlp, TEXT, whole_sentences(), ("",) * 5))
     assert [u.text for u in get_units(doc)] == list(whole_sentences())
-    doc = proposed(nlp, "But it works well.", ("But it works well",), ("",))
+    doc = before_trim(nlp, "But it works well.", ("But it works well",), ("",))
     assert list(candidates(doc, 0, 4)) == [1]  # "it works well": three words are left
-    doc = proposed(nlp, "It works well.", ("It works well",), ("",))
+    doc = before_trim(nlp, "It works well.", ("It works well",), ("",))
     assert list(candidates(doc, 0, 3)) == []  # trimmed, it would be a fragment
 
 
 def test_gold_segments_switch_the_trimmer_off():
     assert "argmine_lead_trimmer" in SEGMENTERS
+
+
+@pytest.mark.parametrize("learnt", ["argmine_lead_trimmer/thresholds.json",
+                                    "argmine_unit_classifier/evidence_thresholds.json"])
+@pytest.mark.parametrize("content", ['{"essay": "high"', '{"essay": "high"}'])
+def test_a_broken_thresholds_file_is_one_line_model_load_error(tmp_path, learnt, content):
+    from argmine.nlp import load
+    from argmine.nlp.manifest import write_manifest
+    from argmine.nlp.models import ModelLoadError
+
+    shipped = Path(__file__).resolve().parent.parent / "models" / "argmine-en"
+    model = tmp_path / "argmine-en"
+    shutil.copytree(shipped, model)
+    (model / learnt).write_text(content, encoding="utf-8")
+    write_manifest(model)  # the files match their manifest: only loading can find what is wrong
+    with pytest.raises(ModelLoadError, match=r"^cannot load model at ") as info:
+        load(model)
+    assert "\n" not in str(info.value)
