@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from argmine.argmap import ArgumentMap
 from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, kept aligned here)
-from argmine.nlp.doc import get_units, set_units
+from argmine.nlp.doc import get_units, set_units, tokens_of
 from argmine.nlp.linear import Fit, OneHead
 from argmine.nlp.structure import get_layout, laid_out
 
@@ -46,33 +46,35 @@ def _bucket(n: int, edges: Sequence[int]) -> int:
 def candidates(doc: Doc, start: int, end: int) -> Iterator[int]:
     """The tokens of the unit `doc[start:end]` a second unit could start at: after a comma, semicolon, colon
     or dash, or at a clause cue, with at least MIN_WORDS words on either side."""
-    words = [i for i in range(start, end) if not (doc[i].is_punct or doc[i].is_space)]
+    tokens = tokens_of(doc)
+    is_word = tokens.word
+    words = [i for i in range(start, end) if is_word[i]]
     if len(words) < 2 * MIN_WORDS:
         return
     lo, hi = words[MIN_WORDS - 1], words[-MIN_WORDS]
+    text, lower = tokens.text, tokens.lower
     for t in range(lo + 1, hi + 1):
-        tok = doc[t]
-        if tok.is_punct or tok.is_space:
-            continue
-        if doc[t - 1].text in MARKS or tok.lower_ in CUES:
+        if is_word[t] and (text[t - 1] in MARKS or lower[t] in CUES):
             yield t
 
 
 def cut_features(doc: Doc, start: int, end: int, t: int, context: str) -> list[str]:
     """The head's features of cutting `doc[start:end]` before token `t`; `context`: the text's shape and size
     (`text_context`)."""
-    word = doc[t].lower_
+    tokens = tokens_of(doc)
+    lower, text = tokens.lower, tokens.text
+    word = lower[t]
     cue = word if word in CUES else "-"
-    mark = doc[t - 1].text if doc[t - 1].text in MARKS else "-"
-    after = doc[t + 1].lower_ if t + 1 < end else "</s>"
-    first = doc[start].lower_
+    mark = text[t - 1] if text[t - 1] in MARKS else "-"
+    after = lower[t + 1] if t + 1 < end else "</s>"
+    first = lower[start]
     left = _bucket(t - start, (3, 5, 8, 12, 18, 26))
     right = _bucket(end - t, (3, 5, 8, 12, 18, 26))
-    quoted = sum(1 for i in range(start, t) if doc[i].text in QUOTES) % 2 == 1
+    quoted = sum(1 for i in range(start, t) if text[i] in QUOTES) % 2 == 1
     base = [
         "bias", f"w={word}", f"m={mark}", f"w|m={word}|{mark}", f"c|m={cue}|{mark}", f"w|a={word}|{after}",
         f"f={first}", f"f|c={first}|{cue}", f"l={left}", f"r={right}", f"l|r={left}|{right}",
-        f"c|l={cue}|{left}", f"c|r={cue}|{right}", f"b={doc[t - 1].lower_}|{mark}", f"q={quoted}|{mark}",
+        f"c|l={cue}|{left}", f"c|r={cue}|{right}", f"b={lower[t - 1]}|{mark}", f"q={quoted}|{mark}",
     ]
     # Only copies per context: where a clause boundary starts a unit differs between a five-sentence argument,
     # an essay and a thirty-paragraph op-ed, and a shared weight would let the many long texts decide for all.
@@ -84,7 +86,8 @@ def text_context(doc: Doc) -> str:
     `argmine.nlp.structure` reads them) and its number of sentences, bucketed."""
     roles = get_layout(doc).role_of_paragraphs()
     shape = "essay" if "intro" in roles else "one" if "only" in roles else "paras"
-    sentences = sum(1 for t in doc if t.is_sent_start and not t.is_space)
+    tokens = tokens_of(doc)
+    sentences = sum(1 for start, space in zip(tokens.sent_start, tokens.space) if start and not space)
     return f"{shape}{_bucket(sentences, (3, 6, 10, 20, 40))}"
 
 
@@ -127,7 +130,8 @@ class UnitSplitter(OneHead):
 
 
 def _words(doc: Doc, start: int, end: int) -> int:
-    return sum(1 for i in range(start, end) if not (doc[i].is_punct or doc[i].is_space))
+    is_word = tokens_of(doc).word
+    return sum(1 for i in range(start, end) if is_word[i])
 
 
 def _pieces(doc: Doc, unit: Span, cuts: list[int]) -> list[Span]:

@@ -12,6 +12,8 @@ the thesis of a multi-paragraph text; the map lists the top three (`ArgumentMap.
 
 from __future__ import annotations
 
+import functools
+
 
 import numpy
 from spacy.language import Language
@@ -44,8 +46,14 @@ SETTINGS = {
     "fit": {"@misc": "argmine.LinearFit.v1", "epochs": 10, "learn_rate": 0.001, "runs": 1, "batch_size": 8},
 }
 
+@functools.lru_cache(maxsize=2**16)
+def _shared_name(feature: str) -> bool:
+    return feature.split(":", 1)[-1].split("=", 1)[0] in SHARED
+
+
 def _shared(feature) -> bool:
-    return isinstance(feature, str) and feature.split(":", 1)[-1].split("=", 1)[0] in SHARED
+    # Cached by feature: a document's units repeat the same few hundred feature strings.
+    return isinstance(feature, str) and _shared_name(feature)
 
 
 def thesis_rows(units: DocUnits, feats: list) -> list[list]:

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from argmine.argmap import ArgumentMap
 from argmine.nlp import finder  # noqa: F401  (registers doc._.arg_finder_kinds, kept aligned here)
-from argmine.nlp.doc import get_units, set_units
+from argmine.nlp.doc import get_units, set_units, tokens_of
 from argmine.nlp.linear import Fit, LinearClassifier, OneHead
 from argmine.nlp.split import text_context
 from argmine.nlp.structure import get_layout, laid_out
@@ -55,38 +55,38 @@ def shape_of(context: str) -> str:
     return context.rstrip("0123456789")
 
 
-def _is_word(doc: Doc, i: int) -> bool:
-    return not (doc[i].is_punct or doc[i].is_space)
-
-
 def candidates(doc: Doc, start: int, end: int) -> Iterator[int]:
     """The tokens of `doc[start:end]` the unit could start at instead: its second word, and words among its
     first LEAD_TOKENS tokens that follow a lead's end (LEAD_ENDS), with at least MIN_WORDS words from there to
     the unit's end."""
-    words = [i for i in range(start, end) if _is_word(doc, i)]
+    tokens = tokens_of(doc)
+    is_word, lower = tokens.word, tokens.lower
+    words = [i for i in range(start, end) if is_word[i]]
     if len(words) <= MIN_WORDS:
         return
     last = words[-MIN_WORDS]
     for t in range(start + 1, min(start + LEAD_TOKENS, last) + 1):
-        if _is_word(doc, t) and (t == words[1] or doc[t - 1].lower_ in LEAD_ENDS):
+        if is_word[t] and (t == words[1] or lower[t - 1] in LEAD_ENDS):
             yield t
 
 
 def lead_features(doc: Doc, start: int, t: int, end: int, context: str) -> list[str]:
     """The head's features of starting `doc[start:end]` at token `t` (its lead: `doc[start:t]`)."""
-    lead = [doc[i].lower_ for i in range(start, t) if not doc[i].is_space]
-    before = doc[t - 1].lower_
-    before2 = doc[t - 2].lower_ if t - 2 >= start else "<s>"
-    at = doc[t].lower_
-    rest = sum(1 for i in range(t, end) if _is_word(doc, i))
+    tokens = tokens_of(doc)
+    lower, space, is_word = tokens.lower, tokens.space, tokens.word
+    lead = [lower[i] for i in range(start, t) if not space[i]]
+    before = lower[t - 1]
+    before2 = lower[t - 2] if t - 2 >= start else "<s>"
+    at = lower[t]
+    rest = sum(1 for i in range(t, end) if is_word[i])
     # Whether the unit opens its sentence: a sentence's "But" is often the unit's, the "but" after a comma
     # the seam between two units.
-    opens = "open" if doc[start].is_sent_start else doc[start - 1].lower_ if start else "<s>"
+    opens = "open" if tokens.sent_start[start] else lower[start - 1] if start else "<s>"
     first = lead[0] if lead else ""
     base = [
         "bias", f"lead={' '.join(lead)}", f"first={first}", f"before={before}", f"before2={before2}|{before}",
         f"at={at}", f"before|at={before}|{at}", f"n={len(lead)}", f"first|n={first}|{len(lead)}",
-        f"upper={doc[t].text[:1].isupper()}|{before}", f"opens={opens}", f"opens|lead={opens}|{' '.join(lead)}",
+        f"upper={tokens.text[t][:1].isupper()}|{before}", f"opens={opens}", f"opens|lead={opens}|{' '.join(lead)}",
         f"rest={min(rest // 4, 6)}", *(f"lw={w}" for w in lead),
     ]
     # Shared weights, and copies per shape: an essay, a five-sentence argument and a thirty-paragraph op-ed
@@ -177,7 +177,7 @@ def lead_examples(nlp: Language, maps: Sequence[ArgumentMap]) -> list[tuple[int,
         prev_end = 0
         for s, e in gold:
             begin = max(int(sent_start[s]), prev_end)
-            while begin < s and not _is_word(doc, begin):
+            while begin < s and not tokens_of(doc).word[begin]:
                 begin += 1
             if s - begin > LEAD_TOKENS:
                 begin = s
