@@ -13,6 +13,7 @@ the thesis of a multi-paragraph text; the map lists the top three (`ArgumentMap.
 from __future__ import annotations
 
 import functools
+import itertools
 
 
 import numpy
@@ -46,14 +47,10 @@ SETTINGS = {
     "fit": {"@misc": "argmine.LinearFit.v1", "epochs": 10, "learn_rate": 0.001, "runs": 1, "batch_size": 8},
 }
 
+# Cached by feature: the units of a document repeat the same few hundred feature strings.
 @functools.lru_cache(maxsize=2**16)
-def _shared_name(feature: str) -> bool:
-    return feature.split(":", 1)[-1].split("=", 1)[0] in SHARED
-
-
 def _shared(feature) -> bool:
-    # Cached by feature: a document's units repeat the same few hundred feature strings.
-    return isinstance(feature, str) and _shared_name(feature)
+    return isinstance(feature, str) and feature.split(":", 1)[-1].split("=", 1)[0] in SHARED
 
 
 def thesis_rows(units: DocUnits, feats: list) -> list[list]:
@@ -87,7 +84,7 @@ def thesis_rows(units: DocUnits, feats: list) -> list[list]:
         if _CONCESSION.search(unit_text):
             f.append("T:conc")
         f.extend(f"T:ev={name}" for name, found in zip(EVIDENCE_PATTERNS, units.patterns(unit_text)) if found)
-        rows.append([x for x in feats[i] if _shared(x)] + f)
+        rows.append(list(itertools.compress(feats[i], map(_shared, feats[i]))) + f)
     return rows
 
 
