@@ -42,8 +42,8 @@ for _name in ("arg_relations", "arg_offsets", "arg_thesis_probs"):
 
 class Tokens(NamedTuple):
     """A doc's token strings and flags as plain lists, for the heads that look at a few tokens around many
-    places (the splitter's cuts, the trimmer's leads): indexing lists instead of creating a `Token` per look
-    made those two heads four times faster."""
+    places (the splitter's cuts, the trimmer's leads): indexing lists instead of creating a `Token` per look.
+    (`argmine.nlp.features.DocTokens` is the heads' richer table; it needs the layout, these two do not.)"""
 
     lower: list[str]
     text: list[str]
