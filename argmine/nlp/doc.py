@@ -43,7 +43,7 @@ for _name in ("arg_relations", "arg_offsets", "arg_thesis_probs"):
 class Tokens(NamedTuple):
     """A doc's token strings and flags as plain lists, for the heads that look at a few tokens around many
     places (the splitter's cuts, the trimmer's leads): indexing lists instead of creating a `Token` per look.
-    (`argmine.nlp.features.DocTokens` is the heads' richer table; it needs the layout, these two do not.)"""
+    `argmine.nlp.features.DocTokens` builds the heads' richer table, which needs the layout, on this one."""
 
     lower: list[str]
     text: list[str]
@@ -52,7 +52,7 @@ class Tokens(NamedTuple):
     sent_start: list[bool]
 
 
-# The last doc's tokens, held by a weak reference: the splitter and the trimmer read the same doc in turn.
+# The last doc's tokens, held by a weak reference: the components read the same doc in turn.
 _last_tokens: tuple[weakref.ref, int, Tokens] | None = None
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_QUOTE, IS_SPACE, IS_TITLE, LENGTH, LIKE_NUM, LOWER, ORTH, SHAPE
+from spacy.attrs import IS_ALPHA, IS_QUOTE, IS_TITLE, LENGTH, LIKE_NUM, ORTH, SHAPE
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import hash_string  # type: ignore[attr-defined]  # in strings.pyx, left out of strings.pyi
 from spacy.tokens import Doc, Span
 
+from argmine.nlp.doc import tokens_of
 from argmine.nlp.linear import Hashed, hash_flat
 from argmine.nlp.rules import EVIDENCE_PATTERNS
 from argmine.nlp.structure import PARAGRAPH_ROLES, Layout, get_layout
@@ -98,11 +99,12 @@ PERIODS = frozenset({"week", "month", "year", "summer", "winter", "spring", "fal
 
 
 class DocTokens(NamedTuple):
-    """What `DocUnits` reads of a doc's tokens and layout, whatever its units."""
+    """What `DocUnits` reads of a doc's tokens and layout, whatever its units: `argmine.nlp.doc.Tokens` (the
+    token strings, shared with the splitter and the trimmer) and what the layout adds."""
 
     lower: list[str]
     space: list[bool]
-    word: list[bool]  # not space: the tokens a unit's words are
+    not_space: list[bool]  # the tokens a unit's words are (punctuation included, unlike `Tokens.word`)
     content: list[str]  # each token's content word (alphabetic, over two letters, no stop word), or ""
     title: frozenset[str]  # the content words of the title, introduction and conclusion paragraphs
     intro: frozenset[str]
@@ -128,17 +130,17 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
         return last[3]
     # Token strings read once, from arrays: the feature functions index these lists instead of creating Token
     # objects, and creating one Token per token here would cost three times as much.
-    attrs = doc.to_array([LOWER, IS_SPACE, IS_ALPHA, LENGTH, LIKE_NUM, IS_QUOTE, ORTH, SHAPE, IS_TITLE])
-    strings = doc.vocab.strings
-    lower = [strings[k] for k in attrs[:, 0].tolist()]
+    shared = tokens_of(doc)
+    lower, space = shared.lower, shared.space
+    attrs = doc.to_array([IS_ALPHA, LENGTH, LIKE_NUM, IS_QUOTE, ORTH, SHAPE, IS_TITLE])
     # HAS, bit by bit: like a number, a quotation mark, "%" or "percent", the shape of four digits (a year).
     has = (
-        (attrs[:, 4] != 0) * 1
-        + (attrs[:, 5] != 0) * 2
-        + numpy.isin(attrs[:, 6], numpy.asarray([hash_string("%"), hash_string("percent")], dtype="uint64")) * 4
-        + (attrs[:, 7] == numpy.uint64(hash_string("dddd"))) * 8
+        (attrs[:, 2] != 0) * 1
+        + (attrs[:, 3] != 0) * 2
+        + numpy.isin(attrs[:, 4], numpy.asarray([hash_string("%"), hash_string("percent")], dtype="uint64")) * 4
+        + (attrs[:, 5] == numpy.uint64(hash_string("dddd"))) * 8
     ).tolist()
-    content = _content_words(lower, ((attrs[:, 2] != 0) & (attrs[:, 3] > 2)).tolist())
+    content = _content_words(lower, ((attrs[:, 0] != 0) & (attrs[:, 1] > 2)).tolist())
     title, intro, conclusion = (
         frozenset(filter(None, (content[t] for t in numpy.flatnonzero(layout.role == PARAGRAPH_ROLES.index(r)))))
         for r in ("title", "intro", "conclusion")
@@ -146,11 +148,10 @@ def doc_tokens(doc: Doc, layout: Layout) -> DocTokens:
     # Where each sentence ends, found once: looking it up per unit would be quadratic in a long sentence.
     # A sentence ends after the last token that names its start (found from the end, in one numpy pass).
     firsts, from_end = numpy.unique(layout.sent_start[::-1], return_index=True)
-    space = attrs[:, 1].astype(bool).tolist()
     tokens = DocTokens(
         lower, space, [not s for s in space], content, title, intro, conclusion,
         dict(zip(firsts.tolist(), (len(doc) - from_end).tolist())), frozenset(layout.role_of_paragraphs()), has,
-        (attrs[:, 8] != 0).tolist(), {},
+        (attrs[:, 6] != 0).tolist(), {},
     )
     _last = (weakref.ref(doc), len(doc), layout, tokens)
     return tokens
@@ -170,7 +171,7 @@ class DocUnits:
         layout = self.layout
         tokens = doc_tokens(doc, layout)
         self.lower, self.space, self._has, self._capital = tokens.lower, tokens.space, tokens.has, tokens.capital
-        self._word = tokens.word
+        self._word = tokens.not_space
         self._patterns = tokens.patterns
         self.title, self.intro, self.conclusion = tokens.title, tokens.intro, tokens.conclusion
         content = tokens.content
