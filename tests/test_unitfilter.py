@@ -121,6 +121,17 @@ def test_a_short_clause_cut_at_a_comma_keeps_the_uncovered_rest_of_its_sentence(
     assert filtered(nlp, "Well, maybe, yes.", ["Well, maybe,"]) == []
 
 
+def test_a_clause_cut_at_its_comma_leaves_the_next_units_connective_to_that_unit(nlp):
+    # The finder cut "because" out of both units: it is the lead of the second, never the last word of the first.
+    text = "Banning cars would make the streets safer, because most pedestrian deaths involve cars."
+    units = filtered(nlp, text, ["Banning cars would make the streets safer,", "most pedestrian deaths involve cars"])
+    assert units == ["Banning cars would make the streets safer,", "most pedestrian deaths involve cars"]
+    # a clause head that dangles on its word still joins what follows ("... said today that in March")
+    text = "The council said today that in March many libraries will close their doors early."
+    units = filtered(nlp, text, ["The council said today that", "many libraries will close their doors early"])
+    assert units[0] == "The council said today that in March"
+
+
 def test_a_label_is_no_unit_even_as_a_whole_sentence(nlp):
     text = "Point 7.\n\nBans fail."
     assert filtered(nlp, text, ["Point 7", "Bans fail"]) == ["Bans fail"]

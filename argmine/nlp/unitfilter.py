@@ -98,6 +98,14 @@ def _dangles(span: Span) -> bool:
     return bool(words) and (words[-1] in DANGLING or span[-1].text in {",", ":", "(", "—", "–", "-"})
 
 
+def _leads_only(clause: Span, gap: Span) -> bool:
+    """`clause` is one (more than a fragment's words, dangling only by its last mark) and the uncovered `gap`
+    after it holds only connectives."""
+    words, between = _words(clause), _words(gap)
+    return (len(words) > FRAGMENT_WORDS and words[-1] not in DANGLING and bool(between)
+            and all(w in DANGLING for w in between))
+
+
 def _core(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
@@ -160,7 +168,11 @@ def filter_units(doc: Doc, spans: list[Span]) -> list[Span]:
             # makes it a clause, so that the concession and what follows it are not lost with the fragment
             stop = nxt.start if nxt is not None and nxt.start < bounds[1] else bounds[1]
             end = max(_core(doc, s.start, stop)[1], s.end)
-            if len(_words(s)) > FRAGMENT_WORDS or len(_words(doc[s.start : end])) > FRAGMENT_WORDS:
+            if _leads_only(s, doc[s.end : stop]) and stop < bounds[1]:
+                # a clause that ends on its comma, then only the next unit's lead ("..., because" + "most
+                # deaths ..."): the lead is the next unit's, left for the trimmer, never this unit's last word
+                merged.append(s)
+            elif len(_words(s)) > FRAGMENT_WORDS or len(_words(doc[s.start : end])) > FRAGMENT_WORDS:
                 merged.append(_span(doc, s.start, end, s.label_))
         i += 1
     return merged
